@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what this machine lacks, and only that: Debian packages (checked with dpkg -s)
+# and Python packages (checked with pip show). Usage: .ci/deps.sh build|test
+set -euo pipefail
+group=${1:-build}
+
+apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev)
+apt_test=(sqlite3 curl)
+pip_test=(pytest)
+
+want_apt=("${apt_build[@]}")
+want_pip=()
+if [ "$group" = test ]; then
+  want_apt+=("${apt_test[@]}")
+  want_pip+=("${pip_test[@]}")
+fi
+
+missing=()
+for p in "${want_apt[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null && sudo=sudo
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+py=${PYTHON:-python3}
+pmissing=()
+for p in "${want_pip[@]}"; do
+  "$py" -m pip show "$p" >/dev/null 2>&1 || pmissing+=("$p")
+done
+if [ ${#pmissing[@]} -gt 0 ]; then
+  echo "installing Python packages: ${pmissing[*]}"
+  "$py" -m pip install -q "${pmissing[@]}"
+fi

@@ -1,0 +1,202 @@
+import Foundation
+import WhatsApp
+import Yams
+
+/// Reads `IVRConfig` from YAML and the environment, with precise errors (file:line, unknown keys
+/// with a suggestion, wrong types, bad environment values).
+public enum ConfigLoader {
+    /// Environment variables that override the file, and what each sets.
+    public static let environmentKeys = [
+        "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
+        "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
+        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
+    ]
+
+    public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
+        var config = IVRConfig()
+        if let path {
+            let text: String
+            do {
+                text = try String(contentsOfFile: path, encoding: .utf8)
+            } catch {
+                throw ConfigError(source: path, message: "cannot read the file: \(error.localizedDescription)")
+            }
+            try apply(yaml: text, source: path, to: &config)
+        }
+        try apply(environment: environment, to: &config)
+        return config
+    }
+
+    public static func apply(yaml text: String, source: String, to config: inout IVRConfig) throws {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigError(source: source, line: error.line, message: "YAML syntax error: \(error.shortDescription)")
+        }
+        guard let root else { return }
+        var r = YAMLReader(source: source)
+        let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
+                                                      "media", "log"])
+        if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
+            if let v = try r.string(http["host"], "http.host") { config.http.host = v }
+            if let v = try r.int(http["port"], "http.port", 1...65535) { config.http.port = v }
+            if let v = try r.int(http["max_body_bytes"], "http.max_body_bytes", 1024...(64 << 20)) {
+                config.http.maxBodyBytes = v
+            }
+        }
+        if let w = try top["whatsapp"].map({
+            try r.mapping($0, path: "whatsapp", keys: ["app_secret", "verify_token", "access_token"])
+        }) {
+            if let v = try r.string(w["app_secret"], "whatsapp.app_secret"), !v.isEmpty { config.whatsapp.appSecret = v }
+            if let v = try r.string(w["verify_token"], "whatsapp.verify_token"), !v.isEmpty { config.whatsapp.verifyToken = v }
+            if let v = try r.string(w["access_token"], "whatsapp.access_token"), !v.isEmpty { config.whatsapp.accessToken = v }
+        }
+        if let g = try top["graph"].map({
+            try r.mapping($0, path: "graph", keys: ["profile", "base_url", "api_version", "auth_header", "calls_path",
+                                                   "messages_path", "request_timeout_ms", "retry", "accept_window_seconds"])
+        }) {
+            if let v = try r.string(g["profile"], "graph.profile") {
+                guard let p = GraphEndpoint.Profile(rawValue: v) else {
+                    throw r.error(g["profile"], "graph.profile: expected 'meta' or 'bsp', found '\(v)'")
+                }
+                config.graph.profile = p
+            }
+            if let v = try r.string(g["base_url"], "graph.base_url"), !v.isEmpty { config.graph.baseURL = v }
+            if let v = try r.string(g["api_version"], "graph.api_version") { config.graph.apiVersion = v }
+            if let v = try r.string(g["auth_header"], "graph.auth_header"), !v.isEmpty { config.graph.authHeader = v }
+            if let v = try r.string(g["calls_path"], "graph.calls_path"), !v.isEmpty { config.graph.callsPath = v }
+            if let v = try r.string(g["messages_path"], "graph.messages_path"), !v.isEmpty { config.graph.messagesPath = v }
+            if let v = try r.int(g["request_timeout_ms"], "graph.request_timeout_ms", 100...120_000) {
+                config.graph.requestTimeoutMs = v
+            }
+            if let v = try r.int(g["accept_window_seconds"], "graph.accept_window_seconds", 1...120) {
+                config.graph.acceptWindowSeconds = v
+            }
+            if let retry = try g["retry"].map({
+                try r.mapping($0, path: "graph.retry", keys: ["max_attempts", "base_delay_ms", "max_delay_ms", "jitter"])
+            }) {
+                if let v = try r.int(retry["max_attempts"], "graph.retry.max_attempts", 1...20) { config.graph.retryMaxAttempts = v }
+                if let v = try r.int(retry["base_delay_ms"], "graph.retry.base_delay_ms", 1...60_000) { config.graph.retryBaseDelayMs = v }
+                if let v = try r.int(retry["max_delay_ms"], "graph.retry.max_delay_ms", 1...300_000) { config.graph.retryMaxDelayMs = v }
+                if let v = try r.double(retry["jitter"], "graph.retry.jitter", 0...1) { config.graph.retryJitter = v }
+            }
+        }
+        if let s = try top["storage"].map({ try r.mapping($0, path: "storage", keys: ["db"]) }) {
+            if let v = try r.string(s["db"], "storage.db") { config.database = v }
+        }
+        if let f = try top["flows"].map({ try r.mapping($0, path: "flows", keys: ["dir", "default"]) }) {
+            if let v = try r.string(f["dir"], "flows.dir") { config.flowsDirectory = v }
+            if let v = try r.string(f["default"], "flows.default"), !v.isEmpty { config.defaultFlow = v }
+        }
+        if let p = try top["prompts"].map({ try r.mapping($0, path: "prompts", keys: ["dir"]) }) {
+            if let v = try r.string(p["dir"], "prompts.dir") { config.promptsDirectory = v }
+        }
+        if let m = try top["media"].map({ try r.mapping($0, path: "media", keys: ["ip", "ports"]) }) {
+            if let v = try r.string(m["ip"], "media.ip"), !v.isEmpty { config.media.ip = v }
+            if let v = try r.string(m["ports"], "media.ports") {
+                guard let range = parsePorts(v) else {
+                    throw r.error(m["ports"], "media.ports: expected a range like 40000-40999 within 1024–65535, found '\(v)'")
+                }
+                config.media.ports = range
+            }
+        }
+        if let l = try top["log"].map({ try r.mapping($0, path: "log", keys: ["level", "format"]) }) {
+            if let v = try r.string(l["level"], "log.level") {
+                guard logLevels.contains(v) else {
+                    throw r.error(l["level"], "log.level: expected one of \(logLevels.joined(separator: ", ")), found '\(v)'")
+                }
+                config.logLevel = v
+            }
+            if let v = try r.string(l["format"], "log.format") {
+                guard let f = IVRConfig.LogFormat(rawValue: v) else {
+                    throw r.error(l["format"], "log.format: expected 'text' or 'json', found '\(v)'")
+                }
+                config.logFormat = f
+            }
+        }
+    }
+
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    public static func apply(environment env: [String: String], to config: inout IVRConfig) throws {
+        func value(_ key: String) -> String? {
+            guard let v = env[key], !v.isEmpty else { return nil }
+            return v
+        }
+        if let v = value("IVR_APP_SECRET") { config.whatsapp.appSecret = v }
+        if let v = value("IVR_ACCESS_TOKEN") { config.whatsapp.accessToken = v }
+        if let v = value("IVR_VERIFY_TOKEN") { config.whatsapp.verifyToken = v }
+        if let v = value("IVR_GRAPH_URL") { config.graph.baseURL = v }
+        if let v = value("IVR_GRAPH_VERSION") { config.graph.apiVersion = v }
+        if let v = value("IVR_GRAPH_PROFILE") {
+            guard let p = GraphEndpoint.Profile(rawValue: v) else {
+                throw ConfigError(source: "IVR_GRAPH_PROFILE", message: "expected 'meta' or 'bsp', got '\(v)'")
+            }
+            config.graph.profile = p
+        }
+        if let v = value("IVR_HTTP_HOST") { config.http.host = v }
+        if let v = value("IVR_HTTP_PORT") {
+            guard let port = Int(v), (0...65535).contains(port) else {
+                throw ConfigError(source: "IVR_HTTP_PORT", message: "expected a port number 0–65535, got '\(v)'")
+            }
+            config.http.port = port
+        }
+        if let v = value("IVR_DB") { config.database = v }
+        if let v = value("IVR_FLOWS") { config.flowsDirectory = v }
+        if let v = value("IVR_DEFAULT_FLOW") { config.defaultFlow = v }
+        if let v = value("IVR_PROMPTS") { config.promptsDirectory = v }
+        if let v = value("IVR_MEDIA_IP") { config.media.ip = v }
+        if let v = value("IVR_MEDIA_PORTS") {
+            guard let range = parsePorts(v) else {
+                throw ConfigError(source: "IVR_MEDIA_PORTS",
+                                  message: "expected a range like 40000-40999 within 1024–65535, got '\(v)'")
+            }
+            config.media.ports = range
+        }
+        if let v = value("IVR_LOG_LEVEL") {
+            guard logLevels.contains(v) else {
+                throw ConfigError(source: "IVR_LOG_LEVEL", message: "expected one of \(logLevels.joined(separator: ", ")), got '\(v)'")
+            }
+            config.logLevel = v
+        }
+        if let v = value("IVR_LOG_FORMAT") {
+            guard let f = IVRConfig.LogFormat(rawValue: v) else {
+                throw ConfigError(source: "IVR_LOG_FORMAT", message: "expected 'text' or 'json', got '\(v)'")
+            }
+            config.logFormat = f
+        }
+    }
+
+    /// "40000-40999" (or a single port) → a range within 1024–65535.
+    public static func parsePorts(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard (1...2).contains(parts.count), let lo = Int(parts[0]), let hi = Int(parts.last ?? "") else { return nil }
+        guard lo >= 1024, hi <= 65535, lo <= hi else { return nil }
+        return lo...hi
+    }
+}
+
+extension YamlError {
+    var line: Int? {
+        switch self {
+        case let .scanner(_, _, mark, _), let .parser(_, _, mark, _), let .composer(_, _, mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    var shortDescription: String {
+        switch self {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            let ctx = context.map { "\($0.text) " } ?? ""
+            return "\(ctx)\(problem) (column \(mark.column))"
+        default:
+            return "\(self)"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import WhatsApp
+
+/// Everything the daemon needs, with embedded defaults so it starts with no file at all.
+/// Sources, weakest first: defaults, the YAML file (`--config`), then `IVR_*` environment variables.
+public struct IVRConfig: Sendable, Equatable {
+    public struct HTTP: Sendable, Equatable {
+        public var host = "0.0.0.0"
+        public var port = 8080
+        public var maxBodyBytes = 1 << 20
+    }
+
+    public struct WhatsAppSecrets: Sendable, Equatable {
+        public var appSecret: String?
+        public var verifyToken: String?
+        public var accessToken: String?
+    }
+
+    public struct Graph: Sendable, Equatable {
+        public var profile: GraphEndpoint.Profile = .meta
+        public var baseURL: String?
+        public var apiVersion = GraphEndpoint.defaultAPIVersion
+        public var authHeader: String?
+        public var callsPath: String?
+        public var messagesPath: String?
+        public var requestTimeoutMs = 10_000
+        public var retryMaxAttempts = 5
+        public var retryBaseDelayMs = 250
+        public var retryMaxDelayMs = 8_000
+        public var retryJitter = 0.5
+        public var acceptWindowSeconds = 30
+    }
+
+    public struct Media: Sendable, Equatable {
+        /// The address SDP answers advertise and media sockets send from; nil = decided at start.
+        public var ip: String?
+        public var ports: ClosedRange<Int> = 40000...40999
+    }
+
+    public enum LogFormat: String, Sendable, Equatable { case text, json }
+
+    public var http = HTTP()
+    public var whatsapp = WhatsAppSecrets()
+    public var graph = Graph()
+    public var database = "var/ivr.sqlite"
+    public var flowsDirectory = "Flows"
+    public var defaultFlow: String?
+    public var promptsDirectory = "Prompts"
+    public var media = Media()
+    public var logLevel = "info"
+    public var logFormat = LogFormat.text
+
+    public init() {}
+
+    /// The Graph endpoint for the configured profile.
+    public var graphEndpoint: GraphEndpoint {
+        let token = whatsapp.accessToken ?? ""
+        switch graph.profile {
+        case .meta:
+            var e = GraphEndpoint.meta(baseURL: graph.baseURL ?? GraphEndpoint.defaultMetaBaseURL,
+                                       apiVersion: graph.apiVersion, accessToken: token)
+            if let h = graph.authHeader { e.authHeaderName = h; e.authHeaderValue = token }
+            if let p = graph.callsPath { e.callsPath = p }
+            if let p = graph.messagesPath { e.messagesPath = p }
+            return e
+        case .bsp:
+            var e = GraphEndpoint.bsp(baseURL: graph.baseURL ?? "", apiKey: token)
+            e.apiVersion = graph.apiVersion
+            if let h = graph.authHeader { e.authHeaderName = h }
+            if let p = graph.callsPath { e.callsPath = p }
+            if let p = graph.messagesPath { e.messagesPath = p }
+            return e
+        }
+    }
+
+    public var retryPolicy: RetryPolicy {
+        RetryPolicy(maxAttempts: graph.retryMaxAttempts, baseDelay: .milliseconds(graph.retryBaseDelayMs),
+                    maxDelay: .milliseconds(graph.retryMaxDelayMs), jitter: graph.retryJitter)
+    }
+
+    /// Settings that are missing for real traffic, by the environment variable that sets each.
+    public var missingSecrets: [String] {
+        var out: [String] = []
+        if whatsapp.appSecret?.isEmpty ?? true { out.append("IVR_APP_SECRET") }
+        if whatsapp.verifyToken?.isEmpty ?? true { out.append("IVR_VERIFY_TOKEN") }
+        if whatsapp.accessToken?.isEmpty ?? true { out.append("IVR_ACCESS_TOKEN") }
+        return out
+    }
+}

@@ -1,0 +1,79 @@
+import Yams
+
+/// Typed access to a composed YAML tree with errors that carry the file and line of the offending node.
+struct YAMLReader {
+    let source: String
+
+    func error(_ node: Node?, _ message: String) -> ConfigError {
+        ConfigError(source: source, line: node?.mark?.line, message: message)
+    }
+
+    /// A mapping whose keys must come from `keys`; an unknown key is an error with a suggestion.
+    func mapping(_ node: Node, path: String, keys: [String]) throws -> [String: Node] {
+        guard case let .mapping(m) = node else {
+            throw error(node, "\(path.isEmpty ? "top level" : path): expected a mapping of keys to values")
+        }
+        var out: [String: Node] = [:]
+        for (k, v) in m {
+            guard let key = k.string else { throw error(k, "\(path): keys must be strings") }
+            guard keys.contains(key) else {
+                let here = path.isEmpty ? "at top level" : "in '\(path)'"
+                var message = "unknown key '\(key)' \(here)"
+                if let s = Suggest.closest(key, in: keys) { message += " (did you mean '\(s)'?)" }
+                message += "; expected one of: \(keys.joined(separator: ", "))"
+                throw error(k, message)
+            }
+            out[key] = v
+        }
+        return out
+    }
+
+    func string(_ node: Node?, _ path: String) throws -> String? {
+        guard let node else { return nil }
+        guard case let .scalar(s) = node else { throw error(node, "\(path): expected a string") }
+        if s.tag == .implicit, s.string == "~" || s.string == "null" || s.string.isEmpty, s.style == .plain { return nil }
+        return s.string
+    }
+
+    func int(_ node: Node?, _ path: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try string(node, path) else { return nil }
+        guard let v = Int(text) else { throw error(node, "\(path): expected an integer, found '\(text)'") }
+        guard range.contains(v) else {
+            throw error(node, "\(path): \(v) is outside \(range.lowerBound)…\(range.upperBound)")
+        }
+        return v
+    }
+
+    func double(_ node: Node?, _ path: String, _ range: ClosedRange<Double>) throws -> Double? {
+        guard let text = try string(node, path) else { return nil }
+        guard let v = Double(text) else { throw error(node, "\(path): expected a number, found '\(text)'") }
+        guard range.contains(v) else {
+            throw error(node, "\(path): \(v) is outside \(range.lowerBound)…\(range.upperBound)")
+        }
+        return v
+    }
+}
+
+/// "Did you mean" suggestions by edit distance.
+enum Suggest {
+    static func closest(_ word: String, in candidates: [String]) -> String? {
+        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
+        return best.1 <= max(2, word.count / 3) ? best.0 : nil
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var prev = Array(0...y.count)
+        for i in 1...x.count {
+            var cur = [i] + Array(repeating: 0, count: y.count)
+            for j in 1...y.count {
+                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            prev = cur
+        }
+        return prev[y.count]
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+
+/// One JSON object per line: `ts`, `level`, `label`, `msg`, then the metadata fields.
+/// Meant for log shippers; the text format is swift-log's `StreamLogHandler`.
+public struct JSONLogHandler: LogHandler {
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    private let label: String
+    private let sink: @Sendable (String) -> Void
+
+    public init(label: String, sink: @escaping @Sendable (String) -> Void = JSONLogHandler.standardError) {
+        self.label = label
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+                    source: String, file: String, function: String, line: UInt) {
+        var merged = self.metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
+        if let explicit { merged.merge(explicit) { _, new in new } }
+        var object: [String: Any] = [
+            "ts": Self.timestamp(Date()),
+            "level": level.rawValue,
+            "label": label,
+            "msg": message.description,
+        ]
+        for (key, value) in merged where object[key] == nil { object[key] = Self.json(value) }
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            return
+        }
+        sink(String(decoding: data, as: UTF8.self))
+    }
+
+    static func json(_ value: Logger.MetadataValue) -> Any {
+        switch value {
+        case let .string(s): return s
+        case let .stringConvertible(c): return c.description
+        case let .array(a): return a.map(json)
+        case let .dictionary(d): return d.mapValues(json)
+        }
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+    }
+}

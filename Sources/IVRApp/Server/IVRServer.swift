@@ -1,0 +1,85 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Store
+import WhatsApp
+
+/// Builds the daemon from a config: store, routes, Graph client, webhook processor, HTTP app.
+public struct IVRServer: Sendable {
+    public let config: IVRConfig
+    public let store: Store
+    public let routes: FlowRoutes
+    public let metrics: IVRMetrics
+    public let processor: WebhookProcessor
+    public let logger: Logger
+    let http: HTTPClient
+
+    public init(config: IVRConfig, logger: Logger, handler: (any CallHandler)? = nil, metrics: IVRMetrics = IVRMetrics(),
+                graph: (any GraphAPI)? = nil) throws {
+        self.config = config
+        self.logger = logger
+        self.metrics = metrics
+        self.store = try Store(path: config.database)
+        self.routes = try FlowRoutes.load(directory: config.flowsDirectory, defaultFlow: config.defaultFlow)
+        self.http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
+                                          requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                          logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
+        self.processor = WebhookProcessor(store: store, graph: client, routes: routes,
+                                          handler: handler ?? UnavailableCallHandler(), metrics: metrics,
+                                          logger: Logger(label: "ivr.calls"),
+                                          acceptWindow: .seconds(config.graph.acceptWindowSeconds))
+    }
+
+    /// The Hummingbird application, with the webhook processor as one of its services.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        let webhooks = WebhookRoutes(secrets: config.whatsapp, maxBodyBytes: config.http.maxBodyBytes,
+                                     processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"))
+        let router = IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics)
+        return Application(router: router,
+                           configuration: .init(address: .hostname(config.http.host, port: config.http.port),
+                                                serverName: "ivrd"),
+                           services: [processor],
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                           logger: Logger(label: "ivr.http"))
+    }
+
+    /// Logs the start-up summary, with one warning if secrets are missing.
+    public func logStartup() {
+        logger.info("ivrd starting", metadata: [
+            "http": "\(config.http.host):\(config.http.port)", "db": "\(config.database)",
+            "flows": "\(routes.flows.keys.sorted().joined(separator: ","))",
+            "default_flow": "\(routes.defaultFlow ?? "-")", "prompts": "\(config.promptsDirectory)",
+            "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
+        ])
+        let missing = config.missingSecrets
+        if !missing.isEmpty {
+            logger.warning("""
+                running without WhatsApp credentials (\(missing.joined(separator: ", ")) not set): \
+                /healthz and /metrics are served, webhook requests are refused with 503 until they are configured
+                """)
+        }
+    }
+
+    /// Runs until SIGTERM/SIGINT, then drains in-flight work and closes the HTTP client.
+    public func run() async throws {
+        logStartup()
+        let app = application()
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        try await http.shutdown()
+        logger.info("ivrd stopped")
+    }
+
+    /// Closes resources when the server was built but not run (tests).
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+}

@@ -1,0 +1,108 @@
+import Hashing
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import WhatsApp
+
+/// `GET /webhook` (Meta's verification handshake) and `POST /webhook` (signed deliveries).
+/// The POST path checks, in order: configuration (503), body size (413), signature on the raw
+/// bytes (401), JSON shape (400), then records and queues the events and answers 200 at once.
+public struct WebhookRoutes: Sendable {
+    let secrets: IVRConfig.WhatsAppSecrets
+    let maxBodyBytes: Int
+    let processor: WebhookProcessor
+    let metrics: IVRMetrics
+    let logger: Logger
+
+    public init(secrets: IVRConfig.WhatsAppSecrets, maxBodyBytes: Int, processor: WebhookProcessor,
+                metrics: IVRMetrics, logger: Logger) {
+        self.secrets = secrets
+        self.maxBodyBytes = maxBodyBytes
+        self.processor = processor
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    public func add<Context: RequestContext>(to router: Router<Context>) {
+        router.get("webhook") { request, _ in verify(request) }
+        router.post("webhook") { request, _ in await deliver(request) }
+    }
+
+    func verify(_ request: Request) -> Response {
+        guard let expected = secrets.verifyToken, !expected.isEmpty else {
+            return .text(.serviceUnavailable,
+                         "webhook verification is not configured: set IVR_VERIFY_TOKEN (or whatsapp.verify_token in the config file)")
+        }
+        let query = request.uri.queryParameters
+        let mode = query.get("hub.mode")
+        let token = query.get("hub.verify_token") ?? ""
+        let challenge = query.get("hub.challenge")
+        guard mode == "subscribe", constantTimeEqual(Array(token.utf8), Array(expected.utf8)), let challenge else {
+            logger.warning("webhook verification refused", metadata: ["mode": "\(mode ?? "-")"])
+            return .text(.forbidden, "verification refused: hub.mode must be 'subscribe', hub.verify_token must match, and hub.challenge must be present")
+        }
+        logger.info("webhook verification accepted")
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: challenge)))
+    }
+
+    func deliver(_ request: Request) async -> Response {
+        let received = ContinuousClock.now
+        guard let secret = secrets.appSecret, !secret.isEmpty else {
+            metrics.webhookRejected(reason: "not_configured")
+            return .text(.serviceUnavailable,
+                         "webhook signature secret is not configured: set IVR_APP_SECRET (or whatsapp.app_secret in the config file)")
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodyBytes {
+            return tooLarge()
+        }
+        let body: [UInt8]
+        do {
+            body = Array(buffer: try await request.body.collect(upTo: maxBodyBytes))
+        } catch is NIOTooManyBytesError {
+            return tooLarge()
+        } catch {
+            metrics.webhookRejected(reason: "body_unreadable")
+            return .text(.badRequest, "cannot read request body: \(error)")
+        }
+        do throws(SignatureError) {
+            try WebhookSignature.verify(body: body, header: request.headers[Self.signatureHeader], secret: secret)
+        } catch {
+            metrics.webhookRejected(reason: error.metricReason)
+            logger.warning("webhook refused", metadata: ["reason": "\(error)"])
+            return .text(.unauthorized, error.description)
+        }
+        let events: [WebhookEvent]
+        do throws(WebhookDecodingError) {
+            events = try WebhookDecoder.decode(body)
+        } catch {
+            metrics.webhookRejected(reason: "malformed_payload")
+            logger.warning("webhook refused", metadata: ["reason": "\(error)"])
+            return .text(.badRequest, error.description)
+        }
+        do {
+            try await processor.submit(events, receivedAt: received)
+        } catch {
+            metrics.webhookRejected(reason: "store_unavailable")
+            logger.error("cannot record webhook delivery", metadata: ["error": "\(error)"])
+            return .text(.internalServerError, "cannot record the delivery; it will be redelivered")
+        }
+        return .text(.ok, "ok")
+    }
+
+    private func tooLarge() -> Response {
+        metrics.webhookRejected(reason: "body_too_large")
+        return .text(.contentTooLarge, "request body is larger than the limit of \(maxBodyBytes) bytes")
+    }
+
+    static let signatureHeader = HTTPField.Name(WebhookSignature.headerName)!
+}
+
+extension Response {
+    /// A plain-text response with a trailing newline.
+    static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}

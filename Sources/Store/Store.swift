@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// The server's SQLite database: opened, created and migrated on start.
+public final class Store: Sendable {
+    public let writer: any DatabaseWriter
+    public let path: String
+
+    /// Opens (creating if needed) the database file at `path`, in WAL mode, and migrates it.
+    public init(path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let dir = url.deletingLastPathComponent().path
+        do {
+            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.cannotCreateDirectory(path: dir, reason: error.localizedDescription)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(5)
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+        } catch {
+            throw StoreError.cannotOpen(path: path, reason: "\(error)")
+        }
+        self.writer = pool
+        self.path = path
+        try migrate()
+    }
+
+    /// An in-memory database, for tests and `simulate`.
+    public init(inMemoryNamed name: String = "ivr") throws {
+        self.writer = try DatabaseQueue(named: name)
+        self.path = ":memory:"
+        try migrate()
+    }
+
+    private func migrate() throws {
+        do {
+            try Migrations.migrator.migrate(writer)
+        } catch {
+            throw StoreError.migrationFailed(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Records a webhook delivery. Returns true the first time a (subject, event) pair is seen,
+    /// false for a redelivery. Atomic: two concurrent deliveries of one pair yield one `true`.
+    public func recordDelivery(subjectID: String, event: String, at date: Date = Date()) async throws -> Bool {
+        try await writer.write { db in
+            try WebhookDelivery(subjectID: subjectID, event: event, receivedAt: date).insert(db, onConflict: .ignore)
+            return db.changesCount > 0
+        }
+    }
+
+    /// Inserts a call row unless one with that id exists. Returns true when inserted.
+    @discardableResult
+    public func insertCall(_ call: CallRecord) async throws -> Bool {
+        try await writer.write { db in
+            try call.insert(db, onConflict: .ignore)
+            return db.changesCount > 0
+        }
+    }
+
+    /// Applies `change` to the call's row and saves it. Returns the updated row, or nil for an unknown call.
+    @discardableResult
+    public func updateCall(id: String, at date: Date = Date(),
+                           _ change: @Sendable @escaping (inout CallRecord) -> Void) async throws -> CallRecord? {
+        try await writer.write { db in
+            guard var call = try CallRecord.fetchOne(db, key: id) else { return nil }
+            change(&call)
+            call.updatedAt = date
+            try call.update(db)
+            return call
+        }
+    }
+
+    public func call(id: String) async throws -> CallRecord? {
+        try await writer.read { db in try CallRecord.fetchOne(db, key: id) }
+    }
+
+    /// Calls, newest first.
+    public func recentCalls(limit: Int = 100) async throws -> [CallRecord] {
+        try await writer.read { db in
+            try CallRecord.order(Column("received_at").desc).limit(limit).fetchAll(db)
+        }
+    }
+
+    public func deliveryCount(subjectID: String) async throws -> Int {
+        try await writer.read { db in
+            try WebhookDelivery.filter(Column("subject_id") == subjectID).fetchCount(db)
+        }
+    }
+}

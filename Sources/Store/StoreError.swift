@@ -1,0 +1,14 @@
+/// Errors from opening or using the store.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    case cannotCreateDirectory(path: String, reason: String)
+    case cannotOpen(path: String, reason: String)
+    case migrationFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .cannotCreateDirectory(path, reason): return "cannot create directory \(path): \(reason)"
+        case let .cannotOpen(path, reason): return "cannot open database \(path): \(reason)"
+        case let .migrationFailed(path, reason): return "migrating database \(path) failed: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// A point on a monotonic time line, in nanoseconds from an arbitrary origin.
+/// Protocol code receives `Instant`s as arguments and never reads a clock itself.
+public struct Instant: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public var nanoseconds: Int64
+
+    public init(nanoseconds: Int64) { self.nanoseconds = nanoseconds }
+
+    public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.nanoseconds < rhs.nanoseconds }
+
+    public static func + (lhs: Instant, rhs: Duration) -> Instant {
+        Instant(nanoseconds: lhs.nanoseconds + rhs.totalNanoseconds)
+    }
+
+    public static func - (lhs: Instant, rhs: Instant) -> Duration {
+        .nanoseconds(lhs.nanoseconds - rhs.nanoseconds)
+    }
+
+    public var description: String { "\(Double(nanoseconds) / 1e9)s" }
+}
+
+extension Duration {
+    /// The duration as whole nanoseconds (saturating at Int64 range).
+    public var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return product &+ attoseconds / 1_000_000_000
+    }
+
+    /// The duration in seconds as a floating-point value.
+    public var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// A source of monotonic time: the real one at the IO edges, a manual one in tests.
+public protocol MonotonicClock: Sendable {
+    func now() -> Instant
+}
+
+/// The process's monotonic clock.
+public struct SystemMonotonicClock: MonotonicClock {
+    public init() {}
+
+    public func now() -> Instant {
+        let d = ContinuousClock.now - Self.origin
+        return Instant(nanoseconds: d.totalNanoseconds)
+    }
+
+    private static let origin = ContinuousClock.now
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import IVRApp
+import Logging
+
+@main
+struct IVRD: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ivrd",
+        abstract: "IVR server for the WhatsApp Business Calling API.",
+        subcommands: [Serve.self],
+        defaultSubcommand: Serve.self
+    )
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the daemon: webhooks, call handling, /healthz and /metrics.",
+        discussion: "Environment variables (IVR_APP_SECRET, IVR_HTTP_PORT, …) override the config file."
+    )
+
+    @Option(name: .long, help: "Path to the YAML config file (see Deploy/ivr.example.yaml).")
+    var config: String?
+
+    @Option(name: .long, help: "Log format: text or json (overrides log.format and IVR_LOG_FORMAT).")
+    var logFormat: String?
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+
+    func run() async throws {
+        var cfg: IVRConfig
+        do {
+            cfg = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
+            if let logFormat {
+                guard let f = IVRConfig.LogFormat(rawValue: logFormat) else {
+                    throw ConfigError(source: "--log-format", message: "expected 'text' or 'json', got '\(logFormat)'")
+                }
+                cfg.logFormat = f
+            }
+            if let logLevel { try ConfigLoader.apply(environment: ["IVR_LOG_LEVEL": logLevel], to: &cfg) }
+        } catch let error as ConfigError {
+            throw ValidationError("configuration error: \(error)")
+        }
+        LogSetup.bootstrap(format: cfg.logFormat, level: cfg.logLevel)
+        let logger = Logger(label: "ivrd")
+        let server: IVRServer
+        do {
+            server = try IVRServer(config: cfg, logger: logger)
+        } catch {
+            logger.critical("cannot start", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+        try await server.run()
+    }
+}
