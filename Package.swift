@@ -68,6 +68,9 @@ let package = Package(
             "Wire", "Hashing",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpus", "CSRTP", "CSndFile", "COpenSSL"]),

@@ -50,6 +50,12 @@ public struct WebhookError: Equatable, Sendable {
     public var code: Int?
     public var message: String?
     public var details: String?
+
+    public init(code: Int? = nil, message: String? = nil, details: String? = nil) {
+        self.code = code
+        self.message = message
+        self.details = details
+    }
 }
 
 /// The end of a call (`event: terminate`).
@@ -139,6 +145,12 @@ public struct UnknownEvent: Equatable, Sendable {
     public var field: String
     public var kind: String
     public var subjectID: String?
+
+    public init(field: String, kind: String, subjectID: String? = nil) {
+        self.field = field
+        self.kind = kind
+        self.subjectID = subjectID
+    }
 }
 
 /// One typed event out of a webhook delivery.
