@@ -84,6 +84,7 @@ let package = Package(
         .testTarget(name: "IVRAppTests", dependencies: [
             "IVRApp", "IVRTesting", "WhatsApp", "Store",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
     ],
     swiftLanguageModes: [.v6]

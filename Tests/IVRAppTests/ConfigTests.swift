@@ -1,0 +1,87 @@
+import Foundation
+import IVRApp
+import IVRTesting
+import Testing
+import WhatsApp
+
+@Suite struct ConfigTests {
+    @Test func defaultsNeedNoFile() throws {
+        let c = try ConfigLoader.load(path: nil, environment: [:])
+        #expect(c.http.port == 8080)
+        #expect(c.database == "var/ivr.sqlite")
+        #expect(c.flowsDirectory == "Flows")
+        #expect(c.promptsDirectory == "Prompts")
+        #expect(c.missingSecrets == ["IVR_APP_SECRET", "IVR_VERIFY_TOKEN", "IVR_ACCESS_TOKEN"])
+    }
+
+    @Test func theExampleConfigLoads() throws {
+        let path = Fixtures.repositoryRoot().appendingPathComponent("Deploy/ivr.example.yaml").path
+        let c = try ConfigLoader.load(path: path, environment: [:])
+        #expect(c.http.port == 8080)
+        #expect(c.graph.profile == .meta)
+        #expect(c.graph.retryMaxAttempts == 5)
+        #expect(c.media.ports == 40000...40999)
+        #expect(c.whatsapp.appSecret == nil)
+    }
+
+    @Test func environmentWinsOverTheFile() throws {
+        var c = IVRConfig()
+        try ConfigLoader.apply(yaml: "http:\n  port: 9000\nstorage:\n  db: a.sqlite\n", source: "c.yaml", to: &c)
+        try ConfigLoader.apply(environment: [
+            "IVR_HTTP_PORT": "9100", "IVR_DB": "b.sqlite", "IVR_APP_SECRET": "s", "IVR_VERIFY_TOKEN": "v",
+            "IVR_ACCESS_TOKEN": "t", "IVR_GRAPH_URL": "http://127.0.0.1:1", "IVR_FLOWS": "F", "IVR_PROMPTS": "P",
+            "IVR_MEDIA_IP": "192.0.2.1", "IVR_MEDIA_PORTS": "50000-50010",
+        ], to: &c)
+        #expect(c.http.port == 9100)
+        #expect(c.database == "b.sqlite")
+        #expect(c.missingSecrets.isEmpty)
+        #expect(c.graphEndpoint.callsURL(phoneNumberID: "7") == "http://127.0.0.1:1/v23.0/7/calls")
+        #expect(c.graphEndpoint.authHeaderValue == "Bearer t")
+        #expect(c.flowsDirectory == "F" && c.promptsDirectory == "P")
+        #expect(c.media.ip == "192.0.2.1" && c.media.ports == 50000...50010)
+    }
+
+    @Test func bspProfileFromFile() throws {
+        var c = IVRConfig()
+        try ConfigLoader.apply(yaml: """
+            graph:
+              profile: bsp
+              base_url: https://waba-v2.360dialog.io
+            whatsapp:
+              access_token: KEY
+            """, source: "c.yaml", to: &c)
+        let e = c.graphEndpoint
+        #expect(e.callsURL(phoneNumberID: "1") == "https://waba-v2.360dialog.io/calling/calls")
+        #expect(e.authHeaderName == "D360-API-KEY" && e.authHeaderValue == "KEY")
+    }
+
+    @Test func unknownKeysAreNamedWithLineAndSuggestion() {
+        var c = IVRConfig()
+        let error = #expect(throws: ConfigError.self) {
+            try ConfigLoader.apply(yaml: "http:\n  host: 0.0.0.0\n  prot: 80\n", source: "ivr.yaml", to: &c)
+        }
+        #expect(error?.description == "ivr.yaml:3: unknown key 'prot' in 'http' (did you mean 'port'?); expected one of: host, port, max_body_bytes")
+    }
+
+    @Test func wrongTypesAndRangesAreNamed() {
+        var c = IVRConfig()
+        #expect(throws: ConfigError(source: "f.yaml", line: 2, message: "http.port: expected an integer, found 'eighty'")) {
+            try ConfigLoader.apply(yaml: "http:\n  port: eighty\n", source: "f.yaml", to: &c)
+        }
+        #expect(throws: ConfigError(source: "f.yaml", line: 2, message: "http.port: 70000 is outside 1…65535")) {
+            try ConfigLoader.apply(yaml: "http:\n  port: 70000\n", source: "f.yaml", to: &c)
+        }
+        #expect(throws: ConfigError.self) { try ConfigLoader.apply(yaml: "http: [1, 2\n", source: "f.yaml", to: &c) }
+    }
+
+    @Test func badEnvironmentValuesAreNamed() {
+        var c = IVRConfig()
+        #expect(throws: ConfigError(source: "IVR_HTTP_PORT", message: "expected a port number 0–65535, got 'abc'")) {
+            try ConfigLoader.apply(environment: ["IVR_HTTP_PORT": "abc"], to: &c)
+        }
+        #expect(throws: ConfigError.self) { try ConfigLoader.apply(environment: ["IVR_MEDIA_PORTS": "5-3"], to: &c) }
+        #expect(ConfigLoader.parsePorts("40000-40999") == 40000...40999)
+        #expect(ConfigLoader.parsePorts("41000") == 41000...41000)
+        #expect(ConfigLoader.parsePorts("80-90") == nil)
+    }
+}
