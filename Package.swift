@@ -30,6 +30,8 @@ let package = Package(
 
         // Byte reader/writer, clocks, sequence arithmetic. Pure Swift.
         .target(name: "Wire"),
+        // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
+        .target(name: "SRTP", dependencies: ["CSRTP", "Wire"]),
         // HMAC, digests, randomness and constant-time compare over OpenSSL.
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         // GRDB records, migrations and repositories.

@@ -62,3 +62,17 @@ import IVRTesting
         #expect(clock.now() - Instant(nanoseconds: 0) == .milliseconds(20))
     }
 }
+
+@Suite struct TransportAddressTests {
+    @Test func parsesAndFormatsBothFamilies() throws {
+        let v4 = try #require(TransportAddress(host: "192.0.2.17", port: 3480))
+        #expect(v4.ip.bytes == [192, 0, 2, 17])
+        #expect(v4.description == "192.0.2.17:3480")
+        let v6 = try #require(TransportAddress(host: "2001:db8:31:2::a", port: 3480))
+        #expect(v6.ip.bytes.count == 16)
+        #expect(v6.description == "[2001:db8:31:2::a]:3480")
+        #expect(IPAddress("999.1.1.1") == nil)
+        #expect(IPAddress("example.com") == nil)
+        #expect(IPAddress(bytes: [1, 2, 3]) == nil)
+    }
+}
