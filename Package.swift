@@ -32,6 +32,20 @@ let package = Package(
         .target(name: "Wire"),
         // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
         .target(name: "SRTP", dependencies: ["CSRTP", "Wire"]),
+        // Opus encoder/decoder and (later) prompt files.
+        .target(name: "Audio", dependencies: ["COpus", "CSndFile"]),
+        // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
+        .target(name: "Media", dependencies: [
+            "Wire", "Audio",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The IO edge for media: NIO UDP sockets and timers driving the sessions.
+        .target(name: "MediaTransport", dependencies: [
+            "Media", "Wire",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
         // HMAC, digests, randomness and constant-time compare over OpenSSL.
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         // GRDB records, migrations and repositories.
@@ -50,8 +64,9 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing",
+            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -78,6 +93,7 @@ let package = Package(
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpus", "CSRTP", "CSndFile", "COpenSSL"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "IVRTesting"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "WhatsAppTests", dependencies: [
             "WhatsApp", "IVRTesting",

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import Media
+import NIOConcurrencyHelpers
+import Store
+import WhatsApp
+
+/// Answers calls with the media core: SDP answer → `pre_accept` → wait for ICE+DTLS → `accept`
+/// with the identical answer → media flows (silence until a flow plays something). A call that
+/// cannot be set up is refused with the precise reason; a call whose media dies is terminated.
+public final class MediaCallHandler: CallHandler {
+    public struct Timing: Sendable {
+        /// Graph actions for a new call give up after this (WhatsApp's accept window).
+        public var acceptWindow: Duration = .seconds(30)
+        public init() {}
+    }
+
+    let media: any CallMediaFactory
+    let graph: any GraphAPI
+    let store: Store
+    let metrics: IVRMetrics
+    let timing: Timing
+    private let active = NIOLockedValueBox<[String: any CallMediaChannel]>([:])
+
+    public init(media: any CallMediaFactory, graph: any GraphAPI, store: Store, metrics: IVRMetrics,
+                timing: Timing = Timing()) {
+        self.media = media
+        self.graph = graph
+        self.store = store
+        self.metrics = metrics
+        self.timing = timing
+    }
+
+    public var activeCalls: Int { active.withLockedValue { $0.count } }
+
+    public func handle(_ call: CallConnect, route: FlowRoute, logger: Logger) async -> CallHandling {
+        let started = ContinuousClock.now
+        let deadline = started + timing.acceptWindow
+        let channel: any CallMediaChannel
+        do {
+            channel = try await media.answer(offer: call.sdp, callID: call.callID, logger: logger)
+        } catch {
+            return .cannotAnswer(reason: "cannot answer the SDP offer: \(error)")
+        }
+        let sdp = channel.answerSDP
+        do {
+            try await graph.preAccept(callID: call.callID, sdp: sdp, phoneNumberID: call.business.phoneNumberID,
+                                      deadline: deadline)
+        } catch {
+            await channel.close(reason: "pre_accept failed")
+            return .cannotAnswer(reason: "pre_accept failed: \(error)")
+        }
+        await record(call.callID) { $0.status = .preAccepted }
+        logger.info("pre_accept sent", metadata: ["ms": "\(ms(since: started))"])
+
+        var iterator = channel.events.makeAsyncIterator()
+        let connected = await waitForConnected(&iterator)
+        guard case let .success(remote) = connected else {
+            let reason: String
+            if case let .failure(why) = connected { reason = why } else { reason = "unknown" }
+            await channel.close(reason: reason)
+            return .cannotAnswer(reason: "media did not connect: \(reason)")
+        }
+        logger.info("media connected", metadata: ["remote": "\(remote)", "ms": "\(ms(since: started))"])
+        do {
+            try await graph.accept(callID: call.callID, sdp: sdp, phoneNumberID: call.business.phoneNumberID,
+                                   deadline: deadline)
+        } catch {
+            await channel.close(reason: "accept failed")
+            return .cannotAnswer(reason: "accept failed: \(error)")
+        }
+        await record(call.callID) {
+            $0.status = .accepted
+            $0.connectedAt = Date()
+        }
+        logger.info("call accepted", metadata: ["ms": "\(ms(since: started))"])
+        active.withLockedValue { $0[call.callID] = channel }
+        let remaining = iterator
+        Task { await self.run(call, channel: channel, events: remaining, logger: logger) }
+        return .answered
+    }
+
+    enum Connected { case success(String), failure(String) }
+
+    /// Reads events until `connected` or `closed`. The session bounds the wait itself: it closes
+    /// with a precise reason when ICE/DTLS have not completed by its connect deadline.
+    private func waitForConnected(_ iterator: inout AsyncStream<MediaEvent>.Iterator) async -> Connected {
+        while let event = await iterator.next() {
+            switch event {
+            case let .connected(remote, profile): return .success("\(remote) \(profile)")
+            case let .closed(reason): return .failure(reason)
+            default: continue
+            }
+        }
+        return .failure("media session ended")
+    }
+
+    /// Owns the call after `accept` until its media ends or WhatsApp terminates it.
+    private func run(_ call: CallConnect, channel: any CallMediaChannel, events: AsyncStream<MediaEvent>.Iterator,
+                     logger: Logger) async {
+        var it = events
+        var ended = "media session ended"
+        while let event = await it.next() {
+            if case let .closed(why) = event {
+                ended = why
+                break
+            }
+        }
+        let reason = ended
+        let stillOurs = active.withLockedValue { $0.removeValue(forKey: call.callID) != nil }
+        guard stillOurs else { return }  // WhatsApp terminated it first.
+        logger.warning("media ended; terminating call", metadata: ["reason": "\(reason)"])
+        do {
+            try await graph.terminate(callID: call.callID, phoneNumberID: call.business.phoneNumberID)
+        } catch {
+            logger.error("terminate failed", metadata: ["error": "\(error)"])
+        }
+        await record(call.callID) { row in
+            row.reason = [row.reason, reason].compactMap { $0 }.joined(separator: "; ")
+        }
+    }
+
+    public func terminated(_ event: CallTerminate, logger: Logger) async {
+        guard let channel = active.withLockedValue({ $0.removeValue(forKey: event.callID) }) else { return }
+        await channel.close(reason: "terminated by WhatsApp")
+    }
+
+    private func record(_ id: String, _ change: @Sendable @escaping (inout CallRecord) -> Void) async {
+        _ = try? await store.updateCall(id: id, change)
+    }
+
+    private func ms(since start: ContinuousClock.Instant) -> Int {
+        let d = ContinuousClock.now - start
+        return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,14 @@
+/// Errors opening media sockets.
+public enum MediaTransportError: Error, Equatable, CustomStringConvertible {
+    case invalidAddress(String)
+    case noFreePort(address: String, range: ClosedRange<Int>, lastError: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidAddress(a):
+            return "media address '\(a)' is not an IPv4 or IPv6 address (set IVR_MEDIA_IP)"
+        case let .noFreePort(address, range, lastError):
+            return "no free UDP port on \(address) in \(range.lowerBound)-\(range.upperBound) (IVR_MEDIA_PORTS): \(lastError)"
+        }
+    }
+}
