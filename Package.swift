@@ -30,6 +30,13 @@ let package = Package(
 
         // Byte reader/writer, clocks, sequence arithmetic. Pure Swift.
         .target(name: "Wire"),
+        // SDP parsing, negotiation of one audio m-line, and the answer builder.
+        .target(name: "SDP", dependencies: ["Wire"]),
+        // STUN messages (RFC 8489) and the full ICE agent (RFC 8445, consent freshness RFC 7675).
+        .target(name: "STUN", dependencies: ["Wire", "Hashing"]),
+        .target(name: "ICE", dependencies: ["STUN", "Wire", "Hashing"]),
+        // RTP/RTCP packets, statistics, NTP time, RFC 7983 demultiplexing.
+        .target(name: "RTP", dependencies: ["Wire"]),
         // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
         .target(name: "SRTP", dependencies: ["CSRTP", "Wire"]),
         // Opus encoder/decoder and (later) prompt files.
@@ -67,6 +74,7 @@ let package = Package(
             "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
@@ -76,7 +84,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ivrd", dependencies: [
-            "IVRApp",
+            "IVRApp", "Audio", "Media", "MediaTransport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -94,6 +102,11 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "IVRTesting"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
+        .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
+        .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
+        .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),
+        .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
+        .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         .testTarget(name: "WhatsAppTests", dependencies: [
             "WhatsApp", "IVRTesting",

@@ -9,7 +9,7 @@ public enum ConfigLoader {
     public static let environmentKeys = [
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
-        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
+        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -35,7 +35,7 @@ public enum ConfigLoader {
             throw ConfigError(source: source, line: error.line, message: "YAML syntax error: \(error.shortDescription)")
         }
         guard let root else { return }
-        var r = YAMLReader(source: source)
+        let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
                                                       "media", "log"])
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
@@ -92,13 +92,16 @@ public enum ConfigLoader {
         if let p = try top["prompts"].map({ try r.mapping($0, path: "prompts", keys: ["dir"]) }) {
             if let v = try r.string(p["dir"], "prompts.dir") { config.promptsDirectory = v }
         }
-        if let m = try top["media"].map({ try r.mapping($0, path: "media", keys: ["ip", "ports"]) }) {
+        if let m = try top["media"].map({ try r.mapping($0, path: "media", keys: ["ip", "ports", "connect_timeout_seconds"]) }) {
             if let v = try r.string(m["ip"], "media.ip"), !v.isEmpty { config.media.ip = v }
             if let v = try r.string(m["ports"], "media.ports") {
                 guard let range = parsePorts(v) else {
                     throw r.error(m["ports"], "media.ports: expected a range like 40000-40999 within 1024–65535, found '\(v)'")
                 }
                 config.media.ports = range
+            }
+            if let v = try r.int(m["connect_timeout_seconds"], "media.connect_timeout_seconds", 1...60) {
+                config.media.connectTimeoutSeconds = v
             }
         }
         if let l = try top["log"].map({ try r.mapping($0, path: "log", keys: ["level", "format"]) }) {
@@ -153,6 +156,12 @@ public enum ConfigLoader {
                                   message: "expected a range like 40000-40999 within 1024–65535, got '\(v)'")
             }
             config.media.ports = range
+        }
+        if let v = value("IVR_MEDIA_CONNECT_TIMEOUT") {
+            guard let seconds = Int(v), (1...60).contains(seconds) else {
+                throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")
+            }
+            config.media.connectTimeoutSeconds = seconds
         }
         if let v = value("IVR_LOG_LEVEL") {
             guard logLevels.contains(v) else {

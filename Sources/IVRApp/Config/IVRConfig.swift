@@ -34,6 +34,8 @@ public struct IVRConfig: Sendable, Equatable {
         /// The address SDP answers advertise and media sockets send from; nil = decided at start.
         public var ip: String?
         public var ports: ClosedRange<Int> = 40000...40999
+        /// ICE and DTLS must complete within this after `pre_accept`, or the call is refused.
+        public var connectTimeoutSeconds = 15
     }
 
     public enum LogFormat: String, Sendable, Equatable { case text, json }

@@ -1,0 +1,33 @@
+/// What a datagram on a shared UDP socket carries (RFC 7983 demultiplexing with RFC 5761 rtcp-mux).
+public enum PacketClass: Equatable, Sendable, CustomStringConvertible {
+    case stun
+    case dtls
+    case rtp
+    case rtcp
+    case unknown
+
+    /// First byte 0–3 STUN, 20–63 DTLS, 128–191 RTP/RTCP; for the latter a second byte of 192–223
+    /// (RTCP packet types 192–223 seen through the marker bit) is RTCP, anything else RTP.
+    public static func classify<C: Collection>(_ bytes: C) -> PacketClass where C.Element == UInt8 {
+        guard let first = bytes.first else { return .unknown }
+        switch first {
+        case 0...3: return .stun
+        case 20...63: return .dtls
+        case 128...191:
+            let second = bytes.dropFirst().first
+            guard let second else { return .unknown }
+            return (192...223).contains(second) ? .rtcp : .rtp
+        default: return .unknown
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .stun: return "STUN"
+        case .dtls: return "DTLS"
+        case .rtp: return "RTP"
+        case .rtcp: return "RTCP"
+        case .unknown: return "unknown"
+        }
+    }
+}
