@@ -2,6 +2,7 @@
 public enum MediaTransportError: Error, Equatable, CustomStringConvertible {
     case invalidAddress(String)
     case noFreePort(address: String, range: ClosedRange<Int>, lastError: String)
+    case noUsableCandidate(family: String, offered: [String])
 
     public var description: String {
         switch self {
@@ -9,6 +10,8 @@ public enum MediaTransportError: Error, Equatable, CustomStringConvertible {
             return "media address '\(a)' is not an IPv4 or IPv6 address (set IVR_MEDIA_IP)"
         case let .noFreePort(address, range, lastError):
             return "no free UDP port on \(address) in \(range.lowerBound)-\(range.upperBound) (IVR_MEDIA_PORTS): \(lastError)"
+        case let .noUsableCandidate(family, offered):
+            return "the offer has no \(family) candidate our media address can reach; offered: \(offered.joined(separator: ", "))"
         }
     }
 }

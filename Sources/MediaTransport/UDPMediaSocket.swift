@@ -167,6 +167,12 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         handler.eventLoop.execute { handler.value.withSession(body) }
     }
 
+    /// Runs `body` on the event loop with the session, flushes its output, and returns when done.
+    public func perform(_ body: @escaping @Sendable (Session, Instant) -> Void) async {
+        let handler = self.handler
+        try? await handler.eventLoop.submit { handler.value.withSession(body) }.get()
+    }
+
     /// Closes the socket. Call after the session has sent what it needs to (e.g. DTLS close_notify).
     public func close() async {
         try? await channel.close()
