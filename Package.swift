@@ -43,16 +43,18 @@ let package = Package(
         .target(name: "Audio", dependencies: ["COpus", "CSndFile"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
-            "Wire", "Audio",
+            "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The IO edge for media: NIO UDP sockets and timers driving the sessions.
         .target(name: "MediaTransport", dependencies: [
-            "Media", "Wire",
+            "Media", "Wire", "SDP", "DTLS", "Hashing",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        // DTLS 1.2 over OpenSSL memory BIOs (no sockets): handshake, fingerprint check, SRTP key export.
+        .target(name: "DTLS", dependencies: ["COpenSSL", "Wire", "Hashing", "SRTP"]),
         // HMAC, digests, randomness and constant-time compare over OpenSSL.
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         // GRDB records, migrations and repositories.
@@ -105,6 +107,7 @@ let package = Package(
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),
+        .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Wire", "Hashing"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),

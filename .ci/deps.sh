@@ -5,8 +5,8 @@ set -euo pipefail
 group=${1:-build}
 
 apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev)
-apt_test=(sqlite3 curl)
-pip_test=(pytest)
+apt_test=(sqlite3 curl openssl espeak-ng sox)
+pip_test=(pytest aiortc==1.16.0 numpy)
 
 want_apt=("${apt_build[@]}")
 want_pip=()

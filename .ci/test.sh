@@ -6,5 +6,8 @@ cd "$(dirname "$0")/.."
 swift build --build-tests ${SWIFT_FLAGS:-}
 echo "== stage 1: swift test"
 swift test --skip-build ${SWIFT_FLAGS:-}
-echo "== stage 2: daemon tests (pytest against .build/debug/ivrd)"
-IVRD_BIN="$(swift build --show-bin-path)/ivrd" python3 -m pytest -q Tests/daemon
+bin="$(swift build --show-bin-path ${SWIFT_FLAGS:-})/ivrd"
+echo "== stage 2: daemon tests (pytest against the built ivrd)"
+IVRD_BIN="$bin" python3 -m pytest -q Tests/daemon
+echo "== stage 3: media interop with aiortc (pytest, loopback)"
+IVRD_BIN="$bin" python3 -m pytest -q Tests/interop

@@ -15,4 +15,5 @@ static inline long copenssl_dtls_set_link_mtu(SSL *s, long mtu) { return DTLS_se
 static inline long copenssl_bio_set_mem_eof_return(BIO *b, long v) { return BIO_set_mem_eof_return(b, v); }
 static inline uint64_t copenssl_op_no_query_mtu(void) { return SSL_OP_NO_QUERY_MTU; }
 static inline long copenssl_ssl_set_options(SSL *s, uint64_t op) { return (long)SSL_set_options(s, op); }
+static inline uint64_t copenssl_op_no_renegotiation(void) { return SSL_OP_NO_RENEGOTIATION; }
 #endif

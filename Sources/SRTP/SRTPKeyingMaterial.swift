@@ -1,6 +1,6 @@
 /// The master keys and salts of both directions, split from the DTLS-SRTP exporter output
 /// (RFC 5764 4.2: client key | server key | client salt | server salt).
-public struct SRTPKeyingMaterial: Equatable, Sendable {
+public struct SRTPKeyingMaterial: Equatable, Sendable, CustomStringConvertible {
     public var profile: SRTPProfile
     /// What we protect with.
     public var localKey: [UInt8]
@@ -8,6 +8,17 @@ public struct SRTPKeyingMaterial: Equatable, Sendable {
     /// What we unprotect with.
     public var remoteKey: [UInt8]
     public var remoteSalt: [UInt8]
+
+    public init(profile: SRTPProfile, localKey: [UInt8], localSalt: [UInt8], remoteKey: [UInt8], remoteSalt: [UInt8]) {
+        self.profile = profile
+        self.localKey = localKey
+        self.localSalt = localSalt
+        self.remoteKey = remoteKey
+        self.remoteSalt = remoteSalt
+    }
+
+    /// Names the profile only: keys never go into logs.
+    public var description: String { "SRTPKeyingMaterial(\(profile.rawValue), keys redacted)" }
 
     /// `exported` is the `EXTRACTOR-dtls_srtp` output of `profile.keyingMaterialLength` bytes;
     /// `isClient` is true when we were the DTLS client (`setup:active`).

@@ -46,7 +46,8 @@ import WhatsApp
         config.whatsapp.accessToken = "TOKEN"
         config.graph.baseURL = standIn.baseURL
         config.graph.retryBaseDelayMs = 5
-        let server = try IVRServer(config: config, logger: Logger(label: "test"))
+        // These tests are about the webhook path; media is covered by the interop tests.
+        let server = try IVRServer(config: config, logger: Logger(label: "test"), handler: UnavailableCallHandler())
         return Harness(server: server, standIn: standIn)
     }
 

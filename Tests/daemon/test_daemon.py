@@ -28,7 +28,7 @@ def test_starts_without_secrets_warns_once_and_refuses_webhooks(daemon_factory):
 
 def test_handshake_signed_connect_and_bad_signature(daemon_factory, graph):
     d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="tok-1", IVR_ACCESS_TOKEN="acc-1",
-                       IVR_GRAPH_URL=graph.url)
+                       IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP="127.0.0.1", IVR_MEDIA_CONNECT_TIMEOUT="2")
     assert d.get("/webhook?hub.mode=subscribe&hub.verify_token=tok-1&hub.challenge=42") == (200, "42")
     assert d.get("/webhook?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=42")[0] == 403
 
@@ -37,13 +37,15 @@ def test_handshake_signed_connect_and_bad_signature(daemon_factory, graph):
     status, text = d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, "wrong")})
     assert status == 401 and "signature mismatch" in text
 
-    assert wait_for(lambda: d.rows("select status from calls where id = ?", "wacid.DAEMON1") == [("rejected",)])
+    assert wait_for(lambda: d.rows("select status from calls where id = ?", "wacid.DAEMON1") == [("rejected",)],
+                    attempts=300)
     (flow, caller, reason), = d.rows("select flow, caller, reason from calls where id = ?", "wacid.DAEMON1")
     assert flow == "main"
     assert caller == "13175551234"
-    assert "no media handler" in reason
-    assert len(graph.requests) == 1
-    req = graph.requests[0]
+    # The fixture's offer has made-up addresses: media cannot connect, so the call is refused.
+    assert reason.startswith("media did not connect"), reason
+    assert [r["body"]["action"] for r in graph.requests] == ["pre_accept", "reject"]
+    req = graph.requests[1]
     assert req["path"] == "/v23.0/106540352242922/calls"
     assert req["headers"]["Authorization"] == "Bearer acc-1"
     assert req["body"] == {"messaging_product": "whatsapp", "call_id": "wacid.DAEMON1", "action": "reject"}
@@ -51,6 +53,7 @@ def test_handshake_signed_connect_and_bad_signature(daemon_factory, graph):
     metrics = d.get("/metrics")[1]
     assert 'ivr_webhooks_rejected_total{reason="signature_mismatch"} 1' in metrics
     assert 'ivr_graph_requests_total{action="reject",status="ok"} 1' in metrics
+    assert 'ivr_graph_requests_total{action="pre_accept",status="ok"} 1' in metrics
 
     assert d.stop() == 0
     logs = d.logs()

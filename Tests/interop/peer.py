@@ -2,13 +2,18 @@
 as Opus, and records what it receives."""
 import asyncio
 import fractions
+import os
+import re
 import wave
+from pathlib import Path
 
 import numpy as np
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import AudioStreamTrack, MediaStreamError
 import av
 
+ROOT = Path(__file__).resolve().parents[2]
+IVRD = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
 RATE = 48000
 FRAME = 960  # 20 ms
 
@@ -133,3 +138,10 @@ def peak_frequency(samples, rate=RATE):
         a, b, c = spec[k - 1], spec[k], spec[k + 1]
         k = k + 0.5 * (a - c) / (a - 2 * b + c)
     return k * rate / len(x)
+
+
+def first_ipv4_candidate(sdp):
+    """The address aiortc really listens on (it offers no 127.0.0.1 candidate)."""
+    m = re.search(r"a=candidate:\S+ 1 udp \d+ (\d+\.\d+\.\d+\.\d+) \d+ typ host", sdp)
+    assert m, "aiortc offered no IPv4 host candidate"
+    return m.group(1)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Hummingbird
 import Logging
+import MediaTransport
 import ServiceLifecycle
 import Store
 import WhatsApp
@@ -15,6 +16,8 @@ public struct IVRServer: Sendable {
     public let processor: WebhookProcessor
     public let logger: Logger
     let http: HTTPClient
+    /// Where media is served, for the start-up log.
+    public private(set) var mediaSummary = "injected handler"
 
     public init(config: IVRConfig, logger: Logger, handler: (any CallHandler)? = nil, metrics: IVRMetrics = IVRMetrics(),
                 graph: (any GraphAPI)? = nil) throws {
@@ -27,8 +30,27 @@ public struct IVRServer: Sendable {
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
                                           requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
                                           logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
+        let callHandler: any CallHandler
+        if let handler {
+            callHandler = handler
+        } else {
+            do {
+                let ip = config.media.ip ?? MediaAddress.guess()
+                var mediaConfig = MediaEngine.Config(ip: ip, ports: config.media.ports)
+                mediaConfig.session.connectTimeout = .seconds(config.media.connectTimeoutSeconds)
+                let engine = try MediaEngine(config: mediaConfig)
+                var timing = MediaCallHandler.Timing()
+                timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
+                callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics, timing: timing)
+                self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
+                    + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
+            } catch {
+                callHandler = UnavailableCallHandler(reason: "media core unavailable: \(error)")
+                self.mediaSummary = "unavailable: \(error)"
+            }
+        }
         self.processor = WebhookProcessor(store: store, graph: client, routes: routes,
-                                          handler: handler ?? UnavailableCallHandler(), metrics: metrics,
+                                          handler: callHandler, metrics: metrics,
                                           logger: Logger(label: "ivr.calls"),
                                           acceptWindow: .seconds(config.graph.acceptWindowSeconds))
     }
@@ -54,6 +76,7 @@ public struct IVRServer: Sendable {
             "flows": "\(routes.flows.keys.sorted().joined(separator: ","))",
             "default_flow": "\(routes.defaultFlow ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
+            "media": "\(mediaSummary)",
         ])
         let missing = config.missingSecrets
         if !missing.isEmpty {

@@ -1,0 +1,205 @@
+import DTLS
+import ICE
+import RTP
+import SRTP
+import Wire
+
+/// One call's media, sans-IO: demultiplexes datagrams (RFC 7983) to ICE, DTLS and SRTP/RTP,
+/// paces outgoing audio at 20 ms (silence when nothing is queued), sends RTCP reports, and
+/// reports events. It never reads a clock: every input carries `now`.
+public final class CallSession: DatagramSession {
+    public enum State: Equatable, Sendable { case connecting, connected, closed }
+
+    public let parameters: SessionParameters
+    public let config: SessionConfig
+    public internal(set) var state: State = .connecting
+    public internal(set) var counters = MediaCounters()
+    public let localSSRC: UInt32
+
+    var ice: ICEAgent
+    let dtls: DTLSEndpoint
+    var dtlsStarted = false
+    var srtpOut: SRTPSession?
+    var srtpIn: SRTPSession?
+    var remote: TransportAddress?
+    let connectDeadline: Instant
+
+    var sender: RTPSender
+    var senderStatistics: SenderStatistics
+    var timestampMapping: RTPTimestampMapping?
+    var receiver = RTPReceiverState()
+    var nextRTCP: Instant?
+    /// The wall clock at one instant, for RTCP's NTP timestamps (the session never reads a clock).
+    let wallClockAnchor: (instant: Instant, unixNanoseconds: Int64)
+
+    var transmits: [Transmit] = []
+    var events: [MediaEvent] = []
+
+    public init(parameters: SessionParameters, certificate: DTLSCertificate, localAddress: TransportAddress,
+                now: Instant, unixNanoseconds: Int64, config: SessionConfig = SessionConfig(),
+                random: @escaping @Sendable () -> UInt64 = { UInt64.random(in: .min ... .max) }) throws {
+        self.parameters = parameters
+        self.config = config
+        self.connectDeadline = now + config.connectTimeout
+        let ssrc = UInt32(truncatingIfNeeded: random())
+        self.localSSRC = ssrc
+        self.sender = RTPSender(ssrc: ssrc, sequence: UInt16(truncatingIfNeeded: random()),
+                                timestamp: UInt32(truncatingIfNeeded: random()), payloadType: parameters.opusPayloadType,
+                                samplesPerFrame: config.samplesPerFrame, frameInterval: config.frameInterval)
+        self.senderStatistics = SenderStatistics(ssrc: ssrc)
+        self.wallClockAnchor = (now, unixNanoseconds)
+        ice = ICEAgent(role: parameters.remoteIsLite ? .controlling : .controlled,
+                       local: ICECredentials(ufrag: parameters.localUfrag, password: parameters.localPwd),
+                       remote: ICECredentials(ufrag: parameters.remoteUfrag, password: parameters.remotePwd),
+                       remoteIsLite: parameters.remoteIsLite, localAddress: localAddress,
+                       tieBreaker: random(), now: now)
+        for c in parameters.remoteCandidates {
+            ice.addRemoteCandidate(address: c.address, priority: c.priority, foundation: c.foundation)
+        }
+        dtls = try DTLSEndpoint(role: .client, certificate: certificate, remoteFingerprint: parameters.remoteFingerprint)
+        drainICE(now: now)
+    }
+
+    // MARK: DatagramSession
+
+    public func handleDatagram(_ bytes: [UInt8], from source: TransportAddress, now: Instant) {
+        guard state != .closed else { return }
+        switch PacketClass.classify(bytes) {
+        case .stun:
+            do {
+                try ice.handleReceive(bytes, from: source, now: now)
+            } catch {
+                drop("STUN: \(error)")
+            }
+            drainICE(now: now)
+        case .dtls:
+            guard source == remote else { return drop("DTLS from \(source), not the selected pair") }
+            dtls.handleDatagram(bytes, now: now)
+            drainDTLS(now: now)
+        case .rtp:
+            receiveRTP(bytes, now: now)
+        case .rtcp:
+            receiveRTCP(bytes, now: now)
+        default:
+            drop("not STUN, DTLS, RTP or RTCP (first byte \(bytes.first ?? 0))")
+        }
+    }
+
+    public func handleTimeout(now: Instant) {
+        guard state != .closed else { return }
+        if state == .connecting, now >= connectDeadline {
+            let phase = remote == nil ? "ICE" : "DTLS"
+            return close(reason: "media not connected within \(config.connectTimeout) (\(phase) did not complete)", now: now)
+        }
+        ice.handleTimeout(now: now)
+        drainICE(now: now)
+        guard state != .closed else { return }
+        if dtlsStarted {
+            dtls.handleTimeout(now: now)
+            drainDTLS(now: now)
+        }
+        if state == .connected {
+            pace(now: now)
+            if let due = nextRTCP, now >= due { sendRTCP(now: now) }
+        }
+    }
+
+    public func pollTransmit() -> Transmit? {
+        transmits.isEmpty ? nil : transmits.removeFirst()
+    }
+
+    public func pollEvent() -> MediaEvent? {
+        events.isEmpty ? nil : events.removeFirst()
+    }
+
+    public func nextDeadline() -> Instant? {
+        guard state != .closed else { return nil }
+        var candidates: [Instant] = []
+        if state == .connecting { candidates.append(connectDeadline) }
+        if let d = ice.nextDeadline() { candidates.append(d) }
+        if dtlsStarted, let d = dtls.nextDeadline() { candidates.append(d) }
+        if state == .connected {
+            if let d = sender.nextFrameAt { candidates.append(d) }
+            if let d = nextRTCP { candidates.append(d) }
+        }
+        return candidates.min()
+    }
+
+    // MARK: Playback
+
+    /// Queues 20 ms Opus frames for paced sending.
+    public func play(frames: [[UInt8]]) { sender.enqueue(frames) }
+
+    /// Drops queued frames (barge-in); silence resumes at the next tick.
+    public func stopPlayback() { sender.clear() }
+
+    public var queuedFrames: Int { sender.queued }
+
+    /// Ends the session: DTLS close_notify to the peer, then `closed(reason)`.
+    public func close(reason: String, now: Instant) {
+        guard state != .closed else { return }
+        if dtlsStarted {
+            dtls.close()
+            drainDTLS(now: now, closing: true)
+        }
+        state = .closed
+        events.append(.closed(reason: reason))
+    }
+
+    // MARK: Internals
+
+    func drop(_ reason: String) {
+        counters.dropped += 1
+        counters.lastDropReason = reason
+    }
+
+    func drainICE(now: Instant) {
+        while let t = ice.pollTransmit() {
+            transmits.append(Transmit(bytes: t.bytes, destination: t.destination))
+        }
+        while let event = ice.pollEvent() {
+            switch event {
+            case let .connected(selected):
+                remote = selected
+                if !dtlsStarted {
+                    dtlsStarted = true
+                    dtls.start(now: now)
+                    drainDTLS(now: now)
+                }
+            case let .failed(reason), let .disconnected(reason):
+                close(reason: reason.description, now: now)
+                return
+            case .roleChanged:
+                continue
+            }
+        }
+        if let selected = ice.selectedRemote { remote = selected }
+    }
+
+    func drainDTLS(now: Instant, closing: Bool = false) {
+        while let datagram = dtls.pollTransmit() {
+            if let remote { transmits.append(Transmit(bytes: datagram, destination: remote)) }
+        }
+        guard !closing else { return }
+        while let event = dtls.pollEvent() {
+            switch event {
+            case let .connected(keys):
+                do {
+                    srtpOut = try keys.makeOutboundSession()
+                    srtpIn = try keys.makeInboundSession()
+                } catch {
+                    return close(reason: "SRTP setup failed: \(error)", now: now)
+                }
+                state = .connected
+                sender.start(at: now)
+                timestampMapping = RTPTimestampMapping(anchor: now, anchorTimestamp: sender.timestamp, clockRate: 48_000)
+                nextRTCP = now + config.rtcpInterval
+                if let remote { events.append(.connected(remote: remote, srtpProfile: keys.profile.openSSLName)) }
+            case let .failed(reason):
+                return close(reason: reason, now: now)
+            case .closed:
+                return close(reason: "the peer closed DTLS (close_notify)", now: now)
+            }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+import Wire
+
+/// The outgoing audio stream's pacing and numbering, sans-IO. Send times come from a fixed
+/// start instant plus whole frames (no drift over a long call); sequence +1 and timestamp +960
+/// per 20 ms frame; the marker bit starts each talkspurt; silence frames fill the gaps.
+struct RTPSender {
+    /// A 20 ms Opus frame of silence (TOC 0xF8: CELT fullband 20 ms, mono, one frame).
+    static let silenceFrame: [UInt8] = [0xF8, 0xFF, 0xFE]
+
+    let ssrc: UInt32
+    let payloadType: UInt8
+    let samplesPerFrame: UInt32
+    let frameInterval: Duration
+    private(set) var sequence: UInt16
+    private(set) var timestamp: UInt32
+    private var queue: [[UInt8]] = []
+    private var head = 0
+    private var start: Instant?
+    private var frameIndex: Int64 = 0
+    private var talking = false
+
+    init(ssrc: UInt32, sequence: UInt16, timestamp: UInt32, payloadType: UInt8, samplesPerFrame: UInt32,
+         frameInterval: Duration) {
+        self.ssrc = ssrc
+        self.sequence = sequence
+        self.timestamp = timestamp
+        self.payloadType = payloadType
+        self.samplesPerFrame = samplesPerFrame
+        self.frameInterval = frameInterval
+    }
+
+    var queued: Int { queue.count - head }
+
+    var nextFrameAt: Instant? {
+        start.map { $0 + frameInterval * Int(frameIndex) }
+    }
+
+    mutating func start(at now: Instant) {
+        if start == nil { start = now }
+    }
+
+    mutating func enqueue(_ frames: [[UInt8]]) {
+        if head > 256, head * 2 > queue.count {
+            queue.removeFirst(head)
+            head = 0
+        }
+        queue.append(contentsOf: frames)
+    }
+
+    mutating func clear() {
+        queue.removeAll(keepingCapacity: true)
+        head = 0
+    }
+
+    struct Frame: Equatable {
+        var payload: [UInt8]
+        var marker: Bool
+        var sequence: UInt16
+        var timestamp: UInt32
+        var isSilence: Bool
+    }
+
+    /// The frame due at or before `now`, if any. When the caller fell behind by more than
+    /// `maxLag`, the slots missed are skipped (timestamps still advance) rather than burst out.
+    mutating func nextDue(now: Instant, maxLag: Duration) -> Frame? {
+        guard let due = nextFrameAt, due <= now else { return nil }
+        if now - due > maxLag, let start {
+            let behind = (now - start).totalNanoseconds / frameInterval.totalNanoseconds
+            let skipped = behind - frameIndex
+            if skipped > 0 {
+                frameIndex += skipped
+                timestamp &+= UInt32(truncatingIfNeeded: Int64(samplesPerFrame) * skipped)
+            }
+        }
+        let payload: [UInt8]
+        let silence: Bool
+        if head < queue.count {
+            payload = queue[head]
+            head += 1
+            silence = false
+        } else {
+            payload = Self.silenceFrame
+            silence = true
+        }
+        let marker = !silence && !talking
+        talking = !silence
+        let frame = Frame(payload: payload, marker: marker, sequence: sequence, timestamp: timestamp, isSilence: silence)
+        sequence &+= 1
+        timestamp &+= samplesPerFrame
+        frameIndex += 1
+        return frame
+    }
+}

@@ -1,0 +1,119 @@
+import DTLS
+import Foundation
+import Hashing
+import Logging
+import Media
+import NIOCore
+import NIOPosix
+import SDP
+import Wire
+
+/// Answers WhatsApp's (or any WebRTC peer's) audio offers: negotiates, opens the call's UDP
+/// socket on the media address, starts the sans-IO session there and returns the SDP answer.
+public final class MediaEngine: CallMediaFactory {
+    public struct Config: Sendable {
+        /// The address answers advertise and sockets bind to (`IVR_MEDIA_IP`).
+        public var ip: String
+        /// UDP ports for calls (`IVR_MEDIA_PORTS`), one per call.
+        public var ports: ClosedRange<Int>
+        public var session = SessionConfig()
+
+        public init(ip: String, ports: ClosedRange<Int>) {
+            self.ip = ip
+            self.ports = ports
+        }
+    }
+
+    public let config: Config
+    public let certificate: DTLSCertificate
+    let group: any EventLoopGroup
+    let clock: any MonotonicClock
+
+    public init(config: Config, certificate: DTLSCertificate? = nil,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                clock: any MonotonicClock = SystemMonotonicClock()) throws {
+        guard IPAddress(config.ip) != nil else { throw MediaTransportError.invalidAddress(config.ip) }
+        self.config = config
+        self.certificate = try certificate ?? DTLSCertificate()
+        self.group = group
+        self.clock = clock
+    }
+
+    /// Our certificate's fingerprint, as every answer carries it.
+    public var fingerprint: String { certificate.fingerprintString }
+
+    public func answer(offer: String, callID: String, logger: Logger) async throws -> any CallMediaChannel {
+        let description = try SessionDescription(parsing: offer)
+        let negotiation = try AudioNegotiation(offer: description)
+        guard let localIP = IPAddress(config.ip) else { throw MediaTransportError.invalidAddress(config.ip) }
+        let candidates = negotiation.remoteCandidates.compactMap { c -> SessionParameters.RemoteCandidate? in
+            guard let ip = IPAddress(c.address), ip.isIPv6 == localIP.isIPv6 else { return nil }
+            return .init(address: TransportAddress(ip: ip, port: c.port), priority: c.priority, foundation: c.foundation)
+        }
+        guard !candidates.isEmpty || negotiation.remoteIsICELite == false else {
+            throw MediaTransportError.noUsableCandidate(
+                family: localIP.isIPv6 ? "IPv6" : "IPv4",
+                offered: negotiation.remoteCandidates.map { "\($0.address):\($0.port)" })
+        }
+        let parameters = SessionParameters(
+            localUfrag: Self.iceString(8), localPwd: Self.iceString(24),
+            remoteUfrag: negotiation.remoteICEUfrag, remotePwd: negotiation.remoteICEPwd,
+            remoteFingerprint: negotiation.remoteFingerprint.bytes, remoteCandidates: candidates,
+            remoteIsLite: negotiation.remoteIsICELite, opusPayloadType: negotiation.opus.payloadType,
+            telephoneEventPayloadType: negotiation.telephoneEvent?.payloadType,
+            otherTelephoneEventPayloadTypes: negotiation.telephoneEvent48000.map { [$0.payloadType] } ?? [],
+            cname: Self.iceString(16))
+        let certificate = self.certificate, clock = self.clock, sessionConfig = config.session
+        let socket = try await UDPMediaSocket<CallSession>.open(ip: config.ip, ports: config.ports, group: group,
+                                                                clock: clock) { local in
+            try CallSession(parameters: parameters, certificate: certificate, localAddress: local, now: clock.now(),
+                            unixNanoseconds: Int64(Date().timeIntervalSince1970 * 1e9), config: sessionConfig)
+        }
+        let answer: String
+        do {
+            answer = try AnswerBuilder.answerText(to: description, negotiation: negotiation, parameters: AnswerParameters(
+                iceUfrag: parameters.localUfrag, icePwd: parameters.localPwd, fingerprint: certificate.fingerprint,
+                address: config.ip, port: socket.localAddress.port,
+                sessionID: UInt64.random(in: 1...UInt64(Int64.max)), cname: parameters.cname))
+        } catch {
+            await socket.close()
+            throw error
+        }
+        logger.debug("media answer ready", metadata: ["local": "\(socket.localAddress)", "candidates": "\(candidates.count)"])
+        return UDPCallMedia(socket: socket, answerSDP: answer)
+    }
+
+    private static let iceChars = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/")
+
+    /// Random ICE credential characters (RFC 8839 ice-char), from OpenSSL's generator.
+    static func iceString(_ count: Int) -> String {
+        String(SecureRandom.bytes(count).map { iceChars[Int($0) % iceChars.count] })
+    }
+}
+
+/// One call's media over its UDP socket.
+public final class UDPCallMedia: CallMediaChannel {
+    public let answerSDP: String
+    let socket: UDPMediaSocket<CallSession>
+
+    init(socket: UDPMediaSocket<CallSession>, answerSDP: String) {
+        self.socket = socket
+        self.answerSDP = answerSDP
+    }
+
+    public var events: AsyncStream<MediaEvent> { socket.events }
+    public var localAddress: TransportAddress { socket.localAddress }
+
+    public func play(frames: [[UInt8]]) {
+        socket.withSession { session, _ in session.play(frames: frames) }
+    }
+
+    public func stopPlayback() {
+        socket.withSession { session, _ in session.stopPlayback() }
+    }
+
+    public func close(reason: String) async {
+        await socket.perform { session, now in session.close(reason: reason, now: now) }
+        await socket.close()
+    }
+}

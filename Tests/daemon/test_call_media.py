@@ -1,0 +1,86 @@
+"""A whole call's setup against independent parts: a signed connect carrying aiortc's offer,
+pre_accept with our answer (which aiortc applies, as WhatsApp does), ICE+DTLS, accept with the
+identical answer, media flowing, then terminate."""
+import asyncio
+import json
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from conftest import FIXTURES, sign, wait_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "interop"))
+from peer import Peer, first_ipv4_candidate  # noqa: E402
+
+SECRET = "media-secret"
+
+
+def envelope(event, call_id, **fields):
+    call = {"id": call_id, "from": "13175551234", "to": "15550783881", "event": event, "timestamp": "1764070000"}
+    call.update(fields)
+    value = {"messaging_product": "whatsapp",
+             "metadata": {"phone_number_id": "106540352242922", "display_phone_number": "15550783881"},
+             "calls": [call]}
+    return json.dumps({"object": "whatsapp_business_account",
+                       "entry": [{"id": "1", "changes": [{"field": "calls", "value": value}]}]}).encode()
+
+
+def test_connect_pre_accept_connected_accept_terminate(daemon_factory, graph):
+    async def scenario():
+        peer = Peer(np.zeros(48000 * 10))
+        offer = await peer.offer()
+        d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
+                           IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
+        body = envelope("connect", "wacid.MEDIA1", session={"sdp_type": "offer", "sdp": offer})
+        status, _ = d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})
+        assert status == 200
+
+        def action(name):
+            return [r for r in graph.requests if r["body"].get("action") == name]
+
+        for _ in range(200):
+            if action("pre_accept"):
+                break
+            await asyncio.sleep(0.05)
+        pre = action("pre_accept")
+        assert pre, f"no pre_accept; requests: {graph.requests}\n{d.logs()}"
+        answer = pre[0]["body"]["session"]["sdp"]
+        assert pre[0]["body"]["session"]["sdp_type"] == "answer"
+        await peer.apply_answer(answer)
+        await asyncio.wait_for(peer.connected.wait(), 15)
+        for _ in range(200):
+            if action("accept"):
+                break
+            await asyncio.sleep(0.05)
+        acc = action("accept")
+        assert acc, f"no accept; requests: {graph.requests}\n{d.logs()}"
+        assert acc[0]["body"]["session"]["sdp"] == answer, "accept must carry the identical answer"
+        assert wait_for(lambda: d.rows("select status from calls where id = ?", "wacid.MEDIA1") == [("accepted",)])
+        await asyncio.sleep(1.5)
+        received = len(peer.received)
+        assert received >= 25, f"media keeps flowing after accept (silence frames); got {received} frames"
+
+        body = envelope("terminate", "wacid.MEDIA1", status="Completed", duration=3,
+                        start_time="1764070001", end_time="1764070004")
+        assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
+        assert wait_for(lambda: d.rows("select status from calls where id = ?", "wacid.MEDIA1") == [("completed",)])
+        await peer.close()
+        assert not action("reject") and not action("terminate")
+
+    asyncio.run(scenario())
+
+
+def test_a_call_whose_media_never_connects_is_refused_with_the_reason(daemon_factory, graph):
+    # The fixture offer's addresses and fingerprint are made up: ICE can never complete.
+    d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
+                       IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP="127.0.0.1", IVR_MEDIA_CONNECT_TIMEOUT="2")
+    body = (FIXTURES / "connect.json").read_bytes()
+    assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
+    call_id = json.loads(body)["entry"][0]["changes"][0]["value"]["calls"][0]["id"]
+    assert wait_for(lambda: d.rows("select status from calls where id = ?", call_id) == [("rejected",)], attempts=300)
+    (reason,), = d.rows("select reason from calls where id = ?", call_id)
+    assert reason.startswith("media did not connect"), reason
+    actions = [r["body"]["action"] for r in graph.requests]
+    assert actions == ["pre_accept", "reject"], actions
