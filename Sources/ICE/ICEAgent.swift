@@ -114,6 +114,12 @@ public struct ICEAgent: Sendable {
         }
     }
 
+    /// `source` if a check on it succeeded or the peer nominated it with an authenticated check:
+    /// an address DTLS may come from before our own `connected` (the peer can be a step ahead).
+    public func validatedRemote(_ source: TransportAddress) -> TransportAddress? {
+        pairs.contains { $0.remote == source && ($0.state == .succeeded || $0.nominatedByPeer) } ? source : nil
+    }
+
     /// Remote addresses in check-list order (highest pair priority first), for logs and tests.
     public var checkList: [TransportAddress] { pairs.map(\.remote) }
 

@@ -48,7 +48,8 @@ public final class CallSession: DatagramSession {
                                 samplesPerFrame: config.samplesPerFrame, frameInterval: config.frameInterval)
         self.senderStatistics = SenderStatistics(ssrc: ssrc)
         self.wallClockAnchor = (now, unixNanoseconds)
-        ice = ICEAgent(role: parameters.remoteIsLite ? .controlling : .controlled,
+        let controlling = parameters.iceControlling ?? parameters.remoteIsLite
+        ice = ICEAgent(role: controlling ? .controlling : .controlled,
                        local: ICECredentials(ufrag: parameters.localUfrag, password: parameters.localPwd),
                        remote: ICECredentials(ufrag: parameters.remoteUfrag, password: parameters.remotePwd),
                        remoteIsLite: parameters.remoteIsLite, localAddress: localAddress,
@@ -56,7 +57,9 @@ public final class CallSession: DatagramSession {
         for c in parameters.remoteCandidates {
             ice.addRemoteCandidate(address: c.address, priority: c.priority, foundation: c.foundation)
         }
-        dtls = try DTLSEndpoint(role: .client, certificate: certificate, remoteFingerprint: parameters.remoteFingerprint)
+        dtls = try DTLSEndpoint(role: parameters.dtlsClient ? .client : .server, certificate: certificate,
+                                remoteFingerprint: parameters.remoteFingerprint,
+                                initialRetransmitTimeout: config.dtlsRetransmitTimeout)
         drainICE(now: now)
     }
 
@@ -73,8 +76,21 @@ public final class CallSession: DatagramSession {
             }
             drainICE(now: now)
         case .dtls:
-            guard source == remote else { return drop("DTLS from \(source), not the selected pair") }
+            // Only from the address ICE validated: DTLS treats a spoofed record as fatal.
+            guard let validated = remote ?? ice.validatedRemote(source), validated == source else {
+                return drop("DTLS from \(source), not a validated ICE pair")
+            }
+            if !dtlsStarted {
+                // The controlling peer may nominate and start DTLS before our side saw the nomination.
+                remote = source
+                dtlsStarted = true
+                dtls.start(now: now)
+            }
+            let discarded = dtls.discardedDatagrams
             dtls.handleDatagram(bytes, now: now)
+            if dtls.discardedDatagrams > discarded {
+                drop("DTLS: \(dtls.lastDiscardReason.map { "\($0)" } ?? "discarded")")
+            }
             drainDTLS(now: now)
         case .rtp:
             receiveRTP(bytes, now: now)

@@ -29,6 +29,11 @@ public struct SessionParameters: Sendable {
     /// Other telephone-event payload types (e.g. /48000) that are also DTMF.
     public var otherTelephoneEventPayloadTypes: [UInt8]
     public var cname: String
+    /// Our ICE role; nil = by the offer (controlling against ice-lite, else controlled).
+    public var iceControlling: Bool?
+    /// Our DTLS role: the client (`a=setup:active`) in every answer we build; the server role
+    /// exists for peers that answer us and for in-memory tests of two sessions.
+    public var dtlsClient = true
 
     public init(localUfrag: String, localPwd: String, remoteUfrag: String, remotePwd: String,
                 remoteFingerprint: [UInt8], remoteCandidates: [RemoteCandidate], remoteIsLite: Bool,
@@ -58,6 +63,8 @@ public struct SessionConfig: Sendable {
     public var samplesPerFrame: UInt32 = 960
     /// RTCP sender reports, every ~5 s.
     public var rtcpInterval: Duration = .seconds(5)
+    /// DTLS's first retransmission timeout (doubles per retry, as OpenSSL does).
+    public var dtlsRetransmitTimeout: Duration = .seconds(1)
     /// If the pacer falls further behind than this (a stalled loop), it skips ahead instead of bursting.
     public var maxPacingLag: Duration = .milliseconds(200)
 
