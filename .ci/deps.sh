@@ -6,7 +6,7 @@ group=${1:-build}
 
 apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
-pip_test=(pytest aiortc==1.16.0 numpy)
+pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML)
 
 want_apt=("${apt_build[@]}")
 want_pip=()

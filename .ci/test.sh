@@ -7,7 +7,9 @@ swift build --build-tests ${SWIFT_FLAGS:-}
 echo "== stage 1: swift test"
 swift test --skip-build ${SWIFT_FLAGS:-}
 bin="$(swift build --show-bin-path ${SWIFT_FLAGS:-})/ivrd"
-echo "== stage 2: daemon tests (pytest against the built ivrd)"
+echo "== stage 2: flow schema agrees with the validator (pytest)"
+python3 -m pytest -q Tests/flows
+echo "== stage 3: daemon tests (pytest against the built ivrd)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/daemon
-echo "== stage 3: media interop with aiortc (pytest, loopback)"
+echo "== stage 4: media interop with aiortc (pytest, loopback)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/interop

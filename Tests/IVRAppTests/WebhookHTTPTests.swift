@@ -31,16 +31,20 @@ import WhatsApp
         let dir = try Fixtures.temporaryDirectory("webhook")
         let flows = dir.appendingPathComponent("Flows")
         try FileManager.default.createDirectory(at: flows, withIntermediateDirectories: true)
-        try "name: main\nnumbers: ['\(phoneNumberID)']\n".write(to: flows.appendingPathComponent("main.yaml"),
-                                                              atomically: true, encoding: .utf8)
-        // A second flow, so no default flow is implied.
-        try "name: sales\nnumbers: ['555']\n".write(to: flows.appendingPathComponent("sales.yaml"),
-                                                    atomically: true, encoding: .utf8)
+        // Two flows and neither is called "main", so no default flow is implied.
+        try FlowCatalogTests.flow("support", numbers: [phoneNumberID])
+            .write(to: flows.appendingPathComponent("support.yaml"), atomically: true, encoding: .utf8)
+        try FlowCatalogTests.flow("sales", numbers: ["555"])
+            .write(to: flows.appendingPathComponent("sales.yaml"), atomically: true, encoding: .utf8)
+        let prompts = dir.appendingPathComponent("Prompts")
+        try FileManager.default.createDirectory(at: prompts, withIntermediateDirectories: true)
+        try Data().write(to: prompts.appendingPathComponent("welcome.wav"))
         var config = IVRConfig()
         config.http.host = "127.0.0.1"
         config.http.port = 0
         config.database = dir.appendingPathComponent("ivr.sqlite").path
         config.flowsDirectory = flows.path
+        config.promptsDirectory = prompts.path
         config.whatsapp.appSecret = appSecret
         config.whatsapp.verifyToken = verifyToken
         config.whatsapp.accessToken = "TOKEN"
@@ -160,7 +164,7 @@ import WhatsApp
         let store = h.server.store
         #expect(try await eventually { try await store.call(id: "wacid.VALID")?.status == .rejected })
         let row = try await store.call(id: "wacid.VALID")
-        #expect(row?.flow == "main")
+        #expect(row?.flow == "support")
         #expect(row?.caller == "13175551234")
         #expect(row?.reason?.contains("no media handler") == true)
         let rejects = h.standIn.requests.filter { $0.json?["action"] as? String == "reject" }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Flow
 import Foundation
 import Hummingbird
 import Logging
@@ -11,7 +12,9 @@ import WhatsApp
 public struct IVRServer: Sendable {
     public let config: IVRConfig
     public let store: Store
-    public let routes: FlowRoutes
+    public let catalog: FlowCatalog
+    /// Problems found loading the flows at start-up (also logged by `logStartup`).
+    public let flowDiagnostics: [Diagnostic]
     public let metrics: IVRMetrics
     public let processor: WebhookProcessor
     public let logger: Logger
@@ -25,7 +28,9 @@ public struct IVRServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.store = try Store(path: config.database)
-        self.routes = try FlowRoutes.load(directory: config.flowsDirectory, defaultFlow: config.defaultFlow)
+        self.catalog = FlowCatalog(directory: config.flowsDirectory, promptsDirectory: config.promptsDirectory,
+                                   defaultFlow: config.defaultFlow)
+        self.flowDiagnostics = catalog.reload()
         self.http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
                                           requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
@@ -49,7 +54,7 @@ public struct IVRServer: Sendable {
                 self.mediaSummary = "unavailable: \(error)"
             }
         }
-        self.processor = WebhookProcessor(store: store, graph: client, routes: routes,
+        self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog,
                                           handler: callHandler, metrics: metrics,
                                           logger: Logger(label: "ivr.calls"),
                                           acceptWindow: .seconds(config.graph.acceptWindowSeconds))
@@ -64,17 +69,18 @@ public struct IVRServer: Sendable {
         return Application(router: router,
                            configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                                 serverName: "ivrd"),
-                           services: [processor],
+                           services: [processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows"))],
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: Logger(label: "ivr.http"))
     }
 
     /// Logs the start-up summary, with one warning if secrets are missing.
     public func logStartup() {
+        FlowWatcher.log(flowDiagnostics, to: logger)
         logger.info("ivrd starting", metadata: [
             "http": "\(config.http.host):\(config.http.port)", "db": "\(config.database)",
-            "flows": "\(routes.flows.keys.sorted().joined(separator: ","))",
-            "default_flow": "\(routes.defaultFlow ?? "-")", "prompts": "\(config.promptsDirectory)",
+            "flows": "\(catalog.flowNames.joined(separator: ","))",
+            "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
             "media": "\(mediaSummary)",
         ])

@@ -15,7 +15,7 @@ public final class WebhookProcessor: Service, Sendable {
 
     let store: Store
     let graph: any GraphAPI
-    let routes: FlowRoutes
+    let catalog: FlowCatalog
     let handler: any CallHandler
     let metrics: IVRMetrics
     let logger: Logger
@@ -23,11 +23,11 @@ public final class WebhookProcessor: Service, Sendable {
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
-    public init(store: Store, graph: any GraphAPI, routes: FlowRoutes, handler: any CallHandler, metrics: IVRMetrics,
+    public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, handler: any CallHandler, metrics: IVRMetrics,
                 logger: Logger, acceptWindow: Duration = .seconds(30)) {
         self.store = store
         self.graph = graph
-        self.routes = routes
+        self.catalog = catalog
         self.handler = handler
         self.metrics = metrics
         self.logger = logger
@@ -89,11 +89,11 @@ public final class WebhookProcessor: Service, Sendable {
         log[metadataKey: "call_id"] = "\(call.callID)"
         log[metadataKey: "phone_number_id"] = "\(call.business.phoneNumberID)"
         log[metadataKey: "caller"] = "\(Redact.phone(call.from))"
-        let route = routes.route(phoneNumberID: call.business.phoneNumberID)
-        if let route { log[metadataKey: "flow"] = "\(route.flow)" }
+        let route = catalog.route(phoneNumberID: call.business.phoneNumberID)
+        if let route { log[metadataKey: "flow"] = "\(route.name)" }
         log.info("incoming call")
         let record = CallRecord(id: call.callID, phoneNumberID: call.business.phoneNumberID, caller: call.from,
-                                direction: call.direction ?? "USER_INITIATED", flow: route?.flow, status: .received,
+                                direction: call.direction ?? "USER_INITIATED", flow: route?.name, status: .received,
                                 receivedAt: Date())
         do {
             guard try await store.insertCall(record) else {

@@ -1,0 +1,186 @@
+import Foundation
+import Wire
+
+extension FlowEngine {
+    /// Enters `name` and keeps going through steps that finish at once (set, branch, goto, …).
+    mutating func go(to name: String, now: Instant) {
+        var target: String? = name
+        while let t = target, phase != .done {
+            target = enter(t, now: now)
+        }
+    }
+
+    /// Enters one step; returns the next step when this one is done at once, nil when it waits.
+    private mutating func enter(_ name: String, now: Instant) -> String? {
+        guard let step = flow.steps[name] else {
+            emit(.hangup(reason: "failed"))
+            finish(.failed, reason: "missing step '\(name)'", now: now)
+            return nil
+        }
+        if stepsEntered >= stepBudget {
+            leave(.budgetExceeded)
+            emit(.hangup(reason: "step_budget_exceeded"))
+            finish(.budgetExceeded, reason: "more than \(stepBudget) steps in one call", now: now)
+            return nil
+        }
+        stepsEntered += 1
+        current = step
+        path.append(PathEntry(step: name, kind: step.kind.name, enteredAt: now, exit: nil))
+        attempts = 0
+        digits = ""
+        deadline = nil
+        overallDeadline = nil
+        logger?.debug("flow step", metadata: ["step": "\(name)"])
+        switch step.kind {
+        case .menu, .gather:
+            break
+        default:
+            typeAhead.removeAll()
+        }
+        switch step.kind {
+        case let .play(p):
+            phase = .playing(.step)
+            emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
+            if p.bargeIn { listen(digits: true, keywords: []) }
+            return nil
+        case let .menu(m):
+            startCollecting(prompts: m.prompts.map(\.name), bargeIn: m.bargeIn, now: now)
+            return nil
+        case let .gather(g):
+            startCollecting(prompts: g.prompts.map(\.name), bargeIn: g.bargeIn, now: now)
+            return nil
+        case let .set(s):
+            for a in s.assignments { assign(a.name, a.value.value(context)) }
+            leave(.next)
+            return step.next?.name
+        case let .branch(b):
+            let ctx = context
+            for c in b.cases where c.condition.evaluate(ctx).isTruthy {
+                leave(.condition(c.source))
+                return c.target.name
+            }
+            leave(.condition("else"))
+            return b.otherwise.name
+        case let .goto(r):
+            leave(.next)
+            return r.name
+        case let .hangup(reason):
+            leave(.hangup(reason))
+            stopListening()
+            emit(.hangup(reason: reason))
+            finish(.completed, reason: reason, now: now)
+            return nil
+        case let .http(h):
+            startHTTP(h, step: name, now: now)
+            return nil
+        case let .record(r):
+            if r.prompts.isEmpty {
+                startRecording(r, now: now)
+            } else {
+                phase = .playing(.recordPrompt)
+                emit(.play(prompts: r.prompts.map(\.name), bargeIn: false))
+            }
+            return nil
+        }
+    }
+
+    /// Menu and gather: play the prompt, listen (at once if barge-in is on, else after the prompt).
+    /// Input typed ahead during a barge-in play step is used at once, skipping the prompt.
+    mutating func startCollecting(prompts: [String], bargeIn: Bool, now: Instant) {
+        if !typeAhead.isEmpty {
+            let pending = typeAhead
+            typeAhead.removeAll()
+            phase = .collecting
+            listen(digits: true, keywords: menuKeywords)
+            armCollectTimers(now: now)
+            for i in pending where phase == .collecting { input(i, now: now) }
+            return
+        }
+        playPrompt(prompts, bargeIn: bargeIn)
+    }
+
+    mutating func playPrompt(_ prompts: [String], bargeIn: Bool) {
+        phase = .playing(.prompt)
+        deadline = nil
+        overallDeadline = nil
+        digits = ""
+        emit(.play(prompts: prompts, bargeIn: bargeIn))
+        if bargeIn { listen(digits: true, keywords: menuKeywords) }
+    }
+
+    var menuKeywords: [String] {
+        if case let .menu(m) = current?.kind { return m.options.flatMap(\.keywords) }
+        return []
+    }
+
+    var currentBargeIn: Bool {
+        switch current?.kind {
+        case let .play(p)?: return p.bargeIn
+        case let .menu(m)?: return m.bargeIn
+        case let .gather(g)?: return g.bargeIn
+        default: return false
+        }
+    }
+
+    /// Starts the waiting timers of a menu (`timeout`) or a gather (`first_digit_timeout`, and `timeout` overall).
+    mutating func armCollectTimers(now: Instant) {
+        switch current?.kind {
+        case let .menu(m)?:
+            timer = .menu
+            deadline = now + m.timeout
+        case let .gather(g)?:
+            timer = .firstDigit
+            deadline = now + g.firstDigitTimeout
+            overallDeadline = g.overallTimeout.map { now + $0 }
+        default:
+            break
+        }
+    }
+
+    mutating func promptDone(_ purpose: Purpose, now: Instant) {
+        switch purpose {
+        case .step:
+            advance(.next, to: current?.next?.name, now: now)
+        case .prompt:
+            phase = .collecting
+            listen(digits: true, keywords: menuKeywords)
+            armCollectTimers(now: now)
+        case .recordPrompt:
+            if case let .record(r) = current?.kind { startRecording(r, now: now) }
+        }
+    }
+
+    mutating func timerFired(_ timer: Timer, now: Instant) {
+        switch timer {
+        case .menu:
+            guard phase == .collecting else { return }
+            failAttempt(noInput: true, now: now)
+        case .firstDigit:
+            guard phase == .collecting else { return }
+            if digits.isEmpty { failAttempt(noInput: true, now: now) } else { finishGather(now: now) }
+        case .interDigit:
+            guard phase == .collecting else { return }
+            finishGather(now: now)
+        case .http:
+            guard case let .http(id) = phase else { return }
+            httpFinished(status: nil, body: [], failure: "timed out", now: now, timedOutID: id)
+        case .record:
+            // The media side never reported the end: keep what it has, move on.
+            guard phase == .recording, case let .record(r) = current?.kind else { return }
+            recordingDone(path: recordingPath(), seconds: r.maxLength.seconds, now: now)
+        }
+    }
+
+    mutating func startRecording(_ r: RecordStep, now: Instant) {
+        phase = .recording
+        timer = .record
+        deadline = now + r.maxLength + Self.recordingGrace
+        emit(.record(path: recordingPath(), maxSeconds: r.maxLength.seconds, silenceSeconds: r.silence.seconds, finishKey: r.finishOnKey))
+    }
+
+    mutating func recordingDone(path: String, seconds: Double, now: Instant) {
+        guard case let .record(r) = current?.kind else { return }
+        if let into = r.into { assign(into, .string(path)) }
+        advance(.recorded(seconds), to: current?.next?.name, now: now)
+    }
+}

@@ -1,0 +1,227 @@
+import Logging
+import Wire
+
+/// Runs one call through a flow. Sans-IO: feed it events and the current time, drain its actions
+/// with `pollAction()`, and call `handleTimeout(now:)` when `nextDeadline()` has come.
+///
+/// The contract with the media side:
+/// - `.play` starts playing the prompts in order; report `.promptFinished` once per `.play`, when it ends
+///   or after it was stopped by `.stopPlayback` (or replaced by a newer `.play`). The engine counts them,
+///   so a late report for a stopped prompt changes nothing.
+/// - Report `.digit` / `.keyword` only between `.listen` and `.stopListening`. Barge-in is the engine's
+///   business: during a barge-in prompt it answers input with `.stopPlayback`; during other prompts it
+///   drops input.
+/// - `.record` records to the path given; report `.recordingFinished` when it ends (finish key, silence or
+///   maximum length). The engine gives up waiting `max_length + 5s` after the start.
+/// - `.http` is done by the caller of the engine, which reports `.httpResult` or `.httpFailed` with the same
+///   id; the engine also times out on its own at the step's `timeout` and then ignores the late answer.
+/// - `.hangup` asks the call to end (terminate it); `.finished` carries the outcome and comes last.
+///   After `.callerHungUp` the engine emits only `.finished`.
+public struct FlowEngine: Sendable {
+    public let flow: Flow
+    public let call: CallInfo
+    public let stepBudget: Int
+    /// Every step entered, in order, with how it was left.
+    public internal(set) var path: [PathEntry] = []
+    /// Current variables (unmasked; `outcome.variables` is the masked copy).
+    public internal(set) var variables: [String: FlowValue]
+    /// Set once the call has ended.
+    public internal(set) var outcome: FlowOutcome?
+
+    enum Phase: Equatable {
+        case idle
+        case playing(Purpose)
+        case collecting
+        case http(id: String)
+        case recording
+        case done
+    }
+
+    enum Purpose: Equatable {
+        case step, prompt, recordPrompt
+    }
+
+    enum Input: Equatable {
+        case digit(Character)
+        case keyword(String)
+    }
+
+    enum Timer: Equatable {
+        case menu, firstDigit, interDigit, http, record
+    }
+
+    /// How long after `max_length` the engine stops waiting for `.recordingFinished` and moves on.
+    static let recordingGrace: Duration = .seconds(5)
+
+    var phase: Phase = .idle
+    var queue: [FlowAction] = []
+    /// For each queued action, how many path entries existed when it was emitted (the simulator interleaves them).
+    var queuePathCounts: [Int] = []
+    var queueHead = 0
+    var outstandingPlays = 0
+    var listening = false
+    var deadline: Instant?
+    var timer: Timer = .menu
+    var overallDeadline: Instant?
+    var attempts = 0
+    var digits = ""
+    var typeAhead: [Input] = []
+    var httpCounter = 0
+    var stepsEntered = 0
+    var current: Step?
+    let logger: Logger?
+
+    /// Keywords below this confidence are ignored (as if nothing was heard).
+    public static let minimumKeywordConfidence = 0.5
+
+    public init(flow: Flow, call: CallInfo, now: Instant, stepBudget: Int = 200, logger: Logger? = nil) {
+        self.flow = flow
+        self.call = call
+        self.stepBudget = stepBudget
+        self.variables = flow.initialVariables
+        self.logger = logger
+        _ = now
+    }
+
+    public mutating func pollAction() -> FlowAction? {
+        pollActionWithPathCount()?.action
+    }
+
+    mutating func pollActionWithPathCount() -> (action: FlowAction, pathCount: Int)? {
+        guard queueHead < queue.count else {
+            queue.removeAll(keepingCapacity: true)
+            queuePathCounts.removeAll(keepingCapacity: true)
+            queueHead = 0
+            return nil
+        }
+        defer { queueHead += 1 }
+        return (queue[queueHead], queuePathCounts[queueHead])
+    }
+
+    /// When the engine next wants `handleTimeout(now:)`, or nil if it waits only for events.
+    public func nextDeadline() -> Instant? {
+        switch (deadline, overallDeadline) {
+        case let (a?, b?): return min(a, b)
+        case let (a?, nil): return a
+        case let (nil, b?): return b
+        default: return nil
+        }
+    }
+
+    public var isFinished: Bool { phase == .done }
+
+    /// The step the call is in, if any.
+    public var currentStep: String? { phase == .done ? nil : current?.name }
+
+    public mutating func handle(_ event: FlowEvent, now: Instant) {
+        guard phase != .done else { return }
+        switch event {
+        case .started:
+            guard phase == .idle else { return }
+            go(to: flow.start, now: now)
+        case .promptFinished:
+            outstandingPlays = max(0, outstandingPlays - 1)
+            guard outstandingPlays == 0, case let .playing(purpose) = phase else { return }
+            promptDone(purpose, now: now)
+        case let .digit(key):
+            input(.digit(key), now: now)
+        case let .keyword(word, confidence):
+            guard confidence >= Self.minimumKeywordConfidence else { return }
+            input(.keyword(word.lowercased()), now: now)
+        case let .httpResult(id, status, body):
+            guard phase == .http(id: id) else { return }
+            httpFinished(status: status, body: body, failure: nil, now: now)
+        case let .httpFailed(id, reason):
+            guard phase == .http(id: id) else { return }
+            httpFinished(status: nil, body: [], failure: reason, now: now)
+        case let .recordingFinished(path, seconds):
+            guard phase == .recording else { return }
+            recordingDone(path: path, seconds: seconds, now: now)
+        case .callerHungUp:
+            if phase == .recording, case let .record(r) = current?.kind, let into = r.into {
+                assign(into, .string(recordingPath()))
+            }
+            leave(.callerHungUp)
+            finish(.callerHungUp, reason: "caller hung up", now: now)
+        case let .mediaFailed(reason):
+            leave(.mediaFailed)
+            emit(.hangup(reason: "media_failed"))
+            finish(.mediaFailed, reason: reason, now: now)
+        }
+    }
+
+    public mutating func handleTimeout(now: Instant) {
+        guard phase != .done else { return }
+        if let d = deadline, d <= now {
+            deadline = nil
+            timerFired(timer, now: now)
+        } else if let o = overallDeadline, o <= now {
+            overallDeadline = nil
+            deadline = nil
+            if phase == .collecting, case .gather = current?.kind { finishGather(now: now) }
+        }
+    }
+
+    // MARK: - Shared helpers
+
+    mutating func emit(_ action: FlowAction) {
+        if case .play = action { outstandingPlays += 1 }
+        queue.append(action)
+        queuePathCounts.append(path.count)
+    }
+
+    mutating func listen(digits: Bool, keywords: [String]) {
+        guard !listening else { return }
+        listening = true
+        emit(.listen(digits: digits, keywords: keywords, language: flow.language))
+    }
+
+    mutating func stopListening() {
+        guard listening else { return }
+        listening = false
+        emit(.stopListening)
+    }
+
+    mutating func assign(_ name: String, _ value: FlowValue) {
+        variables[name] = value
+        emit(.setVariable(name: name, value: value))
+    }
+
+    mutating func leave(_ exit: PathExit) {
+        guard let last = path.indices.last, path[last].exit == nil else { return }
+        path[last].exit = exit
+    }
+
+    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil) }
+
+    /// Leaves the current step and enters `target`; a nil target ends the call as failed.
+    mutating func advance(_ exit: PathExit, to target: String?, now: Instant, failure: String = "no next step") {
+        leave(exit)
+        stopListening()
+        deadline = nil
+        overallDeadline = nil
+        guard let target else {
+            emit(.hangup(reason: "failed"))
+            finish(.failed, reason: failure, now: now)
+            return
+        }
+        go(to: target, now: now)
+    }
+
+    mutating func finish(_ status: FlowOutcome.Status, reason: String, now: Instant) {
+        stopListening()
+        deadline = nil
+        overallDeadline = nil
+        phase = .done
+        let result = FlowOutcome(status: status, reason: reason, lastStep: current?.name, path: path,
+                                 variables: flow.redacted(variables), endedAt: now)
+        outcome = result
+        logger?.debug("flow finished", metadata: ["status": "\(status.rawValue)"])
+        emit(.finished(result))
+    }
+
+    func recordingPath() -> String {
+        let safe = String(call.callID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return "var/recordings/\(safe)-\(current?.name ?? "record").wav"
+    }
+}

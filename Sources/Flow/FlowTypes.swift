@@ -1,0 +1,131 @@
+import Wire
+
+/// Who is calling whom; what expressions read as `call.*`.
+public struct CallInfo: Sendable, Equatable {
+    public var callID: String
+    /// The caller's WhatsApp id (a phone number: never log it in full).
+    public var from: String
+    /// The business number's `phone_number_id` the call came to.
+    public var phoneNumberID: String
+    public var callerName: String?
+    /// `cta_payload` of the call button the caller tapped, if any.
+    public var ctaPayload: String?
+
+    public init(callID: String, from: String, phoneNumberID: String, callerName: String? = nil, ctaPayload: String? = nil) {
+        self.callID = callID
+        self.from = from
+        self.phoneNumberID = phoneNumberID
+        self.callerName = callerName
+        self.ctaPayload = ctaPayload
+    }
+}
+
+/// What the media side and the HTTP client tell the engine.
+public enum FlowEvent: Sendable, Equatable {
+    /// The call is connected: the engine enters the start step.
+    case started
+    /// The last `.play` finished, or stopped after `.stopPlayback`.
+    case promptFinished
+    case digit(Character)
+    case keyword(String, confidence: Double)
+    case httpResult(id: String, status: Int, body: [UInt8])
+    case httpFailed(id: String, reason: String)
+    case recordingFinished(path: String, seconds: Double)
+    case callerHungUp
+    case mediaFailed(reason: String)
+}
+
+/// What the engine asks the media side, the HTTP client and the call to do.
+public enum FlowAction: Sendable, Equatable {
+    case play(prompts: [String], bargeIn: Bool)
+    case stopPlayback
+    case listen(digits: Bool, keywords: [String], language: String?)
+    case stopListening
+    case http(id: String, method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration)
+    case record(path: String, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?)
+    case hangup(reason: String)
+    case setVariable(name: String, value: FlowValue)
+    case finished(FlowOutcome)
+
+    public static func == (a: FlowAction, b: FlowAction) -> Bool {
+        switch (a, b) {
+        case let (.play(p1, b1), .play(p2, b2)): return p1 == p2 && b1 == b2
+        case (.stopPlayback, .stopPlayback), (.stopListening, .stopListening): return true
+        case let (.listen(d1, k1, l1), .listen(d2, k2, l2)): return d1 == d2 && k1 == k2 && l1 == l2
+        case let (.http(i1, m1, u1, h1, b1, t1), .http(i2, m2, u2, h2, b2, t2)):
+            return i1 == i2 && m1 == m2 && u1 == u2 && h1.map { $0.0 + ":" + $0.1 } == h2.map { $0.0 + ":" + $0.1 } && b1 == b2 && t1 == t2
+        case let (.record(p1, m1, s1, f1), .record(p2, m2, s2, f2)): return p1 == p2 && m1 == m2 && s1 == s2 && f1 == f2
+        case let (.hangup(r1), .hangup(r2)): return r1 == r2
+        case let (.setVariable(n1, v1), .setVariable(n2, v2)): return n1 == n2 && v1 == v2
+        case let (.finished(o1), .finished(o2)): return o1 == o2
+        default: return false
+        }
+    }
+}
+
+/// How the engine left a step; the call's path records one per step entered.
+public enum PathExit: Sendable, Equatable, CustomStringConvertible {
+    case next
+    case key(String)
+    case keyword(String)
+    case digits(String)
+    case timeout
+    case failure(String)
+    case condition(String)
+    case httpStatus(Int)
+    case httpError(String)
+    case recorded(Double)
+    case hangup(String)
+    case callerHungUp
+    case mediaFailed
+    case budgetExceeded
+
+    public var description: String {
+        switch self {
+        case .next: return "next"
+        case let .key(k): return "key \(k)"
+        case let .keyword(w): return "said \"\(w)\""
+        case let .digits(d): return "digits \(d)"
+        case .timeout: return "timeout"
+        case let .failure(why): return "failure (\(why))"
+        case let .condition(c): return c == "else" ? "else" : "if \(c)"
+        case let .httpStatus(s): return "http \(s)"
+        case let .httpError(r): return "http error (\(r))"
+        case let .recorded(s): return "recorded \(FlowValue.format(s))s"
+        case let .hangup(r): return "hangup \(r)"
+        case .callerHungUp: return "caller hung up"
+        case .mediaFailed: return "media failed"
+        case .budgetExceeded: return "step budget exceeded"
+        }
+    }
+}
+
+public struct PathEntry: Sendable, Equatable {
+    public var step: String
+    public var kind: String
+    public var enteredAt: Instant
+    /// Nil while the call is still in the step.
+    public var exit: PathExit?
+}
+
+public struct FlowOutcome: Sendable, Equatable {
+    public enum Status: String, Sendable, Equatable {
+        /// A hangup step ended the call.
+        case completed
+        case callerHungUp = "caller_hung_up"
+        /// No valid input after the retries and no `on_failure`, or a runtime problem.
+        case failed
+        case mediaFailed = "media_failed"
+        /// The per-call step budget ran out (a runaway flow).
+        case budgetExceeded = "budget_exceeded"
+    }
+
+    public var status: Status
+    /// The hangup step's reason, or what went wrong.
+    public var reason: String
+    public var lastStep: String?
+    public var path: [PathEntry]
+    /// The variables at the end, with the flow's `redact` names masked.
+    public var variables: [String: FlowValue]
+    public var endedAt: Instant
+}

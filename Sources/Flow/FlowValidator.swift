@@ -1,0 +1,111 @@
+import Foundation
+
+/// Checks a built flow as a whole: references, prompt files, reachability and input-free loops.
+struct FlowValidator {
+    let flow: Flow
+    let reader: NodeReader
+    let promptsDirectory: String?
+
+    static let promptExtensions = ["wav", "flac", "ogg", "mp3"]
+
+    func run() {
+        let names = Set(flow.stepNames)
+        if !flow.start.isEmpty, !names.isEmpty, !names.contains(flow.start) {
+            reader.error(nil, "'start' refers to missing step '\(flow.start)'\(hint(flow.start)); expected one of the steps", line: flow.lines.start)
+        }
+        for name in flow.stepNames {
+            guard let step = flow.steps[name] else { continue }
+            reader.step = name
+            for (target, _) in step.edges where !names.contains(target.name) {
+                reader.error(nil, "refers to missing step '\(target.name)'\(hint(target.name))", line: target.line)
+            }
+            if let dir = promptsDirectory {
+                var checked = Set<String>()
+                for prompt in step.prompts where checked.insert(prompt.name).inserted && !promptExists(prompt.name, dir: dir) {
+                    reader.error(nil, "prompt '\(prompt.name)' not found: expected \(dir)/\(prompt.name).wav (or .flac, .ogg, .mp3)", line: prompt.line)
+                }
+            }
+        }
+        reader.step = nil
+        reportUnreachable()
+        reportSpinningLoops()
+        reportUnsetVariables()
+    }
+
+    /// A variable read somewhere but written nowhere is almost always a typo: warn, with a suggestion.
+    private func reportUnsetVariables() {
+        var written = Set(flow.initialVariables.keys)
+        for step in flow.steps.values { written.formUnion(step.variablesWritten) }
+        let known = Array(written).sorted()
+        func check(_ name: String, line: Int) {
+            guard !written.contains(name) else { return }
+            let hint = NodeReader.suggestion(name, among: known).map { "; did you mean 'vars.\($0)'?" } ?? "; expected a variable set by vars, set, gather, menu 'into', http 'save' or record 'into'"
+            reader.warning(nil, "reads vars.\(name), which nothing sets (it will be null)\(hint)", line: line)
+        }
+        for name in flow.stepNames {
+            guard let step = flow.steps[name] else { continue }
+            reader.step = name
+            var seen = Set<String>()
+            for (variable, line) in step.variablesRead where seen.insert(variable).inserted { check(variable, line: line) }
+        }
+        reader.step = nil
+        for rule in flow.followupRules {
+            var seen = Set<String>()
+            for variable in rule.variablesRead where seen.insert(variable).inserted { check(variable, line: rule.line) }
+        }
+    }
+
+    private func hint(_ name: String) -> String {
+        NodeReader.suggestion(name, among: flow.stepNames).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    private func promptExists(_ id: String, dir: String) -> Bool {
+        Self.promptExtensions.contains { FileManager.default.fileExists(atPath: "\(dir)/\(id).\($0)") }
+    }
+
+    private func reportUnreachable() {
+        guard flow.steps[flow.start] != nil else { return }
+        var seen: Set<String> = [flow.start]
+        var queue = [flow.start]
+        while let name = queue.popLast() {
+            for (target, _) in flow.steps[name]?.edges ?? [] where seen.insert(target.name).inserted {
+                queue.append(target.name)
+            }
+        }
+        for name in flow.stepNames where !seen.contains(name) {
+            guard let step = flow.steps[name] else { continue }
+            reader.step = name
+            reader.warning(nil, "unreachable: no path from start step '\(flow.start)' leads here", line: step.line)
+        }
+        reader.step = nil
+    }
+
+    /// A cycle made only of steps that do not wait (set, branch, http, goto) can spin forever.
+    private func reportSpinningLoops() {
+        var reported = Set<String>()
+        for name in flow.stepNames {
+            guard let step = flow.steps[name], !step.kind.waits, !reported.contains(name) else { continue }
+            guard let cycle = cycle(from: name) else { continue }
+            for s in cycle { reported.insert(s) }
+            reader.step = name
+            reader.error(nil, "loop \((cycle + [name]).joined(separator: " → ")) never waits for input; expected a menu, gather, record or play step in it",
+                         line: step.line)
+        }
+        reader.step = nil
+    }
+
+    /// A path of non-waiting steps from `start` back to itself, or nil.
+    private func cycle(from start: String) -> [String]? {
+        var visited = Set<String>()
+        func dfs(_ name: String, _ path: [String]) -> [String]? {
+            guard let step = flow.steps[name] else { return nil }
+            for (target, _) in step.edges {
+                if target.name == start { return path }
+                guard let t = flow.steps[target.name], !t.kind.waits, visited.insert(target.name).inserted else { continue }
+                if let found = dfs(target.name, path + [target.name]) { return found }
+            }
+            return nil
+        }
+        return dfs(start, [start])
+    }
+}

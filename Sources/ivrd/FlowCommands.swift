@@ -1,0 +1,102 @@
+import ArgumentParser
+import Flow
+import Foundation
+
+/// `ivrd validate PATH…`: every problem as `file:line: step 'name': …`; exit 1 on errors.
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check flow files (or folders of them) and report every problem with its file and line.")
+
+    @Argument(help: "Flow files or folders (default: the flows folder, IVR_FLOWS or Flows).")
+    var paths: [String] = []
+
+    @Option(help: "Folder of prompt files (default: IVR_PROMPTS or Prompts).")
+    var prompts: String?
+
+    func run() throws {
+        let env = ProcessInfo.processInfo.environment
+        let promptsDir = prompts ?? env["IVR_PROMPTS"] ?? "Prompts"
+        let targets = paths.isEmpty ? [env["IVR_FLOWS"] ?? "Flows"] : paths
+        var diagnostics: [Diagnostic] = []
+        var flows = 0
+        for path in targets {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+                diagnostics.append(Diagnostic(severity: .error, file: path, line: 1, message: "no such file or folder"))
+                continue
+            }
+            if isDir.boolValue {
+                let result = FlowLoader.loadDirectory(path, promptsDirectory: promptsDir)
+                flows += result.flows.count
+                diagnostics += result.diagnostics
+            } else {
+                let result = FlowLoader.load(path: path, promptsDirectory: promptsDir)
+                if result.flow != nil { flows += 1 }
+                diagnostics += result.diagnostics
+            }
+        }
+        for d in diagnostics { print(d.description) }
+        let errors = diagnostics.filter { $0.severity == .error }.count
+        let warnings = diagnostics.count - errors
+        print("\(flows) valid flow(s), \(errors) error(s), \(warnings) warning(s)")
+        if errors > 0 { throw ExitCode(1) }
+    }
+}
+
+/// `ivrd simulate FLOW --input 1 --input say:sales --input wait:6s --http FIXTURE`.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a flow without a phone: scripted keys, words and waits; prints the transcript, outcome and follow-up.",
+        discussion: """
+            Inputs, in order: keys (1, 1234#, digits:12), say:WORD[@CONFIDENCE], wait:DURATION (6s, 500ms), hangup.
+            --http names a JSON file mapping "METHOD URL" (or URL) to {"status": 200, "body": {...}} or {"failure": "…"}.
+            """)
+
+    @Argument(help: "The flow file.") var flow: String
+    @Option(name: .customLong("input"), help: "A caller input (repeat the option).") var inputs: [String] = []
+    @Option(help: "HTTP fixtures file for the flow's http steps.") var http: String?
+    @Option(help: "Folder of prompt files (default: IVR_PROMPTS or Prompts).") var prompts: String?
+    @Option(help: "The caller's number.") var from = "15550001234"
+    @Option(help: "A call-button payload (cta_payload) the call arrives with.") var ctaPayload: String?
+
+    func run() throws {
+        let promptsDir = prompts ?? ProcessInfo.processInfo.environment["IVR_PROMPTS"] ?? "Prompts"
+        let (loaded, diagnostics) = FlowLoader.load(path: flow, promptsDirectory: promptsDir)
+        for d in diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+        guard let loaded else { throw ExitCode(1) }
+        var parsed: [SimulatorInput] = []
+        for text in inputs {
+            do { parsed.append(try SimulatorInput.parse(text)) } catch {
+                throw ValidationError("--input \(text): \(error)")
+            }
+        }
+        var fixtures = HTTPFixtures()
+        if let http {
+            do { fixtures = try HTTPFixtures.load(path: http) } catch { throw ValidationError("--http: \(error)") }
+        }
+        let call = CallInfo(callID: "wacid.SIMULATED", from: from, phoneNumberID: loaded.numbers.first ?? "0",
+                            ctaPayload: ctaPayload)
+        let result = FlowSimulator(flow: loaded, call: call, fixtures: fixtures).run(parsed)
+        print(result.transcript)
+    }
+}
+
+/// `ivrd graph FLOW --format mermaid|dot`.
+struct Graph: ParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case mermaid, dot }
+
+    static let configuration = CommandConfiguration(
+        abstract: "Draw a flow's steps and edges (labelled with keys, keywords and conditions) as Mermaid or Graphviz dot.")
+
+    @Argument(help: "The flow file.") var flow: String
+    @Option(help: "mermaid or dot.") var format: Format = .mermaid
+    @Option(help: "Folder of prompt files (default: IVR_PROMPTS or Prompts).") var prompts: String?
+
+    func run() throws {
+        let promptsDir = prompts ?? ProcessInfo.processInfo.environment["IVR_PROMPTS"] ?? "Prompts"
+        let (loaded, diagnostics) = FlowLoader.load(path: flow, promptsDirectory: promptsDir)
+        for d in diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
+        guard let loaded else { throw ExitCode(1) }
+        print(format == .mermaid ? FlowGraph.mermaid(loaded) : FlowGraph.dot(loaded))
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+@testable import Flow
+import Testing
+
+/// Damaged flow files give diagnostics with a line inside the file, never a crash.
+@Suite struct RobustnessTests {
+    static let examples = ["main", "appointment", "voicemail"]
+
+    @Test(arguments: examples)
+    func everyLineRemovedOrTruncatedGivesDiagnosticsNotACrash(_ name: String) throws {
+        let text = try String(contentsOfFile: "\(Paths.flows)/\(name).yaml", encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var variants: [String] = []
+        for i in lines.indices {
+            var copy = lines
+            copy.remove(at: i)
+            variants.append(copy.joined(separator: "\n"))
+        }
+        let bytes = Array(text.utf8)
+        for cut in stride(from: 1, to: bytes.count, by: 13) { variants.append(String(decoding: bytes[..<cut], as: UTF8.self)) }
+        for v in variants {
+            let (flow, diagnostics) = FlowLoader.load(bytes: Array(v.utf8), path: "x.yaml", promptsDirectory: Paths.prompts)
+            if flow == nil { #expect(diagnostics.hasErrors) }
+            for d in diagnostics { #expect(d.line >= 1 && d.line <= lines.count + 1, "\(d)") }
+        }
+    }
+
+    @Test func notUTF8AndEmptyAndNotAMapping() {
+        #expect(FlowLoader.load(bytes: [0xff, 0xfe, 0x00], path: "b.yaml", promptsDirectory: nil).diagnostics.map(\.description)
+            == ["b.yaml:1: the file is not UTF-8 text"])
+        #expect(loadText("").diagnostics.map(\.description)
+            == ["test.yaml:1: the file is empty; expected a mapping with 'name', 'numbers', 'start' and 'steps'"])
+        #expect(loadText("- a\n- b\n").diagnostics.map(\.description)
+            == ["test.yaml:1: the flow file must be a mapping with keys name, numbers, start, steps, followup, redact, language, description, vars, got a list"])
+        #expect(FlowLoader.load(path: "/nonexistent/flow.yaml", promptsDirectory: "/tmp").diagnostics.map(\.description)
+            == ["/nonexistent/flow.yaml:1: cannot read the file"])
+    }
+
+    @Test func anchorsAndAliasesAreFollowed() throws {
+        let flow = try mustLoad("""
+        name: a
+        start: m
+        steps:
+          m:
+            menu:
+              prompt: choose
+              options: &opts
+                "1": { goto: e }
+          n:
+            menu:
+              prompt: choose
+              options: *opts
+          e:
+            hangup: done
+        """)
+        #expect(flow.stepNames == ["m", "n", "e"])
+    }
+
+    @Test func missingRequiredPartsAreNamed() {
+        #expect(loadText("name: x\n").diagnostics.map(\.description) == [
+            "test.yaml:1: the flow file is missing 'start'",
+            "test.yaml:1: the flow file is missing 'steps'",
+        ])
+        #expect(loadText("name: x\nstart: a\nsteps:\n  a:\n    gather: { prompt: p }\n    next: a\n").diagnostics.map(\.description) == [
+            "test.yaml:5: step 'a': gather is missing 'into'",
+        ])
+    }
+}

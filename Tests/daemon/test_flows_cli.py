@@ -1,0 +1,70 @@
+"""ivrd validate / simulate / graph as a user runs them, and hot reload of Flows/ in the daemon."""
+import os
+import shutil
+import signal
+import subprocess
+import time
+
+from conftest import ROOT, wait_for
+
+IVRD = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
+FIXTURES = ROOT / "Tests" / "FlowTests" / "Fixtures"
+
+
+def ivrd(*args):
+    return subprocess.run([IVRD, *args], capture_output=True, text=True, timeout=60, cwd=ROOT)
+
+
+def test_validate_accepts_the_example_flows():
+    r = ivrd("validate", "Flows")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "0 error(s)" in r.stdout
+
+
+def test_validate_names_file_line_and_step_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    shutil.copy(FIXTURES / "invalid" / "missing-step.yaml", bad)
+    r = ivrd("validate", str(bad), "--prompts", str(FIXTURES / "prompts"))
+    assert r.returncode == 1
+    expected = [l.split("expect: ", 1)[1].replace("missing-step.yaml", str(bad))
+                for l in bad.read_text().splitlines() if l.startswith("# expect: ")]
+    for line in expected:
+        assert line in r.stdout, f"{line!r} not in {r.stdout!r}"
+
+
+def test_simulate_prints_the_path_outcome_and_followup():
+    r = ivrd("simulate", "Flows/main.yaml", "--input", "say:sales", "--input", "wait:10s")
+    assert r.returncode == 0, r.stderr
+    assert "→ sales (play)" in r.stdout
+    assert "outcome:" in r.stdout and "follow-up:" in r.stdout
+
+
+def test_simulate_refuses_a_bad_input():
+    r = ivrd("simulate", "Flows/main.yaml", "--input", "wait:soon")
+    assert r.returncode != 0
+    assert "wait:soon" in r.stderr
+
+
+def test_graph_mermaid_and_dot():
+    m = ivrd("graph", "Flows/main.yaml")
+    assert m.returncode == 0 and m.stdout.startswith("flowchart TD")
+    d = ivrd("graph", "Flows/main.yaml", "--format", "dot")
+    assert d.returncode == 0 and d.stdout.startswith("digraph")
+
+
+def test_daemon_reloads_flows_and_keeps_the_old_version_of_a_broken_file(daemon_factory, tmp_path):
+    flows = tmp_path / "Flows"
+    shutil.copytree(ROOT / "Flows", flows)
+    d = daemon_factory(IVR_FLOWS=str(flows), IVR_LOG_LEVEL="info")
+    main = flows / "main.yaml"
+    text = main.read_text()
+    main.write_text(text.replace("  welcome:\n", "  welcome:\n    bogus_key: 1\n", 1) if "  welcome:\n" in text
+                    else text + "\nbogus_top: 1\n")
+    d.proc.send_signal(signal.SIGHUP)
+    assert wait_for(lambda: "keeping the previous version of flow 'main'" in d.logs(), attempts=100)
+    logs = d.logs()
+    assert f"{main}:" in logs, "the problem names the file and line"
+    main.write_text(text)
+    d.proc.send_signal(signal.SIGHUP)
+    assert wait_for(lambda: d.logs().count("flows reloaded") >= 2, attempts=100)
+    assert d.get("/healthz")[0] == 200
