@@ -55,12 +55,13 @@ let package = Package(
         ]),
         // Webhook payloads, signature check, Graph API client.
         .target(name: "WhatsApp", dependencies: [
-            "Hashing", "Wire",
+            "Hashing", "Wire", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
@@ -76,7 +77,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ivrd", dependencies: [
-            "IVRApp",
+            "IVRApp", "Store", "WhatsApp",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -94,9 +95,9 @@ let package = Package(
         .testTarget(name: "WireTests", dependencies: ["Wire", "IVRTesting"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WhatsAppTests", dependencies: [
-            "WhatsApp", "IVRTesting",
+            "WhatsApp", "IVRTesting", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),
         .testTarget(name: "IVRAppTests", dependencies: [

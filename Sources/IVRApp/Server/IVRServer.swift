@@ -13,11 +13,16 @@ public struct IVRServer: Sendable {
     public let routes: FlowRoutes
     public let metrics: IVRMetrics
     public let processor: WebhookProcessor
+    /// Ends calls once (terminate webhook or our hang-up) and queues their follow-ups.
+    public let finalizer: CallFinalizer
+    /// Sends the queued follow-ups; one of the application's services.
+    public let outbox: OutboxWorker
     public let logger: Logger
     let http: HTTPClient
 
     public init(config: IVRConfig, logger: Logger, handler: (any CallHandler)? = nil, metrics: IVRMetrics = IVRMetrics(),
-                graph: (any GraphAPI)? = nil) throws {
+                graph: (any GraphAPI)? = nil, planner: (any FollowupPlanner)? = nil,
+                outcomeLogger: Logger? = nil) throws {
         self.config = config
         self.logger = logger
         self.metrics = metrics
@@ -27,10 +32,22 @@ public struct IVRServer: Sendable {
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
                                           requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
                                           logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
+        // The outbox schedules its retries itself (durably), so its client makes one attempt per send.
+        let outboxClient = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: .none,
+                                                requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                                logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
+        self.outbox = OutboxWorker(store: store, graph: outboxClient, policy: config.outbox.policy,
+                                   logger: Logger(label: "ivr.outbox"), metricsFactory: metrics.factory)
+        self.finalizer = CallFinalizer(store: store, graph: client,
+                                       planner: planner ?? config.outbox.followup.map { ConfiguredFollowup(rule: $0) }
+                                           ?? NoFollowups(),
+                                       outbox: outbox, logger: outcomeLogger ?? Logger(label: "ivr.calls"),
+                                       metricsFactory: metrics.factory)
         self.processor = WebhookProcessor(store: store, graph: client, routes: routes,
                                           handler: handler ?? UnavailableCallHandler(), metrics: metrics,
                                           logger: Logger(label: "ivr.calls"),
-                                          acceptWindow: .seconds(config.graph.acceptWindowSeconds))
+                                          acceptWindow: .seconds(config.graph.acceptWindowSeconds),
+                                          finalizer: finalizer)
     }
 
     /// The Hummingbird application, with the webhook processor as one of its services.
@@ -42,7 +59,7 @@ public struct IVRServer: Sendable {
         return Application(router: router,
                            configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                                 serverName: "ivrd"),
-                           services: [processor],
+                           services: [processor, outbox],
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: Logger(label: "ivr.http"))
     }

@@ -8,7 +8,7 @@ struct IVRD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ivrd",
         abstract: "IVR server for the WhatsApp Business Calling API.",
-        subcommands: [Serve.self],
+        subcommands: [Serve.self, Calls.self],
         defaultSubcommand: Serve.self
     )
 }
