@@ -127,7 +127,9 @@ public final class OutboxWorker: Service, Sendable {
         log[metadataKey: "attempt"] = "\(message.attempts)"
         let maxAge = policy.maxAge.seconds
         if now().timeIntervalSince(message.enqueuedAt) > maxAge {
-            await fail(id, code: nil, detail: "not sent within outbox.max_age_seconds (\(Int(maxAge)) s)", log: log)
+            let last = message.errorDetail.map { "; last error: \($0)" } ?? ""
+            await fail(id, code: message.errorCode,
+                       detail: "not sent within outbox.max_age_seconds (\(Int(maxAge)) s)\(last)", log: log)
             return
         }
         let outbound: OutboundMessage
