@@ -14,6 +14,11 @@ public struct CallSummary: Sendable, Equatable {
     public var call: CallRecord
     /// The last `step` event, if any.
     public var lastStep: String?
+
+    public init(call: CallRecord, lastStep: String?) {
+        self.call = call
+        self.lastStep = lastStep
+    }
 }
 
 extension Store {
