@@ -189,6 +189,8 @@ def test_killed_after_commit_before_send_sends_exactly_once_after_restart(tmp_pa
     daemons.append(d1)
     d1.terminate("wacid.DURABLE1")
     assert wait_for(lambda: [r[2] for r in outbox_rows(d1.db)] == ["pending"])
+    # The log line follows the commit; wait for it so the kill lands between commit and send, not before the log.
+    assert wait_for(lambda: len(d1.outcome_lines()) == 1)
     d1.kill()
     assert standin.message_count() == 0
     lines = d1.outcome_lines()
@@ -230,6 +232,7 @@ def test_killed_while_the_send_is_in_flight_duplicates_at_most_once(tmp_path, st
     daemons.append(d1)
     d1.terminate("wacid.INFLIGHT1")
     assert standin.request_seen.wait(20), d1.logs()
+    assert wait_for(lambda: len(d1.outcome_lines()) == 1)
     d1.kill()
     assert [r[2] for r in outbox_rows(d1.db)] == ["sending"]
 
