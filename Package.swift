@@ -64,12 +64,13 @@ let package = Package(
         ]),
         // Webhook payloads, signature check, Graph API client.
         .target(name: "WhatsApp", dependencies: [
-            "Hashing", "Wire",
+            "Hashing", "Wire", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         // Flow files: model, YAML loader with line numbers, validator, sans-IO engine, simulator, graph.
         .target(name: "Flow", dependencies: [
@@ -93,7 +94,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ivrd", dependencies: [
-            "IVRApp", "Audio", "Media", "MediaTransport", "Flow",
+            "IVRApp", "Audio", "Media", "MediaTransport", "Flow", "Store",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -119,9 +120,9 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "Wire"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "WhatsAppTests", dependencies: [
-            "WhatsApp", "IVRTesting",
+            "WhatsApp", "IVRTesting", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "IVRAppTests", dependencies: [

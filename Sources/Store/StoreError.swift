@@ -3,12 +3,17 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case cannotCreateDirectory(path: String, reason: String)
     case cannotOpen(path: String, reason: String)
     case migrationFailed(path: String, reason: String)
+    case noSuchOutboxMessage(id: Int64)
+    case cannotRetry(id: Int64, status: String)
 
     public var description: String {
         switch self {
         case let .cannotCreateDirectory(path, reason): return "cannot create directory \(path): \(reason)"
         case let .cannotOpen(path, reason): return "cannot open database \(path): \(reason)"
         case let .migrationFailed(path, reason): return "migrating database \(path) failed: \(reason)"
+        case let .noSuchOutboxMessage(id): return "no outbox message with id \(id)"
+        case let .cannotRetry(id, status):
+            return "outbox message \(id) is \(status); only failed or pending messages can be retried"
         }
     }
 }

@@ -1,5 +1,6 @@
 /// A message that leads back to a call (../whatsapp-calling.md section 4), with the API's limits.
-public enum OutboundMessage: Equatable, Sendable {
+/// Codable (synthesized: `{"template":{"to":…,"name":…}}`) so the outbox can store it as JSON.
+public enum OutboundMessage: Codable, Equatable, Sendable {
     /// Interactive `voice_call` button (only within the customer-service window).
     case voiceCallButton(to: String, body: String, displayText: String?, ttlMinutes: Int?, payload: String?)
     /// An approved template with a `voice_call` button.

@@ -20,10 +20,12 @@ public final class MediaCallHandler: CallHandler {
     let store: Store
     let metrics: IVRMetrics
     let timing: Timing
+    let finalizer: CallFinalizer?
     private let active = NIOLockedValueBox<[String: any CallMediaChannel]>([:])
 
     public init(media: any CallMediaFactory, graph: any GraphAPI, store: Store, metrics: IVRMetrics,
-                timing: Timing = Timing()) {
+                finalizer: CallFinalizer? = nil, timing: Timing = Timing()) {
+        self.finalizer = finalizer
         self.media = media
         self.graph = graph
         self.store = store
@@ -51,6 +53,8 @@ public final class MediaCallHandler: CallHandler {
             return .cannotAnswer(reason: "pre_accept failed: \(error)")
         }
         await record(call.callID) { $0.status = .preAccepted }
+        await finalizer?.recordFlow(callID: call.callID, flow: route.name, versionHash: route.flow.versionHash)
+        await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.preAccept, detail: "answer sent")
         logger.info("pre_accept sent", metadata: ["ms": "\(ms(since: started))"])
 
         var iterator = channel.events.makeAsyncIterator()
@@ -62,6 +66,7 @@ public final class MediaCallHandler: CallHandler {
             return .cannotAnswer(reason: "media did not connect: \(reason)")
         }
         logger.info("media connected", metadata: ["remote": "\(remote)", "ms": "\(ms(since: started))"])
+        await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.connected, detail: remote)
         do {
             try await graph.accept(callID: call.callID, sdp: sdp, phoneNumberID: call.business.phoneNumberID,
                                    deadline: deadline)
@@ -74,6 +79,8 @@ public final class MediaCallHandler: CallHandler {
             $0.connectedAt = Date()
         }
         logger.info("call accepted", metadata: ["ms": "\(ms(since: started))"])
+        // Media has flowed since DTLS completed (silence keep-alive); the flow's prompts follow.
+        await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.firstAudio, detail: "accepted; media flowing")
         active.withLockedValue { $0[call.callID] = channel }
         let remaining = iterator
         Task { await self.run(call, channel: channel, events: remaining, logger: logger) }
@@ -110,13 +117,18 @@ public final class MediaCallHandler: CallHandler {
         let stillOurs = active.withLockedValue { $0.removeValue(forKey: call.callID) != nil }
         guard stillOurs else { return }  // WhatsApp terminated it first.
         logger.warning("media ended; terminating call", metadata: ["reason": "\(reason)"])
-        do {
-            try await graph.terminate(callID: call.callID, phoneNumberID: call.business.phoneNumberID)
-        } catch {
-            logger.error("terminate failed", metadata: ["error": "\(error)"])
-        }
-        await record(call.callID) { row in
-            row.reason = [row.reason, reason].compactMap { $0 }.joined(separator: "; ")
+        let why: CallEndReason = reason.hasPrefix("ICE consent lost") ? .consentLost : .mediaFailure(reason)
+        if let finalizer {
+            await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID, reason: why)
+        } else {
+            do {
+                try await graph.terminate(callID: call.callID, phoneNumberID: call.business.phoneNumberID)
+            } catch {
+                logger.error("terminate failed", metadata: ["error": "\(error)"])
+            }
+            await record(call.callID) { row in
+                row.reason = [row.reason, reason].compactMap { $0 }.joined(separator: "; ")
+            }
         }
     }
 

@@ -10,6 +10,7 @@ public enum ConfigLoader {
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
         "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
+        "IVR_OUTBOX_PAUSED",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -37,7 +38,7 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log"])
+                                                      "media", "log", "outbox"])
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
             if let v = try r.string(http["host"], "http.host") { config.http.host = v }
             if let v = try r.int(http["port"], "http.port", 1...65535) { config.http.port = v }
@@ -104,6 +105,12 @@ public enum ConfigLoader {
                 config.media.connectTimeoutSeconds = v
             }
         }
+        if let o = try top["outbox"].map({
+            try r.mapping($0, path: "outbox", keys: ["max_age_seconds", "base_delay_ms", "max_delay_ms", "jitter",
+                                                    "poll_interval_ms", "batch_size", "paused", "followup"])
+        }) {
+            try applyOutbox(o, reader: r, to: &config.outbox)
+        }
         if let l = try top["log"].map({ try r.mapping($0, path: "log", keys: ["level", "format"]) }) {
             if let v = try r.string(l["level"], "log.level") {
                 guard logLevels.contains(v) else {
@@ -169,11 +176,66 @@ public enum ConfigLoader {
             }
             config.logLevel = v
         }
+        if let v = value("IVR_OUTBOX_PAUSED") {
+            guard let b = parseBool(v) else {
+                throw ConfigError(source: "IVR_OUTBOX_PAUSED", message: "expected true or false (1 or 0), got '\(v)'")
+            }
+            config.outbox.paused = b
+        }
         if let v = value("IVR_LOG_FORMAT") {
             guard let f = IVRConfig.LogFormat(rawValue: v) else {
                 throw ConfigError(source: "IVR_LOG_FORMAT", message: "expected 'text' or 'json', got '\(v)'")
             }
             config.logFormat = f
+        }
+    }
+
+    static func applyOutbox(_ o: [String: Node], reader r: YAMLReader, to out: inout IVRConfig.Outbox) throws {
+        if let v = try r.int(o["max_age_seconds"], "outbox.max_age_seconds", 1...(30 * 86_400)) { out.maxAgeSeconds = v }
+        if let v = try r.int(o["base_delay_ms"], "outbox.base_delay_ms", 1...3_600_000) { out.baseDelayMs = v }
+        if let v = try r.int(o["max_delay_ms"], "outbox.max_delay_ms", 1...86_400_000) { out.maxDelayMs = v }
+        if let v = try r.double(o["jitter"], "outbox.jitter", 0...1) { out.jitter = v }
+        if let v = try r.int(o["poll_interval_ms"], "outbox.poll_interval_ms", 10...3_600_000) { out.pollIntervalMs = v }
+        if let v = try r.int(o["batch_size"], "outbox.batch_size", 1...1000) { out.batchSize = v }
+        if let v = try r.string(o["paused"], "outbox.paused") {
+            guard let b = parseBool(v) else { throw r.error(o["paused"], "outbox.paused: expected true or false, found '\(v)'") }
+            out.paused = b
+        }
+        guard let node = o["followup"] else { return }
+        let f = try r.mapping(node, path: "outbox.followup", keys: ["on", "template", "language", "ttl_minutes", "payload"])
+        var rule = IVRConfig.Outbox.Followup()
+        guard let template = try r.string(f["template"], "outbox.followup.template"), !template.isEmpty else {
+            throw r.error(node, "outbox.followup.template: the name of an approved template with a voice_call button is required")
+        }
+        rule.template = template
+        if let v = try r.string(f["language"], "outbox.followup.language"), !v.isEmpty { rule.language = v }
+        if let v = try r.int(f["ttl_minutes"], "outbox.followup.ttl_minutes", OutboundMessage.ttlRange) { rule.ttlMinutes = v }
+        if let v = try r.string(f["payload"], "outbox.followup.payload") {
+            guard v.count <= OutboundMessage.payloadMax else {
+                throw r.error(f["payload"], "outbox.followup.payload: at most \(OutboundMessage.payloadMax) characters, found \(v.count)")
+            }
+            rule.payload = v
+        }
+        if let on = f["on"] {
+            let allowed = ["completed", "failed", "rejected"]
+            guard case let .sequence(items) = on else {
+                throw r.error(on, "outbox.followup.on: expected a list of call statuses (\(allowed.joined(separator: ", ")))")
+            }
+            rule.statuses = try items.map { item in
+                guard case let .scalar(s) = item, allowed.contains(s.string) else {
+                    throw r.error(item, "outbox.followup.on: expected one of \(allowed.joined(separator: ", ")), found '\(item.string ?? "?")'")
+                }
+                return s.string
+            }
+        }
+        out.followup = rule
+    }
+
+    static func parseBool(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: return nil
         }
     }
 

@@ -38,6 +38,38 @@ public struct IVRConfig: Sendable, Equatable {
         public var connectTimeoutSeconds = 15
     }
 
+    /// The follow-up outbox (`outbox:`): retries, polling, and the default follow-up rule.
+    public struct Outbox: Sendable, Equatable {
+        /// One template message after calls with the listed statuses (`outbox.followup`).
+        public struct Followup: Sendable, Equatable {
+            /// Call statuses that get the message: completed, failed, rejected.
+            public var statuses: [String] = ["completed"]
+            public var template = ""
+            public var language = "en_US"
+            public var ttlMinutes: Int?
+            public var payload: String?
+            public init() {}
+        }
+
+        public var maxAgeSeconds = 86_400
+        public var baseDelayMs = 2_000
+        public var maxDelayMs = 300_000
+        public var jitter = 0.5
+        public var pollIntervalMs = 5_000
+        public var batchSize = 16
+        /// Send nothing while true (`IVR_OUTBOX_PAUSED=1`): rows stay queued. Maintenance and durability tests.
+        public var paused = false
+        public var followup: Followup?
+        public init() {}
+
+        public var policy: OutboxPolicy {
+            OutboxPolicy(backoff: RetryPolicy(baseDelay: .milliseconds(baseDelayMs), maxDelay: .milliseconds(maxDelayMs),
+                                              jitter: jitter),
+                         maxAge: .seconds(maxAgeSeconds), pollInterval: .milliseconds(pollIntervalMs),
+                         batchSize: batchSize, paused: paused)
+        }
+    }
+
     public enum LogFormat: String, Sendable, Equatable { case text, json }
 
     public var http = HTTP()
@@ -48,6 +80,7 @@ public struct IVRConfig: Sendable, Equatable {
     public var defaultFlow: String?
     public var promptsDirectory = "Prompts"
     public var media = Media()
+    public var outbox = Outbox()
     public var logLevel = "info"
     public var logFormat = LogFormat.text
 

@@ -17,13 +17,18 @@ public struct IVRServer: Sendable {
     public let flowDiagnostics: [Diagnostic]
     public let metrics: IVRMetrics
     public let processor: WebhookProcessor
+    /// Ends calls once (terminate webhook or our hang-up) and queues their follow-ups.
+    public let finalizer: CallFinalizer
+    /// Sends the queued follow-ups; one of the application's services.
+    public let outbox: OutboxWorker
     public let logger: Logger
     let http: HTTPClient
     /// Where media is served, for the start-up log.
     public private(set) var mediaSummary = "injected handler"
 
     public init(config: IVRConfig, logger: Logger, handler: (any CallHandler)? = nil, metrics: IVRMetrics = IVRMetrics(),
-                graph: (any GraphAPI)? = nil) throws {
+                graph: (any GraphAPI)? = nil, planner: (any FollowupPlanner)? = nil,
+                outcomeLogger: Logger? = nil) throws {
         self.config = config
         self.logger = logger
         self.metrics = metrics
@@ -35,6 +40,17 @@ public struct IVRServer: Sendable {
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
                                           requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
                                           logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
+        // The outbox schedules its retries itself (durably), so its client makes one attempt per send.
+        let outboxClient = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: .none,
+                                                requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                                logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
+        self.outbox = OutboxWorker(store: store, graph: outboxClient, policy: config.outbox.policy,
+                                   logger: Logger(label: "ivr.outbox"), metricsFactory: metrics.factory)
+        self.finalizer = CallFinalizer(store: store, graph: client,
+                                       planner: planner ?? config.outbox.followup.map { ConfiguredFollowup(rule: $0) }
+                                           ?? NoFollowups(),
+                                       outbox: outbox, logger: outcomeLogger ?? Logger(label: "ivr.calls"),
+                                       metricsFactory: metrics.factory)
         let callHandler: any CallHandler
         if let handler {
             callHandler = handler
@@ -46,7 +62,8 @@ public struct IVRServer: Sendable {
                 let engine = try MediaEngine(config: mediaConfig)
                 var timing = MediaCallHandler.Timing()
                 timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
-                callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics, timing: timing)
+                callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics,
+                                               finalizer: finalizer, timing: timing)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
             } catch {
@@ -57,7 +74,8 @@ public struct IVRServer: Sendable {
         self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog,
                                           handler: callHandler, metrics: metrics,
                                           logger: Logger(label: "ivr.calls"),
-                                          acceptWindow: .seconds(config.graph.acceptWindowSeconds))
+                                          acceptWindow: .seconds(config.graph.acceptWindowSeconds),
+                                          finalizer: finalizer)
     }
 
     /// The Hummingbird application, with the webhook processor as one of its services.
@@ -69,7 +87,7 @@ public struct IVRServer: Sendable {
         return Application(router: router,
                            configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                                 serverName: "ivrd"),
-                           services: [processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows"))],
+                           services: [processor, outbox, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows"))],
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: Logger(label: "ivr.http"))
     }

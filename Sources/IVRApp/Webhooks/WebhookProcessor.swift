@@ -20,11 +20,12 @@ public final class WebhookProcessor: Service, Sendable {
     let metrics: IVRMetrics
     let logger: Logger
     let acceptWindow: Duration
+    let finalizer: CallFinalizer
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
     public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, handler: any CallHandler, metrics: IVRMetrics,
-                logger: Logger, acceptWindow: Duration = .seconds(30)) {
+                logger: Logger, acceptWindow: Duration = .seconds(30), finalizer: CallFinalizer? = nil) {
         self.store = store
         self.graph = graph
         self.catalog = catalog
@@ -32,6 +33,8 @@ public final class WebhookProcessor: Service, Sendable {
         self.metrics = metrics
         self.logger = logger
         self.acceptWindow = acceptWindow
+        self.finalizer = finalizer ?? CallFinalizer(store: store, graph: graph, logger: logger,
+                                                    metricsFactory: metrics.factory)
         (stream, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
@@ -73,10 +76,7 @@ public final class WebhookProcessor: Service, Sendable {
             logger.info("call status", metadata: [
                 "call_id": "\(s.callID)", "phone_number_id": "\(s.business.phoneNumberID)", "status": "\(s.status)",
             ])
-        case let .messageStatus(m):
-            logger.info("message status", metadata: [
-                "message_id": "\(m.messageID)", "status": "\(m.status)", "recipient": "\(Redact.phone(m.recipientID))",
-            ])
+        case let .messageStatus(m): await messageStatus(m)
         case let .unknown(u):
             logger.notice("webhook event not handled", metadata: [
                 "field": "\(u.field)", "kind": "\(u.kind)", "subject": "\(u.subjectID ?? "-")",
@@ -142,36 +142,49 @@ public final class WebhookProcessor: Service, Sendable {
         }
     }
 
+    /// The call's end as WhatsApp reports it: finalized once (see `CallFinalizer`), then any media stopped.
     func terminate(_ t: CallTerminate) async {
         var log = logger
         log[metadataKey: "call_id"] = "\(t.callID)"
         log[metadataKey: "phone_number_id"] = "\(t.business.phoneNumberID)"
-        let status: CallStatus = t.status == .completed ? .completed : .failed
         let codes = t.errors.compactMap { $0.code }.map(String.init).joined(separator: ",")
-        let ended = t.endTime.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? Date()
-        let started = t.startTime.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
         log.info("call terminated", metadata: [
             "status": "\(t.status?.description ?? "-")", "duration": "\(t.durationSeconds.map(String.init) ?? "-")",
             "errors": "\(codes.isEmpty ? "-" : codes)",
         ])
+        await finalizer.finalize(terminate: t)
+        await handler.terminated(t, logger: log)
+    }
+
+    /// A status for a message we sent (sent, delivered, read, failed): applied to its outbox row by wamid.
+    func messageStatus(_ m: MessageStatusUpdate) async {
+        var log = logger
+        log[metadataKey: "message_id"] = "\(m.messageID)"
+        log[metadataKey: "status"] = "\(m.status)"
+        log[metadataKey: "recipient"] = "\(Redact.phone(m.recipientID))"
+        let status: OutboxStatus
+        switch m.status {
+        case .sent: status = .sent
+        case .delivered: status = .delivered
+        case .read: status = .read
+        case .failed: status = .failed
+        case .other:
+            log.notice("message status not tracked")
+            return
+        }
+        let error = m.errors.first
+        let detail = error.map { e in
+            [e.code.map { "code \($0)" }, e.message, e.details].compactMap { $0 }.joined(separator: ": ")
+        }
         do {
-            let updated = try await store.updateCall(id: t.callID) { row in
-                if row.status != .rejected { row.status = status }
-                if let started { row.connectedAt = row.connectedAt ?? started }
-                row.endedAt = ended
-                row.durationSeconds = t.durationSeconds
-                if !codes.isEmpty { row.reason = [row.reason, "whatsapp errors \(codes)"].compactMap { $0 }.joined(separator: "; ") }
-            }
-            if updated == nil {
-                log.notice("terminate for a call this server never saw")
-                try await store.insertCall(CallRecord(
-                    id: t.callID, phoneNumberID: t.business.phoneNumberID, caller: t.from ?? "",
-                    status: status, reason: "terminate for an unknown call", receivedAt: Date(), connectedAt: started,
-                    endedAt: ended, durationSeconds: t.durationSeconds))
+            if let row = try await store.applyMessageStatus(wamid: m.messageID, status: status, errorCode: error?.code,
+                                                            detail: detail) {
+                log.info("message status", metadata: ["call_id": "\(row.callID)", "outbox_id": "\(row.id ?? 0)"])
+            } else {
+                log.info("message status for a message not in the outbox")
             }
         } catch {
-            log.error("cannot record call end", metadata: ["error": "\(error)"])
+            log.error("cannot record message status", metadata: ["error": "\(error)"])
         }
-        await handler.terminated(t, logger: log)
     }
 }

@@ -1,0 +1,235 @@
+import Foundation
+import Logging
+import Metrics
+import Store
+import WhatsApp
+
+/// What a finalization did.
+public enum FinalizeResult: Sendable, Equatable {
+    /// This call committed the outcome (and queued `enqueued` follow-ups).
+    case finalized(CallOutcome, enqueued: Int)
+    /// The call was already final; nothing was logged or queued again.
+    case alreadyFinalized
+    /// No row for this call id (our side only; a terminate for an unknown call is recorded).
+    case unknownCall
+    /// The store failed; the error text.
+    case storeFailed(String)
+}
+
+/// Ends calls exactly once. Both ends lead here: WhatsApp's `terminate` webhook (`finalize(terminate:)`)
+/// and our own hang-up — flow `hangup`, media failure, consent loss (`finalize(callID:phoneNumberID:reason:)`,
+/// which then sends the Graph `terminate` action). Whichever comes first commits, in one transaction,
+/// the outcome columns, an `end` event and the planner's follow-ups in `outbox`, guarded by
+/// `calls.finalized_at`; the second only adds WhatsApp's figures if it carries them. After the commit,
+/// exactly one `call.outcome` log line is written and the outbox worker is woken.
+///
+/// While the call runs, the media/flow side records its progress here: `recordFlow`, `recordEvent`
+/// (steps, prompts, keys, keywords, HTTP call-outs, set-up milestones) and `recordVariables`.
+public final class CallFinalizer: Sendable {
+    let store: Store
+    let graph: any GraphAPI
+    let planner: any FollowupPlanner
+    let outbox: OutboxWorker?
+    let logger: Logger
+    let metricsFactory: any MetricsFactory
+    let now: @Sendable () -> Date
+
+    public static let unknownCallReason = "terminate for an unknown call"
+    public static let redactedValue = "***"
+
+    public init(store: Store, graph: any GraphAPI, planner: any FollowupPlanner = NoFollowups(),
+                outbox: OutboxWorker? = nil, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.graph = graph
+        self.planner = planner
+        self.outbox = outbox
+        self.logger = logger
+        self.metricsFactory = metricsFactory
+        self.now = now
+    }
+
+    // MARK: - Progress while the call runs
+
+    /// Appends an event to the call's timeline (`CallEventKind` lists the kinds the outcome reads).
+    public func recordEvent(callID: String, kind: String, detail: String, at: Date? = nil) async {
+        do {
+            try await store.recordEvent(callID: callID, kind: kind, detail: detail, at: at ?? now())
+        } catch {
+            logger.error("cannot record call event", metadata: ["call_id": "\(callID)", "kind": "\(kind)", "error": "\(error)"])
+        }
+    }
+
+    /// The flow that runs the call and the hash of its definition.
+    public func recordFlow(callID: String, flow: String, versionHash: String) async {
+        await update(callID) { row in
+            row.flow = flow
+            row.flowVersion = versionHash
+        }
+    }
+
+    /// The flow's variables now; the names in `redact` are masked before they are stored.
+    public func recordVariables(callID: String, _ variables: [String: String], redact: Set<String>) async {
+        let masked = Self.redacted(variables, redact: redact)
+        await update(callID) { $0.variablesJSON = CallOutcome.json(masked) }
+    }
+
+    public static func redacted(_ variables: [String: String], redact: Set<String>) -> [String: String] {
+        variables.reduce(into: [:]) { out, pair in out[pair.key] = redact.contains(pair.key) ? redactedValue : pair.value }
+    }
+
+    // MARK: - Ending
+
+    /// Our side ends the call: finalize, then (if this was the first end) send the Graph `terminate` action.
+    @discardableResult
+    public func finalize(callID: String, phoneNumberID: String, reason: CallEndReason, at: Date? = nil) async
+        -> FinalizeResult {
+        let ended = at ?? now()
+        let result: FinalizeResult
+        do {
+            let done = try await store.finalizeCall(id: callID, at: ended, endDetail: reason.detail) { row, events, first in
+                guard first else { return [] }
+                if row.status != .rejected { row.status = reason.status }
+                row.endReason = reason.code
+                row.endedAt = ended
+                row.reason = [row.reason, reason.detail].compactMap { $0 }.joined(separator: "; ")
+                switch reason {
+                case .mediaFailure: CallOutcome.mergeErrorCodes(["media_failure"], into: &row)
+                case .consentLost: CallOutcome.mergeErrorCodes(["consent_lost"], into: &row)
+                default: break
+                }
+                return try self.plan(&row, events)
+            }
+            result = completed(done)
+        } catch {
+            result = .storeFailed("\(error)")
+            logger.error("cannot record call outcome", metadata: ["call_id": "\(callID)", "error": "\(error)"])
+        }
+        switch result {
+        case .alreadyFinalized, .unknownCall:
+            return result
+        case .finalized, .storeFailed:
+            do {
+                try await graph.terminate(callID: callID, phoneNumberID: phoneNumberID)
+            } catch {
+                logger.error("terminate action failed", metadata: ["call_id": "\(callID)", "error": "\(error)"])
+                await recordEvent(callID: callID, kind: CallEventKind.error, detail: "terminate_failed: \(error)")
+            }
+            return result
+        }
+    }
+
+    /// WhatsApp's `terminate` webhook. An unknown call is recorded (and finalized) with its figures.
+    @discardableResult
+    public func finalize(terminate t: CallTerminate, at: Date? = nil) async -> FinalizeResult {
+        let received = at ?? now()
+        let reason = CallEndReason.whatsApp(status: t.status)
+        let codes = t.errors.compactMap { $0.code }.map(String.init)
+        let ended = t.endTime.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? received
+        let started = t.startTime.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        let missing = CallRecord(id: t.callID, phoneNumberID: t.business.phoneNumberID, caller: t.from ?? "",
+                                 status: reason.status, reason: Self.unknownCallReason, receivedAt: received,
+                                 connectedAt: started, endedAt: ended, durationSeconds: t.durationSeconds)
+        do {
+            let done = try await store.finalizeCall(id: t.callID, at: received, ifMissing: missing,
+                                                    endDetail: reason.detail) { row, events, first in
+                // WhatsApp's figures are kept whichever end came first.
+                row.waStatus = t.status?.description
+                row.waStartTime = started
+                row.waEndTime = ended
+                row.durationSeconds = t.durationSeconds ?? row.durationSeconds
+                if !codes.isEmpty {
+                    let note = "whatsapp errors \(codes.joined(separator: ","))"
+                    if row.reason != Self.unknownCallReason, !(row.reason ?? "").contains(note) {
+                        row.reason = [row.reason, note].compactMap { $0 }.joined(separator: "; ")
+                    }
+                    CallOutcome.mergeErrorCodes(codes, into: &row)
+                }
+                guard first else { return [] }
+                if row.status != .rejected { row.status = reason.status }
+                if let started { row.connectedAt = row.connectedAt ?? started }
+                row.endedAt = ended
+                row.endReason = reason.code
+                return try self.plan(&row, events)
+            }
+            return completed(done)
+        } catch {
+            logger.error("cannot record call outcome", metadata: ["call_id": "\(t.callID)", "error": "\(error)"])
+            return .storeFailed("\(error)")
+        }
+    }
+
+    /// Inside the transaction: derive the event-based columns, ask the planner, encode its messages.
+    private func plan(_ row: inout CallRecord, _ events: [CallEvent]) throws -> [OutboxDraft] {
+        CallOutcome.apply(events: events, to: &row)
+        let outcome = CallOutcome(row)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try planner.plan(outcome: outcome).map { planned in
+            OutboxDraft(ruleKey: planned.ruleKey, recipient: planned.message.recipient,
+                        messageJSON: String(decoding: try encoder.encode(planned.message), as: UTF8.self))
+        }
+    }
+
+    /// After the commit: the one log line, the metric and the outbox wake-up.
+    private func completed(_ done: CallFinalization?) -> FinalizeResult {
+        switch done {
+        case nil:
+            return .unknownCall
+        case .alreadyFinalized:
+            return .alreadyFinalized
+        case let .finalized(row, enqueued):
+            let outcome = CallOutcome(row)
+            logOutcome(outcome, followup: row.followupStatus ?? "none", queued: enqueued.count)
+            Counter(label: "ivr_call_outcomes_total", dimensions: [("status", row.status.rawValue)],
+                    factory: metricsFactory).increment()
+            if !enqueued.isEmpty { outbox?.wake() }
+            return .finalized(outcome, enqueued: enqueued.count)
+        }
+    }
+
+    /// Exactly one line per call: `"event":"call.outcome"`, constant message, the fields in metadata.
+    func logOutcome(_ o: CallOutcome, followup: String, queued: Int) {
+        func opt<T>(_ v: T?) -> Logger.MetadataValue { .string(v.map { "\($0)" } ?? "-") }
+        logger.info("call outcome", metadata: [
+            "event": "call.outcome",
+            "call_id": .string(o.callID),
+            "phone_number_id": .string(o.phoneNumberID),
+            "caller": .string(Redact.phone(o.caller)),
+            "flow": opt(o.flow),
+            "flow_version": opt(o.flowVersion),
+            "status": .string(o.status.rawValue),
+            "end_reason": .string(o.endReason),
+            "path": .array(o.path.map { .string($0) }),
+            "inputs": .array(o.inputs.map { .string($0) }),
+            "variables": .dictionary(o.variables.mapValues { .string($0) }),
+            "wa_status": opt(o.whatsAppStatus),
+            "wa_duration_s": opt(o.whatsAppDurationSeconds),
+            "connected_s": opt(o.connectedSeconds),
+            "setup_ms": .dictionary([
+                "pre_accept": opt(o.setup.preAcceptMs), "connected": opt(o.setup.connectedMs),
+                "first_audio": opt(o.setup.firstAudioMs),
+            ]),
+            "error_codes": .array(o.errorCodes.map { .string($0) }),
+            "followup": .string(followup),
+            "followup_queued": .stringConvertible(queued),
+        ])
+    }
+
+    private func update(_ callID: String, _ change: @Sendable @escaping (inout CallRecord) -> Void) async {
+        do {
+            try await store.updateCall(id: callID, at: now(), change)
+        } catch {
+            logger.error("cannot record call progress", metadata: ["call_id": "\(callID)", "error": "\(error)"])
+        }
+    }
+}
+
+extension OutboundMessage {
+    /// The `to` of the message.
+    var recipient: String {
+        switch self {
+        case let .voiceCallButton(to, _, _, _, _), let .template(to, _, _, _, _): return to
+        }
+    }
+}

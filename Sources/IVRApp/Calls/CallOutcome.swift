@@ -1,0 +1,155 @@
+import Foundation
+import Store
+import WhatsApp
+
+/// Why a call ended, as the side that ended it saw it.
+public enum CallEndReason: Sendable, Equatable {
+    /// The flow hung up (`hangup: completed`); `disposition` is what the flow wrote.
+    case hangup(disposition: String)
+    /// Media died (ICE/DTLS failure, no RTP); the detail says how.
+    case mediaFailure(String)
+    /// ICE consent (RFC 7675) was lost.
+    case consentLost
+    /// Anything else on our side, with a short code for logs and the store.
+    case other(code: String, detail: String)
+    /// WhatsApp's `terminate` webhook.
+    case whatsApp(status: TerminateStatus?)
+
+    /// The code stored in `calls.end_reason`.
+    public var code: String {
+        switch self {
+        case .hangup: return "hangup"
+        case .mediaFailure: return "media_failure"
+        case .consentLost: return "consent_lost"
+        case let .other(code, _): return code
+        case .whatsApp: return "terminate"
+        }
+    }
+
+    public var detail: String {
+        switch self {
+        case let .hangup(d): return "hangup: \(d)"
+        case let .mediaFailure(d): return "media failure: \(d)"
+        case .consentLost: return "ICE consent lost"
+        case let .other(code, d): return "\(code): \(d)"
+        case let .whatsApp(status): return "terminate webhook: \(status?.description ?? "no status")"
+        }
+    }
+
+    /// The call status this ending gives (a rejected call stays rejected).
+    var status: CallStatus {
+        switch self {
+        case let .hangup(d): return d.lowercased() == "failed" ? .failed : .completed
+        case .mediaFailure, .consentLost, .other: return .failed
+        case let .whatsApp(status): return status == .completed ? .completed : .failed
+        }
+    }
+}
+
+/// Our set-up timings, in milliseconds from the connect webhook.
+public struct SetupTimings: Sendable, Equatable {
+    public var preAcceptMs: Int?
+    public var connectedMs: Int?
+    public var firstAudioMs: Int?
+
+    public init(preAcceptMs: Int? = nil, connectedMs: Int? = nil, firstAudioMs: Int? = nil) {
+        self.preAcceptMs = preAcceptMs
+        self.connectedMs = connectedMs
+        self.firstAudioMs = firstAudioMs
+    }
+}
+
+/// Everything known about a call when it ends: what the planner sees and what the `call.outcome` line says.
+public struct CallOutcome: Sendable, Equatable {
+    public var callID: String
+    public var phoneNumberID: String
+    /// The caller's wa_id in full (the follow-up's recipient); logged masked.
+    public var caller: String
+    public var flow: String?
+    public var flowVersion: String?
+    public var status: CallStatus
+    public var endReason: String
+    public var path: [String]
+    public var inputs: [String]
+    /// Flow variables, with the `redact:` fields masked.
+    public var variables: [String: String]
+    public var whatsAppStatus: String?
+    public var whatsAppDurationSeconds: Int?
+    /// From `connected_at` to `ended_at`, when the call was connected.
+    public var connectedSeconds: Int?
+    public var setup: SetupTimings
+    public var errorCodes: [String]
+    public var receivedAt: Date
+    public var endedAt: Date?
+
+    public init(callID: String, phoneNumberID: String, caller: String, flow: String? = nil, flowVersion: String? = nil,
+                status: CallStatus, endReason: String, path: [String] = [], inputs: [String] = [],
+                variables: [String: String] = [:], whatsAppStatus: String? = nil, whatsAppDurationSeconds: Int? = nil,
+                connectedSeconds: Int? = nil, setup: SetupTimings = SetupTimings(), errorCodes: [String] = [],
+                receivedAt: Date, endedAt: Date? = nil) {
+        self.callID = callID
+        self.phoneNumberID = phoneNumberID
+        self.caller = caller
+        self.flow = flow
+        self.flowVersion = flowVersion
+        self.status = status
+        self.endReason = endReason
+        self.path = path
+        self.inputs = inputs
+        self.variables = variables
+        self.whatsAppStatus = whatsAppStatus
+        self.whatsAppDurationSeconds = whatsAppDurationSeconds
+        self.connectedSeconds = connectedSeconds
+        self.setup = setup
+        self.errorCodes = errorCodes
+        self.receivedAt = receivedAt
+        self.endedAt = endedAt
+    }
+
+    /// The outcome of a finalized row.
+    public init(_ row: CallRecord) {
+        let connected: Int? = {
+            guard let c = row.connectedAt, let e = row.endedAt, e >= c else { return nil }
+            return Int(e.timeIntervalSince(c).rounded())
+        }()
+        self.init(callID: row.id, phoneNumberID: row.phoneNumberID, caller: row.caller, flow: row.flow,
+                  flowVersion: row.flowVersion, status: row.status, endReason: row.endReason ?? "-",
+                  path: row.path, inputs: row.inputs, variables: row.variables, whatsAppStatus: row.waStatus,
+                  whatsAppDurationSeconds: row.durationSeconds, connectedSeconds: connected,
+                  setup: SetupTimings(preAcceptMs: row.setupPreAcceptMs, connectedMs: row.setupConnectedMs,
+                                      firstAudioMs: row.setupFirstAudioMs),
+                  errorCodes: row.errorCodes.map { $0.split(separator: ",").map(String.init) } ?? [],
+                  receivedAt: row.receivedAt, endedAt: row.endedAt)
+    }
+
+    /// Fills the outcome columns that come from the call's events: path, inputs, set-up timings.
+    static func apply(events: [CallEvent], to row: inout CallRecord) {
+        let path = events.filter { $0.kind == CallEventKind.step }.map(\.detail)
+        let inputs = events.filter { $0.kind == CallEventKind.key || $0.kind == CallEventKind.keyword }
+            .map { "\($0.kind):\($0.detail)" }
+        row.pathJSON = json(path)
+        row.inputsJSON = json(inputs)
+        func ms(_ kind: String) -> Int? {
+            guard let e = events.first(where: { $0.kind == kind }) else { return nil }
+            return max(0, Int((e.at.timeIntervalSince(row.receivedAt) * 1000).rounded()))
+        }
+        row.setupPreAcceptMs = ms(CallEventKind.preAccept)
+        row.setupConnectedMs = ms(CallEventKind.connected)
+        row.setupFirstAudioMs = ms(CallEventKind.firstAudio)
+        let ours = events.filter { $0.kind == CallEventKind.error }
+            .compactMap { $0.detail.split(separator: ":", maxSplits: 1).first.map(String.init) }
+        mergeErrorCodes(ours, into: &row)
+    }
+
+    static func mergeErrorCodes(_ codes: [String], into row: inout CallRecord) {
+        var all = row.errorCodes.map { $0.split(separator: ",").map(String.init) } ?? []
+        for c in codes where !all.contains(c) { all.append(c) }
+        row.errorCodes = all.isEmpty ? nil : all.joined(separator: ",")
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+}

@@ -1,0 +1,268 @@
+"""Call outcomes and follow-up messages on the built binary: the outbox survives SIGKILL.
+
+The daemon runs with an `outbox.followup` rule (a template after every completed call); calls end by a
+signed `terminate` webhook. The Graph stand-in here also answers `/messages` and can hold a request open
+or refuse it, so the daemon can be killed at the two moments that matter:
+  * after the outcome (and its outbox row) is committed, before the send — run with IVR_OUTBOX_PAUSED=1;
+  * while the send is in flight — the stand-in holds the first request open.
+"""
+import http.server
+import json
+import os
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from conftest import FIXTURES, ROOT, free_port, sign, wait_for
+
+SECRET = "outcome-secret"
+BINARY = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
+
+
+class MessagesStandIn:
+    """Graph stand-in with scripted `/messages` answers: ("ok",), ("hang",), ("error", status, code)."""
+
+    def __init__(self):
+        self.messages = []
+        self.calls = []
+        self.script = []
+        self.lock = threading.Lock()
+        self.request_seen = threading.Event()
+        self.release = threading.Event()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))
+                if not self.path.endswith("/messages"):
+                    with outer.lock:
+                        outer.calls.append(body)
+                    return self.reply(200, {"messaging_product": "whatsapp", "success": True})
+                with outer.lock:
+                    outer.messages.append(body)
+                    n = len(outer.messages)
+                    step = outer.script.pop(0) if outer.script else ("ok",)
+                outer.request_seen.set()
+                if step[0] == "hang":
+                    outer.release.wait(30)
+                    return
+                if step[0] == "error":
+                    return self.reply(step[1], {"error": {"message": "Message undeliverable", "type": "OAuthException",
+                                                          "code": step[2], "error_data": {"details": "too old"},
+                                                          "fbtrace_id": "TR"}})
+                self.reply(200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": body["to"]}],
+                                 "messages": [{"id": f"wamid.DAEMON{n}"}]})
+
+            def reply(self, status, obj):
+                data = json.dumps(obj).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def message_count(self):
+        with self.lock:
+            return len(self.messages)
+
+    def close(self):
+        self.release.set()
+        self.server.shutdown()
+
+
+CONFIG = """
+outbox:
+  poll_interval_ms: 200
+  base_delay_ms: 50
+  max_delay_ms: 200
+  followup:
+    on: [completed]
+    template: call_us_back
+    language: en_US
+    ttl_minutes: 1440
+    payload: after-call
+"""
+
+
+class Daemon:
+    def __init__(self, tmp_path, graph_url, name, **env_extra):
+        self.port = free_port()
+        self.db = tmp_path / "var" / "ivr.sqlite"
+        config = tmp_path / "outcome.yaml"
+        config.write_text(CONFIG)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+        env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(self.db),
+                    "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"),
+                    "IVR_APP_SECRET": SECRET, "IVR_VERIFY_TOKEN": "tok", "IVR_ACCESS_TOKEN": "acc",
+                    "IVR_GRAPH_URL": graph_url})
+        env.update(env_extra)
+        self.log_path = tmp_path / f"{name}.log"
+        self.log = open(self.log_path, "w+")
+        self.proc = subprocess.Popen([BINARY, "serve", "--config", str(config), "--log-format", "json"],
+                                     cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"ivrd exited early:\n{self.logs()}")
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        raise RuntimeError(f"ivrd did not start:\n{self.logs()}")
+
+    def logs(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def outcome_lines(self):
+        return [json.loads(l) for l in self.logs().splitlines()
+                if l.startswith("{") and json.loads(l).get("event") == "call.outcome"]
+
+    def terminate(self, call_id):
+        body = (FIXTURES / "terminate.json").read_text().replace("wacid.HBgLMTMxNzU1NTEyMzQVAgARGBI3RkE1", call_id).encode()
+        req = urllib.request.Request(self.base + "/webhook", data=body, method="POST",
+                                     headers={"X-Hub-Signature-256": sign(body, SECRET),
+                                              "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=5) as r:
+            assert r.status == 200
+
+    def kill(self):
+        self.proc.kill()  # SIGKILL: no graceful shutdown, no flush
+        self.proc.wait()
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def outbox_rows(db):
+    import sqlite3
+    with sqlite3.connect(db) as conn:
+        return conn.execute("select id, call_id, status, attempts, wamid, error_code from outbox order by id").fetchall()
+
+
+def ivrd_calls(*args):
+    r = subprocess.run([BINARY, "calls", *args], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.fixture
+def standin():
+    s = MessagesStandIn()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def daemons():
+    started = []
+    yield started
+    for d in started:
+        d.stop()
+
+
+def test_killed_after_commit_before_send_sends_exactly_once_after_restart(tmp_path, standin, daemons):
+    d1 = Daemon(tmp_path, standin.url, "first", IVR_OUTBOX_PAUSED="1")
+    daemons.append(d1)
+    d1.terminate("wacid.DURABLE1")
+    assert wait_for(lambda: [r[2] for r in outbox_rows(d1.db)] == ["pending"])
+    # The log line follows the commit; wait for it so the kill lands between commit and send, not before the log.
+    assert wait_for(lambda: len(d1.outcome_lines()) == 1)
+    d1.kill()
+    assert standin.message_count() == 0
+    lines = d1.outcome_lines()
+    assert len(lines) == 1
+    line = lines[0]
+    assert line["call_id"] == "wacid.DURABLE1" and line["caller"] == "***1234"
+    assert line["status"] == "completed" and line["wa_status"] == "COMPLETED" and line["wa_duration_s"] == "87"
+    assert line["error_codes"] == ["138021"] and line["followup"] == "pending"
+    assert "13175551234" not in d1.logs()
+
+    d2 = Daemon(tmp_path, standin.url, "second")
+    daemons.append(d2)
+    assert wait_for(lambda: [r[2] for r in outbox_rows(d2.db)] == ["sent"])
+    time.sleep(0.6)  # a few poll intervals: nothing more goes out
+    assert standin.message_count() == 1
+    msg = standin.messages[0]
+    assert msg["to"] == "13175551234" and msg["type"] == "template"
+    assert msg["template"]["name"] == "call_us_back"
+    assert d2.outcome_lines() == [], "the restarted daemon does not finalize the call again"
+    d2.stop()
+
+    calls = json.loads(ivrd_calls("list", "--json", "--db", str(d2.db), "--since", "1d"))
+    assert [c["call_id"] for c in calls] == ["wacid.DURABLE1"]
+    assert calls[0]["caller"] == "***1234" and calls[0]["followup"] == "sent" and calls[0]["status"] == "completed"
+    assert json.loads(ivrd_calls("list", "--json", "--db", str(d2.db), "--status", "failed")) == []
+    table = ivrd_calls("list", "--db", str(d2.db))
+    assert "wacid.DURABLE1" in table and "***1234" in table and "13175551234" not in table
+    shown = json.loads(ivrd_calls("show", "wacid.DURABLE1", "--json", "--db", str(d2.db)))
+    assert [e["kind"] for e in shown["events"]] == ["end"]
+    assert shown["events"][0]["detail"] == "terminate webhook: COMPLETED"
+    assert shown["outbox"][0]["wamid"] == "wamid.DAEMON1"
+    assert "terminate webhook: COMPLETED" in ivrd_calls("show", "wacid.DURABLE1", "--db", str(d2.db))
+    assert json.loads(ivrd_calls("outbox", "--json", "--db", str(d2.db))) == []
+
+
+def test_killed_while_the_send_is_in_flight_duplicates_at_most_once(tmp_path, standin, daemons):
+    standin.script.append(("hang",))
+    d1 = Daemon(tmp_path, standin.url, "first")
+    daemons.append(d1)
+    d1.terminate("wacid.INFLIGHT1")
+    assert standin.request_seen.wait(20), d1.logs()
+    assert wait_for(lambda: len(d1.outcome_lines()) == 1)
+    d1.kill()
+    assert [r[2] for r in outbox_rows(d1.db)] == ["sending"]
+
+    d2 = Daemon(tmp_path, standin.url, "second")
+    daemons.append(d2)
+    assert wait_for(lambda: [r[2] for r in outbox_rows(d2.db)] == ["sent"])
+    time.sleep(0.6)
+    # The window: the first request may or may not have reached the API; it is sent again.
+    assert 1 <= standin.message_count() <= 2
+    assert "interrupted mid-send" in d2.logs()
+    assert len(d1.outcome_lines()) == 1 and d2.outcome_lines() == []
+
+
+def test_a_refused_message_fails_with_its_code_and_retry_resends_it(tmp_path, standin, daemons):
+    standin.script.append(("error", 400, 131026))
+    d = Daemon(tmp_path, standin.url, "only")
+    daemons.append(d)
+    d.terminate("wacid.REFUSED1")
+    assert wait_for(lambda: [r[2] for r in outbox_rows(d.db)] == ["failed"])
+    time.sleep(0.6)
+    assert standin.message_count() == 1, "a 400 is not retried"
+    (row_id, call_id, status, attempts, wamid, code), = outbox_rows(d.db)
+    assert (call_id, attempts, wamid, code) == ("wacid.REFUSED1", 1, None, 131026)
+    pending = json.loads(ivrd_calls("outbox", "--json", "--db", str(d.db)))
+    assert [(m["id"], m["status"], m["error_code"]) for m in pending] == [(row_id, "failed", 131026)]
+    assert "131026" in ivrd_calls("outbox", "--db", str(d.db))
+    assert "queued for another attempt" in ivrd_calls("outbox", "retry", str(row_id), "--db", str(d.db))
+    assert wait_for(lambda: [r[2] for r in outbox_rows(d.db)] == ["sent"])
+    assert standin.message_count() == 2
+    r = subprocess.run([BINARY, "calls", "outbox", "retry", str(row_id), "--db", str(d.db)],
+                       capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0
+    assert f"outbox message {row_id} is sent; only failed or pending messages can be retried" in r.stderr
