@@ -106,6 +106,13 @@ public struct PathEntry: Sendable, Equatable {
     public var enteredAt: Instant
     /// Nil while the call is still in the step.
     public var exit: PathExit?
+
+    public init(step: String, kind: String, enteredAt: Instant, exit: PathExit?) {
+        self.step = step
+        self.kind = kind
+        self.enteredAt = enteredAt
+        self.exit = exit
+    }
 }
 
 public struct FlowOutcome: Sendable, Equatable {
@@ -128,4 +135,14 @@ public struct FlowOutcome: Sendable, Equatable {
     /// The variables at the end, with the flow's `redact` names masked.
     public var variables: [String: FlowValue]
     public var endedAt: Instant
+
+    public init(status: Status, reason: String, lastStep: String?, path: [PathEntry], variables: [String: FlowValue],
+                endedAt: Instant) {
+        self.status = status
+        self.reason = reason
+        self.lastStep = lastStep
+        self.path = path
+        self.variables = variables
+        self.endedAt = endedAt
+    }
 }

@@ -47,8 +47,9 @@ public struct IVRServer: Sendable {
         self.outbox = OutboxWorker(store: store, graph: outboxClient, policy: config.outbox.policy,
                                    logger: Logger(label: "ivr.outbox"), metricsFactory: metrics.factory)
         self.finalizer = CallFinalizer(store: store, graph: client,
-                                       planner: planner ?? config.outbox.followup.map { ConfiguredFollowup(rule: $0) }
-                                           ?? NoFollowups(),
+                                       planner: planner ?? FlowFollowupPlanner(
+                                           catalog: catalog,
+                                           fallback: config.outbox.followup.map { ConfiguredFollowup(rule: $0) }),
                                        outbox: outbox, logger: outcomeLogger ?? Logger(label: "ivr.calls"),
                                        metricsFactory: metrics.factory)
         let callHandler: any CallHandler
