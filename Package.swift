@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
 
         // Byte reader/writer, clocks, sequence arithmetic. Pure Swift.
         .target(name: "Wire"),
@@ -39,11 +40,13 @@ let package = Package(
         .target(name: "RTP", dependencies: ["Wire"]),
         // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
         .target(name: "SRTP", dependencies: ["CSRTP", "Wire"]),
-        // Opus encoder/decoder and (later) prompt files.
-        .target(name: "Audio", dependencies: ["COpus", "CSndFile"]),
+        // RFC 4733 telephone events, in-band (Goertzel) detection, one digit per key press.
+        .target(name: "DTMF", dependencies: ["Wire"]),
+        // Opus encoder/decoder, prompt files and cache, jitter buffer, voice activity.
+        .target(name: "Audio", dependencies: ["COpus", "CSndFile", "CSoxr", "Wire"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
-            "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP",
+            "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The IO edge for media: NIO UDP sockets and timers driving the sessions.
@@ -98,6 +101,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // Benchmarks (`make bench`, release build): results in Benchmarks/results/.
+        .executableTarget(name: "ivr-bench", dependencies: [
+            "WhatsApp", "SDP", "STUN", "SRTP", "RTP", "DTLS", "Media", "Flow", "Wire", "Hashing",
+        ], path: "Benchmarks/Sources/ivr-bench"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",
@@ -111,7 +118,8 @@ let package = Package(
         .testTarget(name: "SystemLibrariesTests", dependencies: ["COpus", "CSRTP", "CSndFile", "COpenSSL"]),
         .testTarget(name: "WireTests", dependencies: ["Wire", "IVRTesting"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
+        .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),

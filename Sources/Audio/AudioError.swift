@@ -1,12 +1,16 @@
-/// Errors from the codec and audio-file layer.
+/// Errors from the codec and resampler layer.
 public enum AudioError: Error, Equatable, CustomStringConvertible {
     case opus(operation: String, code: Int32, message: String)
     case invalidFrame(expectedSamples: Int, actualSamples: Int)
+    /// libsoxr refused a rate pair or failed while resampling.
+    case resampler(operation: String, inputRate: Int, outputRate: Int, message: String)
 
     public var description: String {
         switch self {
         case let .opus(operation, code, message): return "opus \(operation) failed (\(code)): \(message)"
         case let .invalidFrame(expected, actual): return "PCM frame has \(actual) samples, expected \(expected)"
+        case let .resampler(operation, inputRate, outputRate, message):
+            return "resampler \(operation) \(inputRate) Hz -> \(outputRate) Hz failed: \(message)"
         }
     }
 }

@@ -1,7 +1,7 @@
 import COpus
 
 /// Settings for encoding prompts and tones, taken from the remote's fmtp where it says so.
-public struct OpusEncoderSettings: Sendable, Equatable {
+public struct OpusEncoderSettings: Sendable, Hashable {
     /// Target bitrate (fmtp `maxaveragebitrate` caps it). Default 24 kbit/s: wideband speech.
     public var bitrate: Int32 = 24_000
     /// In-band FEC (fmtp `useinbandfec=1`).
@@ -83,6 +83,11 @@ public final class OpusDecoder {
 
     deinit { opus_decoder_destroy(state) }
 
+    /// Forgets the stream (after a jitter-buffer reset or an SSRC change).
+    public func reset() {
+        _ = copus_decoder_reset_state(state)
+    }
+
     /// Decodes one packet (up to 120 ms) into mono 48 kHz samples.
     public func decode(_ packet: [UInt8]) throws -> [Int16] {
         var out = [Int16](repeating: 0, count: 5760)
@@ -93,15 +98,15 @@ public final class OpusDecoder {
         return Array(out.prefix(Int(n)))
     }
 
-    /// Conceals one lost 20 ms frame (packet loss concealment), or recovers it from the next
-    /// packet's in-band FEC when `next` is given.
-    public func conceal(next: [UInt8]? = nil) throws -> [Int16] {
-        var out = [Int16](repeating: 0, count: OpusEncoder.frameSamples)
+    /// Conceals one lost frame of `samples` (default 20 ms; a multiple of 2.5 ms) by packet loss
+    /// concealment, or recovers it from the next packet's in-band FEC when `next` is given.
+    public func conceal(next: [UInt8]? = nil, samples: Int = OpusEncoder.frameSamples) throws -> [Int16] {
+        var out = [Int16](repeating: 0, count: samples)
         let n: Int32
         if let next {
-            n = opus_decode(state, next, Int32(next.count), &out, Int32(OpusEncoder.frameSamples), 1)
+            n = opus_decode(state, next, Int32(next.count), &out, Int32(samples), 1)
         } else {
-            n = opus_decode(state, nil, 0, &out, Int32(OpusEncoder.frameSamples), 0)
+            n = opus_decode(state, nil, 0, &out, Int32(samples), 0)
         }
         guard n >= 0 else {
             throw AudioError.opus(operation: "conceal", code: n, message: String(cString: opus_strerror(n)))

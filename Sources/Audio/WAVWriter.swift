@@ -11,10 +11,10 @@ public final class WAVWriter {
         info.samplerate = sampleRate
         info.channels = channels
         info.format = Int32(SF_FORMAT_WAV | SF_FORMAT_PCM_16)
-        guard let f = sf_open(path, Int32(SFM_WRITE), &info) else {
-            throw AudioFileError.cannotOpen(path: path, reason: String(cString: sf_strerror(nil)))
+        switch SndFileOpen.open(path, mode: Int32(SFM_WRITE), info: &info) {
+        case let .success(f): file = f
+        case let .failure(failure): throw AudioFileError.cannotOpen(path: path, reason: failure.message)
         }
-        file = f
         self.path = path
     }
 
@@ -29,17 +29,4 @@ public final class WAVWriter {
     }
 
     deinit { sf_close(file) }
-}
-
-/// Errors reading or writing audio files, naming the file.
-public enum AudioFileError: Error, Equatable, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case unsupported(path: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case let .cannotOpen(path, reason): return "\(path): cannot open audio file: \(reason)"
-        case let .unsupported(path, reason): return "\(path): unsupported audio: \(reason)"
-        }
-    }
 }
