@@ -83,7 +83,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow",
+            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -7,9 +7,12 @@ public protocol CallMediaChannel: Sendable {
     var answerSDP: String { get }
     /// `connected`, caller audio, telephone events, and finally `closed(reason)`.
     var events: AsyncStream<MediaEvent> { get }
+    /// The offer's Opus fmtp parameters (`maxaveragebitrate`, `useinbandfec`, …), for the encoder.
+    var opusFormatParameters: [String: String] { get }
     /// Queues 20 ms Opus frames; they are sent paced at 20 ms. When the queue is empty,
-    /// silence frames keep media flowing (WhatsApp ends calls without media).
-    func play(frames: [[UInt8]])
+    /// silence frames keep media flowing (WhatsApp ends calls without media). With a `tag`,
+    /// `playbackFinished(tag)` reports the end of this play.
+    func play(frames: [[UInt8]], tag: Int?)
     /// Drops whatever is queued (barge-in); silence resumes.
     func stopPlayback()
     /// Ends the session (DTLS close_notify) and closes the socket.

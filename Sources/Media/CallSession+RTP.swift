@@ -65,6 +65,7 @@ extension CallSession {
             counters.rtpSent += 1
             senderStatistics.recordSent(payloadBytes: frame.payload.count)
             if frame.isSilence { counters.silenceFramesSent += 1 }
+            if let tag = frame.endsPlay { events.append(.playbackFinished(tag: tag, interrupted: false)) }
         }
     }
 

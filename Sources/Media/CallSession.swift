@@ -143,11 +143,17 @@ public final class CallSession: DatagramSession {
 
     // MARK: Playback
 
-    /// Queues 20 ms Opus frames for paced sending.
-    public func play(frames: [[UInt8]]) { sender.enqueue(frames) }
+    /// Queues 20 ms Opus frames for paced sending. With a `tag`, `playbackFinished(tag)` follows
+    /// when the last frame has been sent (or at once for an empty play).
+    public func play(frames: [[UInt8]], tag: Int? = nil) {
+        if sender.enqueue(frames, tag: tag), let tag { events.append(.playbackFinished(tag: tag, interrupted: false)) }
+    }
 
-    /// Drops queued frames (barge-in); silence resumes at the next tick.
-    public func stopPlayback() { sender.clear() }
+    /// Drops queued frames (barge-in); silence resumes at the next tick. Plays cut short are
+    /// reported as `playbackFinished(tag, interrupted: true)`.
+    public func stopPlayback() {
+        for tag in sender.clear() { events.append(.playbackFinished(tag: tag, interrupted: true)) }
+    }
 
     public var queuedFrames: Int { sender.queued }
 

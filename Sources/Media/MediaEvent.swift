@@ -8,6 +8,8 @@ public enum MediaEvent: Sendable, Equatable {
     case audio(payload: [UInt8], rtpTimestamp: UInt32, sequence: UInt16, marker: Bool)
     /// An RFC 4733 telephone-event payload (raw), with its RTP timestamp.
     case telephoneEvent(payload: [UInt8], rtpTimestamp: UInt32, sequence: UInt16, marker: Bool)
+    /// The last frame of a tagged play was sent (or the play was cut short by `stopPlayback`).
+    case playbackFinished(tag: Int, interrupted: Bool)
     /// The caller's RTCP BYE (the call itself ends with WhatsApp's terminate webhook).
     case remoteBye(reason: String?)
     /// The session ended; `reason` says why (ICE failure, consent lost, DTLS failure, peer closed, hang-up).

@@ -14,6 +14,8 @@ struct RTPSender {
     private(set) var sequence: UInt16
     private(set) var timestamp: UInt32
     private var queue: [[UInt8]] = []
+    /// Tags of plays, by the index of their last frame in `queue`.
+    private var tags: [Int: Int] = [:]
     private var head = 0
     private var start: Instant?
     private var frameIndex: Int64 = 0
@@ -39,17 +41,25 @@ struct RTPSender {
         if start == nil { start = now }
     }
 
-    mutating func enqueue(_ frames: [[UInt8]]) {
-        if head > 256, head * 2 > queue.count {
+    /// Queues a play; `tag` is reported by `nextDue` when its last frame goes out.
+    /// Returns true when the play is empty and so already finished.
+    mutating func enqueue(_ frames: [[UInt8]], tag: Int? = nil) -> Bool {
+        if head > 256, head * 2 > queue.count, tags.isEmpty {
             queue.removeFirst(head)
             head = 0
         }
         queue.append(contentsOf: frames)
+        if let tag, !frames.isEmpty { tags[queue.count - 1] = tag }
+        return frames.isEmpty
     }
 
-    mutating func clear() {
+    /// Drops what is queued; returns the tags of the plays cut short.
+    mutating func clear() -> [Int] {
+        let cut = tags.sorted { $0.key < $1.key }.map(\.value)
+        tags.removeAll()
         queue.removeAll(keepingCapacity: true)
         head = 0
+        return cut
     }
 
     struct Frame: Equatable {
@@ -58,6 +68,8 @@ struct RTPSender {
         var sequence: UInt16
         var timestamp: UInt32
         var isSilence: Bool
+        /// The play this frame ends, if it is the last frame of a tagged play.
+        var endsPlay: Int?
     }
 
     /// The frame due at or before `now`, if any. When the caller fell behind by more than
@@ -74,8 +86,10 @@ struct RTPSender {
         }
         let payload: [UInt8]
         let silence: Bool
+        var endsPlay: Int?
         if head < queue.count {
             payload = queue[head]
+            endsPlay = tags.removeValue(forKey: head)
             head += 1
             silence = false
         } else {
@@ -84,7 +98,8 @@ struct RTPSender {
         }
         let marker = !silence && !talking
         talking = !silence
-        let frame = Frame(payload: payload, marker: marker, sequence: sequence, timestamp: timestamp, isSilence: silence)
+        let frame = Frame(payload: payload, marker: marker, sequence: sequence, timestamp: timestamp, isSilence: silence,
+                          endsPlay: endsPlay)
         sequence &+= 1
         timestamp &+= samplesPerFrame
         frameIndex += 1

@@ -80,7 +80,9 @@ public final class MediaEngine: CallMediaFactory {
             throw error
         }
         logger.debug("media answer ready", metadata: ["local": "\(socket.localAddress)", "candidates": "\(candidates.count)"])
-        return UDPCallMedia(socket: socket, answerSDP: answer)
+        var fmtp: [String: String] = [:]
+        for p in negotiation.opus.formatParameters?.parameters ?? [] { fmtp[p.name.lowercased()] = p.value ?? "" }
+        return UDPCallMedia(socket: socket, answerSDP: answer, opusFormatParameters: fmtp)
     }
 
     private static let iceChars = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/")
@@ -94,18 +96,20 @@ public final class MediaEngine: CallMediaFactory {
 /// One call's media over its UDP socket.
 public final class UDPCallMedia: CallMediaChannel {
     public let answerSDP: String
+    public let opusFormatParameters: [String: String]
     let socket: UDPMediaSocket<CallSession>
 
-    init(socket: UDPMediaSocket<CallSession>, answerSDP: String) {
+    init(socket: UDPMediaSocket<CallSession>, answerSDP: String, opusFormatParameters: [String: String]) {
         self.socket = socket
         self.answerSDP = answerSDP
+        self.opusFormatParameters = opusFormatParameters
     }
 
     public var events: AsyncStream<MediaEvent> { socket.events }
     public var localAddress: TransportAddress { socket.localAddress }
 
-    public func play(frames: [[UInt8]]) {
-        socket.withSession { session, _ in session.play(frames: frames) }
+    public func play(frames: [[UInt8]], tag: Int?) {
+        socket.withSession { session, _ in session.play(frames: frames, tag: tag) }
     }
 
     public func stopPlayback() {

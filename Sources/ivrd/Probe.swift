@@ -59,7 +59,7 @@ struct Probe: AsyncParsableCommand {
                 var generator = ToneGenerator(frequency: tone)
                 let encoder = try OpusEncoder()
                 let frames = try (0..<Int(seconds * 50)).map { _ in try encoder.encode(generator.nextFrame()) }
-                media.play(frames: frames)
+                media.play(frames: frames, tag: nil)
                 let total = seconds + 0.5
                 Task {
                     try? await Task.sleep(for: .milliseconds(Int(total * 1000)))
@@ -68,7 +68,7 @@ struct Probe: AsyncParsableCommand {
             case let .audio(payload, _, _, _):
                 received += 1
                 if let writer, let pcm = try? decoder.decode(payload) { writer.write(pcm) }
-            case .telephoneEvent, .remoteBye:
+            case .telephoneEvent, .remoteBye, .playbackFinished:
                 continue
             case let .closed(reason):
                 writer?.close()

@@ -1,13 +1,28 @@
+import AsyncHTTPClient
+import Audio
+import Flow
 import Foundation
 import Logging
 import Media
 import NIOConcurrencyHelpers
 import Store
 import WhatsApp
+import Wire
 
 /// Answers calls with the media core: SDP answer → `pre_accept` → wait for ICE+DTLS → `accept`
 /// with the identical answer → media flows (silence until a flow plays something). A call that
 /// cannot be set up is refused with the precise reason; a call whose media dies is terminated.
+/// The shared pieces flows run with.
+public struct FlowRuntime: Sendable {
+    public let prompts: PromptCache
+    let http: FlowHTTP
+
+    public init(prompts: PromptCache, http: HTTPClient) {
+        self.prompts = prompts
+        self.http = FlowHTTP(client: http)
+    }
+}
+
 public final class MediaCallHandler: CallHandler {
     public struct Timing: Sendable {
         /// Graph actions for a new call give up after this (WhatsApp's accept window).
@@ -21,11 +36,15 @@ public final class MediaCallHandler: CallHandler {
     let metrics: IVRMetrics
     let timing: Timing
     let finalizer: CallFinalizer?
+    /// What running flows needs: the shared prompt cache and the HTTP client for `http` steps.
+    /// Without it, accepted calls only keep media flowing (tests of the signalling path).
+    let runtime: FlowRuntime?
     private let active = NIOLockedValueBox<[String: any CallMediaChannel]>([:])
 
     public init(media: any CallMediaFactory, graph: any GraphAPI, store: Store, metrics: IVRMetrics,
-                finalizer: CallFinalizer? = nil, timing: Timing = Timing()) {
+                finalizer: CallFinalizer? = nil, runtime: FlowRuntime? = nil, timing: Timing = Timing()) {
         self.finalizer = finalizer
+        self.runtime = runtime
         self.media = media
         self.graph = graph
         self.store = store
@@ -82,8 +101,7 @@ public final class MediaCallHandler: CallHandler {
         // Media has flowed since DTLS completed (silence keep-alive); the flow's prompts follow.
         await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.firstAudio, detail: "accepted; media flowing")
         active.withLockedValue { $0[call.callID] = channel }
-        let remaining = iterator
-        Task { await self.run(call, channel: channel, events: remaining, logger: logger) }
+        Task { await self.run(call, route: route, channel: channel, logger: logger) }
         return .answered
     }
 
@@ -102,20 +120,40 @@ public final class MediaCallHandler: CallHandler {
         return .failure("media session ended")
     }
 
-    /// Owns the call after `accept` until its media ends or WhatsApp terminates it.
-    private func run(_ call: CallConnect, channel: any CallMediaChannel, events: AsyncStream<MediaEvent>.Iterator,
-                     logger: Logger) async {
-        var it = events
-        var ended = "media session ended"
-        while let event = await it.next() {
-            if case let .closed(why) = event {
-                ended = why
-                break
+    /// Owns the call after `accept`: runs its flow until the flow ends, the media fails, or
+    /// WhatsApp terminates the call.
+    private func run(_ call: CallConnect, route: FlowRoute, channel: any CallMediaChannel, logger: Logger) async {
+        var reason = "media session ended"
+        var flowEnded = false
+        if let runtime {
+            let info = CallInfo(callID: call.callID, from: call.from, phoneNumberID: call.business.phoneNumberID,
+                                callerName: call.callerName, ctaPayload: call.ctaPayload)
+            do {
+                let runner = try CallRunner(call: info, flow: route.flow, channel: channel, prompts: runtime.prompts,
+                                            finalizer: finalizer, http: runtime.http, clock: SystemMonotonicClock(),
+                                            logger: logger)
+                reason = await runner.run(events: channel.events)
+                flowEnded = reason == CallRunner.flowFinished
+            } catch {
+                reason = "cannot start the flow: \(error)"
+            }
+        } else {
+            for await event in channel.events {
+                if case let .closed(why) = event {
+                    reason = why
+                    break
+                }
             }
         }
-        let reason = ended
         let stillOurs = active.withLockedValue { $0.removeValue(forKey: call.callID) != nil }
         guard stillOurs else { return }  // WhatsApp terminated it first.
+        if flowEnded {
+            // The flow's hangup step already finalized the call; a flow that ended without one is hung up here.
+            await finalizer?.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
+                                      reason: .hangup(disposition: "flow ended"))
+            await channel.close(reason: "flow ended")
+            return
+        }
         logger.warning("media ended; terminating call", metadata: ["reason": "\(reason)"])
         let why: CallEndReason = reason.hasPrefix("ICE consent lost") ? .consentLost : .mediaFailure(reason)
         if let finalizer {
@@ -126,10 +164,12 @@ public final class MediaCallHandler: CallHandler {
             } catch {
                 logger.error("terminate failed", metadata: ["error": "\(error)"])
             }
+            let recorded = reason
             await record(call.callID) { row in
-                row.reason = [row.reason, reason].compactMap { $0 }.joined(separator: "; ")
+                row.reason = [row.reason, recorded].compactMap { $0 }.joined(separator: "; ")
             }
         }
+        await channel.close(reason: reason)
     }
 
     public func terminated(_ event: CallTerminate, logger: Logger) async {

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Audio
 import Flow
 import Foundation
 import Hummingbird
@@ -64,7 +65,10 @@ public struct IVRServer: Sendable {
                 var timing = MediaCallHandler.Timing()
                 timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
                 callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics,
-                                               finalizer: finalizer, timing: timing)
+                                               finalizer: finalizer,
+                                               runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
+                                                                    http: http),
+                                               timing: timing)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
             } catch {

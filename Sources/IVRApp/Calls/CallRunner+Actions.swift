@@ -1,0 +1,131 @@
+import Audio
+import Flow
+import Foundation
+import Store
+import Wire
+
+extension CallRunner {
+    /// Carries out every action the engine has queued.
+    func drain() async {
+        while let action = engine.pollAction() {
+            await perform(action)
+        }
+        if let step = engine.currentStep, step != lastStep {
+            lastStep = step
+            await finalizer?.recordEvent(callID: callID, kind: CallEventKind.step, detail: step)
+        }
+    }
+
+    func perform(_ action: FlowAction) async {
+        let now = clock.now()
+        switch action {
+        case let .play(ids, bargeIn):
+            var frames: [[UInt8]] = []
+            for id in ids {
+                do {
+                    frames += try prompts.frames(prompt: id, settings: settings)
+                } catch {
+                    logger.error("prompt unavailable", metadata: ["prompt": "\(id)", "error": "\(error)"])
+                    await finalizer?.recordEvent(callID: callID, kind: CallEventKind.error, detail: "prompt: \(error)")
+                }
+            }
+            let tag = nextTag
+            nextTag += 1
+            playing[tag] = bargeIn
+            channel.play(frames: frames, tag: tag)
+            await finalizer?.recordEvent(callID: callID, kind: CallEventKind.prompt, detail: ids.joined(separator: ","))
+        case .stopPlayback:
+            channel.stopPlayback()
+        case .listen:
+            listening = true
+            if audio == nil { audio = try? CallerAudioDecoder() }
+        case .stopListening:
+            listening = false
+            if recorder == nil { audio = nil }
+        case let .http(id, method, url, headers, body, timeout):
+            let continuation = inputs
+            let http = self.http
+            await finalizer?.recordEvent(callID: callID, kind: CallEventKind.http, detail: "\(method) \(url)")
+            Task {
+                let result = await http.perform(method: method, url: url, headers: headers, body: body, timeout: timeout)
+                continuation?.yield(.httpDone(id: id, result: result))
+            }
+        case let .record(path, maxSeconds, silenceSeconds, finishKey):
+            do {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+                recorder = try Recorder(path: path, started: now, maxSeconds: maxSeconds, silenceSeconds: silenceSeconds,
+                                        finishKey: finishKey)
+                if audio == nil { audio = try? CallerAudioDecoder() }
+            } catch {
+                logger.error("cannot record", metadata: ["path": "\(path)", "error": "\(error)"])
+                engine.handle(.recordingFinished(path: path, seconds: 0), now: now)
+            }
+        case let .hangup(reason):
+            logger.info("flow hangs up", metadata: ["reason": "\(reason)"])
+            if let finalizer {
+                await finalizer.finalize(callID: callID, phoneNumberID: phoneNumberID, reason: .hangup(disposition: reason))
+            }
+            await channel.close(reason: "flow hung up: \(reason)")
+        case let .setVariable(name, value):
+            await finalizer?.recordVariables(callID: callID, [name: value.quoted], redact: redact)
+        case let .finished(outcome):
+            logger.info("flow finished", metadata: ["status": "\(outcome.status.rawValue)", "reason": "\(outcome.reason)"])
+            finished = true
+        }
+    }
+
+    /// One timer for the engine, DTMF and the jitter buffer: wakes at the earliest deadline.
+    func arm() {
+        let deadlines = [engine.nextDeadline(), dtmf.nextDeadline(), audio?.nextDeadline(),
+                         recorder.map { $0.deadline }].compactMap { $0 }
+        guard let next = deadlines.min() else { return }
+        if let at = timerAt, at <= next { return }
+        timer?.cancel()
+        timerAt = next
+        let delay = max(0, next.nanoseconds - clock.now().nanoseconds)
+        let continuation = inputs
+        timer = Task {
+            try? await Task.sleep(for: .nanoseconds(delay))
+            if !Task.isCancelled { continuation?.yield(.tick) }
+        }
+    }
+}
+
+/// A voicemail being written: ends at the maximum length, after trailing silence, or on the finish key.
+final class Recorder {
+    let path: String
+    let writer: WAVWriter
+    let started: Instant
+    let maxSeconds: Double
+    let silenceSeconds: Double
+    let finishKey: Character?
+    var samples = 0
+    var silenceSeen = false
+    var lastSound: Instant
+
+    init(path: String, started: Instant, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?) throws {
+        self.path = path
+        self.writer = try WAVWriter(path: path)
+        self.started = started
+        self.maxSeconds = maxSeconds
+        self.silenceSeconds = silenceSeconds
+        self.finishKey = finishKey
+        self.lastSound = started
+    }
+
+    var endsOnSilence: Bool { silenceSeconds > 0 }
+    var seconds: Double { Double(samples) / 48_000 }
+    var deadline: Instant { started + .milliseconds(Int(maxSeconds * 1000)) }
+
+    func write(_ pcm: [Int16]) {
+        writer.write(pcm)
+        samples += pcm.count
+    }
+
+    func done(now: Instant) -> Bool {
+        now >= deadline || (silenceSeen && seconds > 0.5)
+    }
+
+    func close() { writer.close() }
+}

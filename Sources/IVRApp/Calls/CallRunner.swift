@@ -1,0 +1,176 @@
+import Audio
+import DTMF
+import Flow
+import Foundation
+import Logging
+import Media
+import Store
+import Wire
+
+/// Runs a call's flow against its media once the call is accepted: the flow engine's actions
+/// become prompt playback (pre-encoded Opus from the shared cache), listening (DTMF by RFC 4733
+/// and in-band, voice activity for barge-in), HTTP call-outs, recordings and hang-up; media and
+/// timer inputs become engine events. One actor per call: every input is handled in order.
+actor CallRunner {
+    enum Input: Sendable {
+        case media(MediaEvent)
+        case tick
+        case httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>)
+    }
+
+    static let flowFinished = "flow finished"
+
+    let callID: String
+    let phoneNumberID: String
+    let channel: any CallMediaChannel
+    let prompts: PromptCache
+    let settings: OpusEncoderSettings
+    let finalizer: CallFinalizer?
+    let http: FlowHTTP
+    let clock: any MonotonicClock
+    let logger: Logger
+    var engine: FlowEngine
+    var dtmf: DTMFDetector
+    var audio: CallerAudioDecoder?
+    var vad = VoiceActivityDetector(sampleRate: 16_000)
+    let redact: Set<String>
+
+    var listening = false
+    var playing: [Int: Bool] = [:]     // tag → barge-in allowed
+    var nextTag = 1
+    var recorder: Recorder?
+    var lastStep: String?
+    var inputs: AsyncStream<Input>.Continuation?
+    var timer: Task<Void, Never>?
+    var timerAt: Instant?
+    var finished = false
+
+    init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer?,
+         http: FlowHTTP, clock: any MonotonicClock, logger: Logger) throws {
+        self.callID = call.callID
+        self.phoneNumberID = call.phoneNumberID
+        self.channel = channel
+        self.prompts = prompts
+        self.settings = OpusEncoderSettings(fmtp: channel.opusFormatParameters)
+        self.finalizer = finalizer
+        self.http = http
+        self.clock = clock
+        self.logger = logger
+        self.redact = Set(flow.redact)
+        self.engine = FlowEngine(flow: flow, call: call, now: clock.now(), logger: logger)
+        self.dtmf = try DTMFDetector()
+    }
+
+    /// Drives the call until the flow finishes or the media ends. `events` is the media stream the
+    /// handler was reading (one consumer at a time: the handler no longer reads it).
+    func run(events: AsyncStream<MediaEvent>) async -> String {
+        let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
+        inputs = continuation
+        let forward = Task {
+            for await e in events { continuation.yield(.media(e)) }
+            continuation.yield(.media(.closed(reason: "media stream ended")))
+        }
+        engine.handle(.started, now: clock.now())
+        await drain()
+        var endReason = Self.flowFinished
+        for await input in stream {
+            switch input {
+            case let .media(event):
+                if case let .closed(reason) = event {
+                    endReason = reason
+                    engine.handle(reason == "terminated by WhatsApp" ? .callerHungUp : .mediaFailed(reason: reason), now: clock.now())
+                    await drain()
+                    finished = true
+                } else {
+                    await handle(event)
+                }
+            case .tick:
+                timerAt = nil
+                let now = clock.now()
+                engine.handleTimeout(now: now)
+                dtmf.handleTimeout(now: now)
+                pumpDigits(now: now)
+                pullAudio(now: now)
+                await drain()
+            case let .httpDone(id, result):
+                switch result {
+                case let .success((status, body)): engine.handle(.httpResult(id: id, status: status, body: body), now: clock.now())
+                case let .failure(error): engine.handle(.httpFailed(id: id, reason: error.reason), now: clock.now())
+                }
+                await drain()
+            }
+            if finished { break }
+            arm()
+        }
+        timer?.cancel()
+        forward.cancel()
+        continuation.finish()
+        return endReason
+    }
+
+    func handle(_ event: MediaEvent) async {
+        let now = clock.now()
+        switch event {
+        case let .playbackFinished(tag, _):
+            guard playing.removeValue(forKey: tag) != nil else { return }
+            engine.handle(.promptFinished, now: now)
+        case let .telephoneEvent(payload, ts, seq, marker):
+            do {
+                try dtmf.handleTelephoneEvent(payload: payload, rtpTimestamp: ts, sequence: seq, marker: marker, arrival: now)
+            } catch {
+                logger.debug("bad telephone-event payload", metadata: ["error": "\(error)"])
+            }
+            pumpDigits(now: now)
+        case let .audio(payload, ts, seq, _):
+            // Decode only while someone listens (DTMF fallback, barge-in, recording): otherwise a
+            // call in playback costs no codec work.
+            guard listening || recorder != nil, let audio else { return }
+            audio.insert(payload: payload, rtpTimestamp: ts, sequence: seq, arrival: now)
+            pullAudio(now: now)
+        case .connected, .remoteBye, .closed:
+            return
+        }
+        await drain()
+    }
+
+    func pullAudio(now: Instant) {
+        guard let audio else { return }
+        for frame in audio.pull(now: now) {
+            if listening { try? dtmf.handleAudio(pcm: frame.pcm, sampleRate: 48_000, at: now) }
+            recorder?.write(frame.pcm)
+            for e in vad.process(frame.audio16k, at: now) {
+                switch e {
+                case .speechStarted:
+                    // Speech barge-in: stop a prompt that allows it.
+                    if playing.values.contains(true), listening { channel.stopPlayback() }
+                case .speechEnded:
+                    if let r = recorder, r.endsOnSilence { r.silenceSeen = true }
+                }
+            }
+        }
+        pumpDigits(now: now)
+        if let r = recorder, r.done(now: now) { finishRecording(now: now) }
+    }
+
+    func pumpDigits(now: Instant) {
+        while let d = dtmf.pollDigit() {
+            logger.info("digit", metadata: ["digit": "\(d.digit)", "via": "\(d.via.rawValue)"])
+            Task { [finalizer, callID] in
+                await finalizer?.recordEvent(callID: callID, kind: CallEventKind.key, detail: String(d.digit))
+            }
+            if let r = recorder, r.finishKey == d.digit {
+                finishRecording(now: now)
+                continue
+            }
+            engine.handle(.digit(d.digit), now: now)
+        }
+    }
+
+    func finishRecording(now: Instant) {
+        guard let r = recorder else { return }
+        recorder = nil
+        r.close()
+        if !listening { audio = nil }
+        engine.handle(.recordingFinished(path: r.path, seconds: r.seconds), now: now)
+    }
+}
