@@ -84,3 +84,52 @@ def test_a_call_whose_media_never_connects_is_refused_with_the_reason(daemon_fac
     assert reason.startswith("media did not connect"), reason
     actions = [r["body"]["action"] for r in graph.requests]
     assert actions == ["pre_accept", "reject"], actions
+
+
+def dtmf_tone(digit, seconds=0.15, level=0.3):
+    rows = {"1": 697, "2": 697, "3": 697, "4": 770, "5": 770, "6": 770, "7": 852, "8": 852, "9": 852,
+            "*": 941, "0": 941, "#": 941}
+    cols = {"1": 1209, "2": 1336, "3": 1477, "4": 1209, "5": 1336, "6": 1477, "7": 1209, "8": 1336, "9": 1477,
+            "*": 1209, "0": 1336, "#": 1477}
+    t = np.arange(int(48000 * seconds)) / 48000
+    return level * 16384 * (np.sin(2 * np.pi * rows[digit] * t) + np.sin(2 * np.pi * cols[digit] * t))
+
+
+def test_the_caller_presses_2_and_the_flow_takes_the_support_branch(daemon_factory, graph):
+    """In-band DTMF (aiortc has no RFC 4733 sender) decoded by our Goertzel detector drives main.yaml."""
+    async def scenario():
+        audio = np.concatenate([np.zeros(int(48000 * 2.5)), dtmf_tone("2"), np.zeros(48000 * 20)])
+        peer = Peer(audio)
+        offer = await peer.offer()
+        d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
+                           IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
+        body = envelope("connect", "wacid.DTMF2", session={"sdp_type": "offer", "sdp": offer})
+        assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
+
+        def action(name):
+            return [r for r in graph.requests if r["body"].get("action") == name]
+
+        for _ in range(200):
+            if action("pre_accept"):
+                break
+            await asyncio.sleep(0.05)
+        assert action("pre_accept"), d.logs()
+        await peer.apply_answer(action("pre_accept")[0]["body"]["session"]["sdp"])
+        # The flow: welcome (barge-in) → key 2 → support → goodbye → hangup, which sends terminate.
+        for _ in range(600):
+            if action("terminate"):
+                break
+            await asyncio.sleep(0.05)
+        assert action("terminate"), f"the flow did not hang up: {graph.requests}\n{d.logs()[-4000:]}"
+        await peer.close()
+        assert wait_for(lambda: d.rows("select finalized_at is not null, status from calls where id = ?",
+                                       "wacid.DTMF2") == [(1, "completed")])
+        steps = [r[0] for r in d.rows("select detail from call_events where call_id = ? and kind = 'step' order by id",
+                                      "wacid.DTMF2")]
+        assert "support" in steps and "sales" not in steps, steps
+        keys = d.rows("select detail from call_events where call_id = ? and kind = 'key'", "wacid.DTMF2")
+        assert keys == [("2",)], keys
+        outcome = [json.loads(l) for l in d.logs().splitlines() if '"call.outcome"' in l]
+        assert len(outcome) == 1, "exactly one outcome line per call"
+
+    asyncio.run(scenario())
