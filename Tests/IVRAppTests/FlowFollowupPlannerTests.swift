@@ -39,8 +39,8 @@ import WhatsApp
 
     @Test func noRuleMatchesNoMessage() {
         let planned = FlowFollowupPlanner(catalog: catalog)
-            .plan(outcome: outcome(flow: "main", endReason: "hangup", path: ["welcome", "menu", "support"],
-                                   variables: ["choice": "\"2\""]))
+            .plan(outcome: outcome(flow: "main", endReason: "hangup", path: ["welcome", "menu", "hours", "end"],
+                                   variables: ["choice": "\"3\"", "tries": "2"]))
         #expect(planned.isEmpty)
     }
 }
