@@ -32,8 +32,11 @@ public final class CallSession: DatagramSession {
     /// The wall clock at one instant, for RTCP's NTP timestamps (the session never reads a clock).
     let wallClockAnchor: (instant: Instant, unixNanoseconds: Int64)
 
+    /// Output queues, drained by index (no O(n) removal per packet).
     var transmits: [Transmit] = []
+    var transmitHead = 0
     var events: [MediaEvent] = []
+    var eventHead = 0
 
     public init(parameters: SessionParameters, certificate: DTLSCertificate, localAddress: TransportAddress,
                 now: Instant, unixNanoseconds: Int64, config: SessionConfig = SessionConfig(),
@@ -121,11 +124,23 @@ public final class CallSession: DatagramSession {
     }
 
     public func pollTransmit() -> Transmit? {
-        transmits.isEmpty ? nil : transmits.removeFirst()
+        guard transmitHead < transmits.count else {
+            if !transmits.isEmpty { transmits.removeAll(keepingCapacity: true) }
+            transmitHead = 0
+            return nil
+        }
+        defer { transmitHead += 1 }
+        return transmits[transmitHead]
     }
 
     public func pollEvent() -> MediaEvent? {
-        events.isEmpty ? nil : events.removeFirst()
+        guard eventHead < events.count else {
+            if !events.isEmpty { events.removeAll(keepingCapacity: true) }
+            eventHead = 0
+            return nil
+        }
+        defer { eventHead += 1 }
+        return events[eventHead]
     }
 
     public func nextDeadline() -> Instant? {

@@ -117,12 +117,20 @@ enum Suites {
         pair.a.play(frames: Array(repeating: [UInt8](repeating: 0x5A, count: 60), count: frames))
         var packets: [[UInt8]] = []
         var t = pair.now
-        while packets.count < frames {
+        while packets.count < frames, pair.a.state == .connected {
             t = t + .milliseconds(20)
             pair.a.handleTimeout(now: t)
+            pair.b.handleTimeout(now: t)
             while let x = pair.a.pollTransmit() {
-                if PacketClass.classify(x.bytes) == .rtp { packets.append(x.bytes) }
+                // RTP is kept for the measurement; STUN (consent) and RTCP reach B so consent holds.
+                if PacketClass.classify(x.bytes) == .rtp { packets.append(x.bytes) } else {
+                    pair.b.handleDatagram(x.bytes, from: pair.aAddress, now: t)
+                }
             }
+            while let x = pair.b.pollTransmit() {
+                if PacketClass.classify(x.bytes) != .rtp { pair.a.handleDatagram(x.bytes, from: pair.bAddress, now: t) }
+            }
+            while pair.b.pollEvent() != nil {}
         }
         let result = Bench.measureBatch("session: demux → SRTP unprotect → RTP parse → event (per packet)", items: packets.count) {
             var events = 0
@@ -144,6 +152,7 @@ enum Suites {
                 for s in senders {
                     s.a.handleTimeout(now: max(now, s.now))
                     while s.a.pollTransmit() != nil { sent += 1 }
+                    while s.a.pollEvent() != nil {}
                 }
             }
             return sent

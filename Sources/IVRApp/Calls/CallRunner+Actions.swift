@@ -7,11 +7,21 @@ import Wire
 extension CallRunner {
     /// Carries out every action the engine has queued.
     func drain() async {
+        await recordStep()
         while let action = engine.pollAction() {
+            // The step is recorded before its actions run: a hangup finalizes the call at once.
+            await recordStep()
             await perform(action)
         }
-        if let step = engine.currentStep, step != lastStep {
-            lastStep = step
+        await recordStep()
+    }
+
+    /// Records the steps the engine entered since the last call (its path is the ground truth:
+    /// it includes a final hangup step the engine has already left).
+    func recordStep() async {
+        while recordedSteps < engine.path.count {
+            let step = engine.path[recordedSteps].step
+            recordedSteps += 1
             await finalizer?.recordEvent(callID: callID, kind: CallEventKind.step, detail: step)
         }
     }
@@ -62,7 +72,11 @@ extension CallRunner {
                 engine.handle(.recordingFinished(path: path, seconds: 0), now: now)
             }
         case let .hangup(reason):
+            guard !mediaEnded else { return }
             logger.info("flow hangs up", metadata: ["reason": "\(reason)"])
+            // The last prompt's final packets are on the wire; let the caller's jitter buffer play
+            // them out before the call ends, so a goodbye is not clipped.
+            try? await Task.sleep(for: .milliseconds(400))
             if let finalizer {
                 await finalizer.finalize(callID: callID, phoneNumberID: phoneNumberID, reason: .hangup(disposition: reason))
             }

@@ -39,11 +39,13 @@ actor CallRunner {
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
     var nextTag = 1
     var recorder: Recorder?
-    var lastStep: String?
+    var recordedSteps = 0
     var inputs: AsyncStream<Input>.Continuation?
     var timer: Task<Void, Never>?
     var timerAt: Instant?
     var finished = false
+    /// The media ended under the flow (hang-up by WhatsApp, consent lost): the handler records why.
+    var mediaEnded = false
 
     init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer?,
          http: FlowHTTP, clock: any MonotonicClock, logger: Logger) throws {
@@ -78,6 +80,7 @@ actor CallRunner {
             case let .media(event):
                 if case let .closed(reason) = event {
                     endReason = reason
+                    mediaEnded = true
                     engine.handle(reason == "terminated by WhatsApp" ? .callerHungUp : .mediaFailed(reason: reason), now: clock.now())
                     await drain()
                     finished = true

@@ -27,6 +27,8 @@ public final class MediaCallHandler: CallHandler {
     public struct Timing: Sendable {
         /// Graph actions for a new call give up after this (WhatsApp's accept window).
         public var acceptWindow: Duration = .seconds(30)
+        /// After media ends on its own, how long to wait for WhatsApp's terminate before ending the call ourselves.
+        public var terminateGrace: Duration = .seconds(2)
         public init() {}
     }
 
@@ -144,6 +146,11 @@ public final class MediaCallHandler: CallHandler {
                     break
                 }
             }
+        }
+        if !flowEnded {
+            // The media ended under the call (the caller's side closed DTLS, or went silent): WhatsApp's
+            // terminate webhook, which carries the authoritative status, usually follows at once.
+            try? await Task.sleep(for: timing.terminateGrace)
         }
         let stillOurs = active.withLockedValue { $0.removeValue(forKey: call.callID) != nil }
         guard stillOurs else { return }  // WhatsApp terminated it first.

@@ -1,0 +1,127 @@
+"""Runs the built `ivrd` binary as a user would, against a Graph API stand-in (a real HTTP
+server on loopback) and a temporary SQLite file. Shared by Tests/daemon and Tests/e2e."""
+import hashlib
+import hmac
+import http.server
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "Tests" / "WhatsAppTests" / "Fixtures"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class GraphStandIn:
+    """Records POSTs and answers like the Graph API."""
+
+    def __init__(self):
+        self.requests = []
+        self.lock = threading.Lock()
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with outer.lock:
+                    outer.requests.append({"path": self.path, "headers": dict(self.headers), "body": json.loads(body)})
+                reply = b'{"messaging_product":"whatsapp","success":true}'
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+class Daemon:
+    def __init__(self, tmp_path, env_extra):
+        binary = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
+        self.port = free_port()
+        self.db = tmp_path / "var" / "ivr.sqlite"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
+        env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(self.db),
+                    "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts")})
+        env.update(env_extra)
+        self.log = open(tmp_path / "ivrd.log", "w+")
+        self.proc = subprocess.Popen([binary, "serve", "--config", str(ROOT / "Deploy" / "ivr.example.yaml"),
+                                      "--log-format", "json"],
+                                     cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.base = f"http://127.0.0.1:{self.port}"
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"ivrd exited early:\n{self.logs()}")
+            try:
+                urllib.request.urlopen(self.base + "/healthz", timeout=1)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.1)
+        raise RuntimeError(f"ivrd did not start:\n{self.logs()}")
+
+    def logs(self):
+        self.log.flush()
+        self.log.seek(0)
+        return self.log.read()
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def post(self, path, body, headers):
+        req = urllib.request.Request(self.base + path, data=body, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def rows(self, query, *args):
+        with sqlite3.connect(self.db) as db:
+            return db.execute(query, args).fetchall()
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            return self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return self.proc.wait()
+
+
+def sign(body, secret):
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def wait_for(predicate, attempts=200, interval=0.05):
+    for _ in range(attempts):
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
+
+
