@@ -13,3 +13,5 @@ echo "== stage 3: daemon tests (pytest against the built ivrd)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/daemon
 echo "== stage 4: media interop with aiortc (pytest, loopback)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/interop
+echo "== stage 5: whole calls against ivrd with the WhatsApp stand-in (pytest)"
+IVRD_BIN="$bin" python3 -m pytest -q Tests/e2e

@@ -82,7 +82,7 @@ class Caller:
             assert acc, f"no accept for {self.call_id}"
             ok = [a for a in acc if a["body"]["session"]["sdp"] == answer]
             assert ok, "accept must carry the identical SDP answer"
-        self.note("call answered")
+        self.note("is answered (accept sent with the identical SDP)")
         return answer
 
     async def wait(self, seconds):
