@@ -103,7 +103,7 @@ let package = Package(
         ]),
         // Benchmarks (`make bench`, release build): results in Benchmarks/results/.
         .executableTarget(name: "ivr-bench", dependencies: [
-            "WhatsApp", "SDP", "STUN", "SRTP", "RTP", "DTLS", "Media", "Flow", "Wire", "Hashing",
+            "WhatsApp", "SDP", "STUN", "SRTP", "RTP", "DTLS", "Media", "Flow", "Wire", "Hashing", "Audio",
         ], path: "Benchmarks/Sources/ivr-bench"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [

@@ -23,6 +23,7 @@ run("srtp") { try Suites.srtp() }
 run("dtls") { try Suites.dtls() }
 run("session") { try Suites.session() }
 run("flow") { try Suites.flow(root: root) }
+run("scale") { try Scale.run() }
 
 let stamp = ISO8601DateFormatter().string(from: Date()).prefix(10)
 let dir = root.appendingPathComponent("Benchmarks/results")
