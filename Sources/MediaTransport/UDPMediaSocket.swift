@@ -13,7 +13,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<Handler>
 
-    final class Handler: ChannelInboundHandler {
+    final class Handler: ChannelInboundHandler, LoopTicker.Client {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
@@ -21,8 +21,6 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         let clock: any MonotonicClock
         let continuation: AsyncStream<MediaEvent>.Continuation
         var context: ChannelHandlerContext?
-        var timer: Scheduled<Void>?
-        var timerDeadline: Instant?
         var finished = false
         /// Datagrams that were not valid for the session's state are the session's business;
         /// these count what never reached it (no session yet, unparseable addresses).
@@ -46,11 +44,11 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            timer?.cancel()
             finish(reason: "media socket closed")
+            self.context = nil
         }
 
-        /// Runs `body` against the session, then writes what it produced and re-arms the timer.
+        /// Runs `body` against the session, then writes what it produced.
         func withSession(_ body: (Session, Instant) -> Void) {
             guard let session else { return }
             body(session, clock.now())
@@ -71,28 +69,16 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
                 continuation.yield(event)
                 if case .closed = event { finished = true; continuation.finish() }
             }
-            arm()
         }
 
-        func arm() {
-            guard let session, let context, !finished else { return }
-            guard let deadline = session.nextDeadline() else {
-                timer?.cancel()
-                timer = nil
-                timerDeadline = nil
-                return
+        /// The shared tick of this event loop: wakes the session when its deadline has come.
+        func tick(now: Instant) -> Bool {
+            guard let session, context != nil, !finished else { return false }
+            if let deadline = session.nextDeadline(), deadline <= now {
+                session.handleTimeout(now: now)
+                drain()
             }
-            if deadline == timerDeadline, timer != nil { return }
-            timer?.cancel()
-            timerDeadline = deadline
-            let delay = max(Int64(0), deadline.nanoseconds - clock.now().nanoseconds)
-            let loop = context.eventLoop
-            timer = loop.scheduleTask(in: .nanoseconds(delay)) { [self] in
-                self.timer = nil
-                self.timerDeadline = nil
-                self.session?.handleTimeout(now: self.clock.now())
-                self.drain()
-            }
+            return !finished
         }
 
         func finish(reason: String) {
@@ -114,7 +100,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
     /// Binds a socket on `ip` to a free port in `ports`, then builds the session on the socket's
     /// event loop with the bound address (its host candidate).
     public static func open(ip: String, ports: ClosedRange<Int>, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-                            clock: any MonotonicClock = SystemMonotonicClock(),
+                            clock: any MonotonicClock = SystemMonotonicClock(), tick: TimeAmount = .milliseconds(2),
                             makeSession: @escaping @Sendable (TransportAddress) throws -> Session) async throws
         -> UDPMediaSocket<Session> {
         guard IPAddress(ip) != nil else { throw MediaTransportError.invalidAddress(ip) }
@@ -129,7 +115,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         do {
             try await loop.submit {
                 handler.value.session = try makeSession(local)
-                handler.value.arm()
+                LoopTicker.on(loop, interval: tick, clock: clock).add(handler.value)
             }.get()
         } catch {
             try? await channel.close()
