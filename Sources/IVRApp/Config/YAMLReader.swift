@@ -1,3 +1,4 @@
+import Flow
 import Yams
 
 /// Typed access to a composed YAML tree with errors that carry the file and line of the offending node.
@@ -19,7 +20,7 @@ struct YAMLReader {
             guard keys.contains(key) else {
                 let here = path.isEmpty ? "at top level" : "in '\(path)'"
                 var message = "unknown key '\(key)' \(here)"
-                if let s = Suggest.closest(key, in: keys) { message += " (did you mean '\(s)'?)" }
+                if let s = Suggestion.closest(to: key, among: keys) { message += " (did you mean '\(s)'?)" }
                 message += "; expected one of: \(keys.joined(separator: ", "))"
                 throw error(k, message)
             }
@@ -51,29 +52,5 @@ struct YAMLReader {
             throw error(node, "\(path): \(v) is outside \(range.lowerBound)…\(range.upperBound)")
         }
         return v
-    }
-}
-
-/// "Did you mean" suggestions by edit distance.
-enum Suggest {
-    static func closest(_ word: String, in candidates: [String]) -> String? {
-        let scored = candidates.map { ($0, distance(word.lowercased(), $0.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, word.count / 3) ? best.0 : nil
-    }
-
-    static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
-        if x.isEmpty { return y.count }
-        if y.isEmpty { return x.count }
-        var prev = Array(0...y.count)
-        for i in 1...x.count {
-            var cur = [i] + Array(repeating: 0, count: y.count)
-            for j in 1...y.count {
-                cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
-            }
-            prev = cur
-        }
-        return prev[y.count]
     }
 }
