@@ -28,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        // PocketSphinx 5prealpha (Debian 12) and its sphinxbase; the .pc adds both include dirs.
+        .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
+                       providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
 
         // Byte reader/writer, clocks, sequence arithmetic. Pure Swift.
         .target(name: "Wire"),
@@ -40,6 +43,8 @@ let package = Package(
         .target(name: "RTP", dependencies: ["Wire"]),
         // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
         .target(name: "SRTP", dependencies: ["CSRTP", "Wire"]),
+        // Offline keyword recognition for voice menus (PocketSphinx), off the media path.
+        .target(name: "Speech", dependencies: ["CPocketSphinx", "Wire"]),
         // RFC 4733 telephone events, in-band (Goertzel) detection, one digit per key press.
         .target(name: "DTMF", dependencies: ["Wire"]),
         // Opus encoder/decoder, prompt files and cache, jitter buffer, voice activity.
@@ -83,7 +88,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF",
+            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -105,6 +110,7 @@ let package = Package(
         .executableTarget(name: "ivr-bench", dependencies: [
             "WhatsApp", "SDP", "STUN", "SRTP", "RTP", "DTLS", "Media", "Flow", "Wire", "Hashing", "Audio",
         ], path: "Benchmarks/Sources/ivr-bench"),
+        .executableTarget(name: "speech-bench", dependencies: ["Speech"], path: "Benchmarks/Sources/speech-bench"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",
@@ -120,6 +126,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),

@@ -59,3 +59,20 @@ struct FlowLines: Sendable {
     var start = 1
     var redact: [Int] = []
 }
+
+extension Flow {
+    /// A spoken keyword a menu listens for, with where it is written (for dictionary checks).
+    public struct SpokenKeyword: Sendable, Equatable {
+        public var word: String
+        public var step: String
+        public var line: Int
+    }
+
+    /// Every `say:` keyword of every menu, in step-name order.
+    public var spokenKeywords: [SpokenKeyword] {
+        steps.keys.sorted().flatMap { name -> [SpokenKeyword] in
+            guard case let .menu(menu)? = steps[name]?.kind else { return [] }
+            return menu.options.flatMap { o in o.keywords.map { SpokenKeyword(word: $0, step: name, line: o.line) } }
+        }
+    }
+}

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Flow
 import Foundation
+import IVRApp
+import Logging
 
 /// `ivrd validate PATH…`: every problem as `file:line: step 'name': …`; exit 1 on errors.
 struct Validate: ParsableCommand {
@@ -19,6 +21,11 @@ struct Validate: ParsableCommand {
         let targets = paths.isEmpty ? [env["IVR_FLOWS"] ?? "Flows"] : paths
         var diagnostics: [Diagnostic] = []
         var flows = 0
+        var quiet = Logger(label: "ivrd.validate")
+        quiet.logLevel = .critical
+        // Menu keywords are checked against the speech dictionary when one is installed.
+        let speech = SpeechRuntime.load(modelPath: env["IVR_SPEECH_MODEL"], dictionaryPath: env["IVR_SPEECH_DICTIONARY"],
+                                        logger: quiet)
         for path in targets {
             var isDir: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
@@ -27,12 +34,14 @@ struct Validate: ParsableCommand {
             }
             if isDir.boolValue {
                 let result = FlowLoader.loadDirectory(path, promptsDirectory: promptsDir)
-                flows += result.flows.count
-                diagnostics += result.diagnostics
+                let extra = result.flows.flatMap { speech?.diagnostics(for: $0) ?? [] }
+                flows += result.flows.count - Set(extra.map(\.file)).count
+                diagnostics += result.diagnostics + extra
             } else {
                 let result = FlowLoader.load(path: path, promptsDirectory: promptsDir)
-                if result.flow != nil { flows += 1 }
-                diagnostics += result.diagnostics
+                let extra = result.flow.map { speech?.diagnostics(for: $0) ?? [] } ?? []
+                if result.flow != nil, extra.isEmpty { flows += 1 }
+                diagnostics += result.diagnostics + extra
             }
         }
         for d in diagnostics { print(d.description) }

@@ -11,7 +11,7 @@ import WhatsApp
 
     func client(_ standIn: GraphStandIn, endpoint: GraphEndpoint? = nil, retry: RetryPolicy? = nil) -> GraphClient {
         GraphClient(http: .shared, endpoint: endpoint ?? .meta(baseURL: standIn.baseURL, apiVersion: "v23.0", accessToken: "TOKEN-123"),
-                    retry: retry ?? fastRetry, requestTimeout: .seconds(5), logger: Logger(label: "test"))
+                    retry: retry ?? fastRetry, requestTimeout: .seconds(60), logger: Logger(label: "test"))
     }
 
     @Test func preAcceptAndAcceptSendTheExactBodies() async throws {

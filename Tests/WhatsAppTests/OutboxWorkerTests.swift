@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOConcurrencyHelpers
 import IVRTesting
 import Logging
 import ServiceLifecycle
@@ -36,15 +37,16 @@ import WhatsApp
 
     /// Starts a worker over `store` (new in-memory one by default); `before` runs on the stand-in and store first.
     static func start(store: Store? = nil, policy: OutboxPolicy = policy(),
-                      before: (GraphStandIn, Store) async throws -> Void = { _, _ in }) async throws -> Harness {
+                      before: (GraphStandIn, Store) async throws -> Void = { _, _ in },
+                      now: @escaping @Sendable () -> Date = { Date() }) async throws -> Harness {
         let store = try store ?? Store(inMemoryNamed: "outbox-\(UUID().uuidString)")
         let standIn = try await GraphStandIn.start()
         try await before(standIn, store)
         var logger = Logger(label: "outbox-test")
         logger.logLevel = .critical
         let graph = GraphClient(http: .shared, endpoint: .meta(baseURL: standIn.baseURL, accessToken: "T"), retry: .none,
-                                requestTimeout: .seconds(5), logger: logger)
-        let worker = OutboxWorker(store: store, graph: graph, policy: policy, logger: logger)
+                                requestTimeout: .seconds(60), logger: logger)
+        let worker = OutboxWorker(store: store, graph: graph, policy: policy, logger: logger, now: now)
         let group = ServiceGroup(configuration: .init(services: [worker], logger: logger))
         let task = Task { try await group.run() }
         return Harness(store: store, standIn: standIn, worker: worker, group: group, task: task)
@@ -167,11 +169,16 @@ import WhatsApp
     }
 
     @Test func retryableFailuresPastTheMaximumAgeFail() async throws {
-        // 3 s leaves room for the first attempt on a loaded machine; the 429s then exhaust the age.
-        let h = try await Self.start(policy: Self.policy(maxAge: .seconds(3))) { standIn, _ in
-            for _ in 0..<800 { standIn.script(.error(status: 429, code: 130429, message: "rate limit")) }
-        }
-        let id = try await Self.enqueue(h.store)
+        // The worker's clock is ours: the first attempt happens "now", then time jumps past the
+        // maximum age while the stand-in keeps answering 429, so the next retry gives up.
+        let clock = NIOLockedValueBox(Date())
+        let h = try await Self.start(policy: Self.policy(maxAge: .seconds(60)), before: { standIn, _ in
+            for _ in 0..<50 { standIn.script(.error(status: 429, code: 130429, message: "rate limit")) }
+        }, now: { clock.withLockedValue { $0 } })
+        let id = try await Self.enqueue(h.store, at: clock.withLockedValue { $0 })
+        h.worker.wake()
+        #expect(try await eventually { h.messageRequests.count >= 1 })
+        clock.withLockedValue { $0 = $0.addingTimeInterval(120) }
         h.worker.wake()
         let store = h.store
         #expect(try await eventually(attempts: 800) { try await store.outboxMessage(id: id)?.status == .failed })
@@ -180,7 +187,7 @@ import WhatsApp
         #expect(row?.errorCode == 130429)
         // Either the retry that would pass the limit, or the check before a send, gives up; both keep the cause.
         let detail = row?.errorDetail ?? ""
-        #expect(detail.hasPrefix("gave up after ") || detail.hasPrefix("not sent within outbox.max_age_seconds (3 s); last error: "))
+        #expect(detail.hasPrefix("gave up after ") || detail.hasPrefix("not sent within outbox.max_age_seconds (60 s); last error: "))
         #expect(detail.contains("graph messages failed with HTTP 429, code 130429"))
     }
 }

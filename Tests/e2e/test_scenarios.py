@@ -278,3 +278,23 @@ def test_digits_and_an_http_call_out_drive_the_appointment_flow(start, graph, tm
     assert "confirmed" in heard and "code_not_found" not in heard, heard
     steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'step' order by id")]
     assert steps[:4] == ["ask_code", "lookup", "check", "confirm_menu"] or "confirm" in steps, steps
+
+
+def test_the_menu_answered_by_voice(start, graph):
+    async def scenario():
+        d, wa = start(await media_ip())
+        c = Caller(wa, graph, "wacid.E2E-VOICE")
+        await c.dial()
+        await c.wait(3.0)           # the welcome prompt, then the menu prompt starts
+        await c.say("support")
+        await c.wait(3.0)
+        heard = heard_ids(c)
+        await c.hang_up()
+        return d, heard
+
+    d, heard = asyncio.run(scenario())
+    keywords = d.rows("select detail from call_events where call_id = 'wacid.E2E-VOICE' and kind = 'keyword'")
+    assert keywords and keywords[0][0].startswith("support@"), (keywords, d.logs()[-3000:])
+    assert "support" in heard, heard
+    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VOICE' and kind = 'step' order by id")]
+    assert "support" in steps and "sales" not in steps, steps

@@ -1,4 +1,5 @@
 import Audio
+import Speech
 import Flow
 import Foundation
 import Store
@@ -46,11 +47,13 @@ extension CallRunner {
             await finalizer?.recordEvent(callID: callID, kind: CallEventKind.prompt, detail: ids.joined(separator: ","))
         case .stopPlayback:
             channel.stopPlayback()
-        case .listen:
+        case let .listen(_, keywords, _):
             listening = true
             if audio == nil { audio = try? CallerAudioDecoder() }
+            startRecognition(keywords)
         case .stopListening:
             listening = false
+            stopRecognition()
             if recorder == nil { audio = nil }
         case let .http(id, method, url, headers, body, timeout):
             let continuation = inputs
@@ -142,4 +145,36 @@ final class Recorder {
     }
 
     func close() { writer.close() }
+}
+
+extension CallRunner {
+    /// Starts keyword recognition for a menu's spoken options (voice-activity gated, on the pool's
+    /// threads, never on the media path). A saturated pool leaves the menu on DTMF.
+    func startRecognition(_ keywords: [String]) {
+        stopRecognition()
+        guard !keywords.isEmpty, let speech else { return }
+        guard let session = speech.start(keywords: keywords) else {
+            logger.warning("speech recognition saturated; this menu takes keys only")
+            return
+        }
+        recognitionGeneration += 1
+        recognition = session
+        let generation = recognitionGeneration, continuation = inputs, log = logger
+        Task {
+            for await event in session.events {
+                switch event {
+                case let .keyword(match):
+                    continuation?.yield(.keyword(match.word, confidence: match.confidence, generation: generation))
+                case let .failed(error):
+                    log.error("speech recognition failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    func stopRecognition() {
+        recognition?.close()
+        recognition = nil
+        preRoll.removeAll()
+    }
 }

@@ -4,6 +4,7 @@ import Flow
 import Foundation
 import Logging
 import Media
+import Speech
 import Store
 import Wire
 
@@ -16,6 +17,7 @@ actor CallRunner {
         case media(MediaEvent)
         case tick
         case httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>)
+        case keyword(String, confidence: Double, generation: Int)
     }
 
     static let flowFinished = "flow finished"
@@ -27,6 +29,12 @@ actor CallRunner {
     let settings: OpusEncoderSettings
     let finalizer: CallFinalizer?
     let http: FlowHTTP
+    let speech: SpeechRuntime?
+    /// The active menu's recognition, fed 16 kHz audio while the caller speaks.
+    var recognition: RecognitionSession?
+    var recognitionGeneration = 0
+    /// The last 200 ms of 16 kHz audio, so an utterance's start (before the VAD decides) is not lost.
+    var preRoll: [[Int16]] = []
     let clock: any MonotonicClock
     let logger: Logger
     var engine: FlowEngine
@@ -48,7 +56,8 @@ actor CallRunner {
     var mediaEnded = false
 
     init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer?,
-         http: FlowHTTP, clock: any MonotonicClock, logger: Logger) throws {
+         http: FlowHTTP, speech: SpeechRuntime?, clock: any MonotonicClock, logger: Logger) throws {
+        self.speech = speech
         self.callID = call.callID
         self.phoneNumberID = call.phoneNumberID
         self.channel = channel
@@ -95,6 +104,13 @@ actor CallRunner {
                 pumpDigits(now: now)
                 pullAudio(now: now)
                 await drain()
+            case let .keyword(word, confidence, generation):
+                guard generation == recognitionGeneration, recognition != nil else { break }
+                logger.info("keyword", metadata: ["word": "\(word)", "confidence": "\(confidence)"])
+                await finalizer?.recordEvent(callID: callID, kind: CallEventKind.keyword,
+                                             detail: "\(word)@\(String(format: "%.2f", confidence))")
+                engine.handle(.keyword(word, confidence: confidence), now: clock.now())
+                await drain()
             case let .httpDone(id, result):
                 switch result {
                 case let .success((status, body)): engine.handle(.httpResult(id: id, status: status, body: body), now: clock.now())
@@ -107,6 +123,7 @@ actor CallRunner {
         }
         timer?.cancel()
         forward.cancel()
+        recognition?.close()
         continuation.finish()
         return endReason
     }
@@ -141,13 +158,25 @@ actor CallRunner {
         for frame in audio.pull(now: now) {
             if listening { try? dtmf.handleAudio(pcm: frame.pcm, sampleRate: 48_000, at: now) }
             recorder?.write(frame.pcm)
+            let wasSpeaking = vad.isSpeaking
             for e in vad.process(frame.audio16k, at: now) {
                 switch e {
                 case .speechStarted:
                     // Speech barge-in: stop a prompt that allows it.
                     if playing.values.contains(true), listening { channel.stopPlayback() }
+                    for f in preRoll { recognition?.feed(f) }
+                    preRoll.removeAll()
                 case .speechEnded:
                     if let r = recorder, r.endsOnSilence { r.silenceSeen = true }
+                    recognition?.endUtterance()
+                }
+            }
+            if let recognition {
+                if vad.isSpeaking && wasSpeaking {
+                    recognition.feed(frame.audio16k)
+                } else if !vad.isSpeaking {
+                    preRoll.append(frame.audio16k)
+                    if preRoll.count > 10 { preRoll.removeFirst() }
                 }
             }
         }

@@ -20,6 +20,8 @@ public final class FlowCatalog: Sendable {
     public let directory: String
     public let promptsDirectory: String
     public let configuredDefault: String?
+    /// Checks beyond the flow language (e.g. menu keywords missing from the speech dictionary).
+    let check: (@Sendable (Flow) -> [Diagnostic])?
 
     struct State {
         var byFile: [String: Flow] = [:]
@@ -31,7 +33,9 @@ public final class FlowCatalog: Sendable {
     private let state = NIOLockedValueBox(State())
 
     /// Loads the directory; problems are returned by `reload()` — call it once and log them.
-    public init(directory: String, promptsDirectory: String, defaultFlow: String?) {
+    public init(directory: String, promptsDirectory: String, defaultFlow: String?,
+                check: (@Sendable (Flow) -> [Diagnostic])? = nil) {
+        self.check = check
         self.directory = directory
         self.promptsDirectory = promptsDirectory
         self.configuredDefault = defaultFlow
@@ -46,7 +50,12 @@ public final class FlowCatalog: Sendable {
             return [Diagnostic(severity: .error, file: directory, line: 1,
                                message: "flows directory not found; expected a folder of *.yaml flows (IVR_FLOWS)")]
         }
-        let (loaded, diagnostics) = FlowLoader.loadDirectory(directory, promptsDirectory: promptsDirectory)
+        var (loaded, diagnostics) = FlowLoader.loadDirectory(directory, promptsDirectory: promptsDirectory)
+        if let check {
+            diagnostics += loaded.flatMap(check)
+            let failing = Set(diagnostics.filter { $0.severity == .error }.map(\.file))
+            loaded.removeAll { failing.contains($0.file) }
+        }
         let failedFiles = Set(diagnostics.filter { $0.severity == .error }.map(\.file))
         var extra: [Diagnostic] = []
         state.withLockedValue { s in

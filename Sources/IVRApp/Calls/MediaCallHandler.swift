@@ -16,10 +16,13 @@ import Wire
 public struct FlowRuntime: Sendable {
     public let prompts: PromptCache
     let http: FlowHTTP
+    /// Voice menus; nil when no speech model is installed (menus then take keys only).
+    public let speech: SpeechRuntime?
 
-    public init(prompts: PromptCache, http: HTTPClient) {
+    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil) {
         self.prompts = prompts
         self.http = FlowHTTP(client: http)
+        self.speech = speech
     }
 }
 
@@ -132,8 +135,8 @@ public final class MediaCallHandler: CallHandler {
                                 callerName: call.callerName, ctaPayload: call.ctaPayload)
             do {
                 let runner = try CallRunner(call: info, flow: route.flow, channel: channel, prompts: runtime.prompts,
-                                            finalizer: finalizer, http: runtime.http, clock: SystemMonotonicClock(),
-                                            logger: logger)
+                                            finalizer: finalizer, http: runtime.http, speech: runtime.speech,
+                                            clock: SystemMonotonicClock(), logger: logger)
                 reason = await runner.run(events: channel.events)
                 flowEnded = reason == CallRunner.flowFinished
             } catch {

@@ -10,7 +10,7 @@ public enum ConfigLoader {
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
         "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
-        "IVR_OUTBOX_PAUSED",
+        "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -38,7 +38,7 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox"])
+                                                      "media", "log", "outbox", "speech"])
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
             if let v = try r.string(http["host"], "http.host") { config.http.host = v }
             if let v = try r.int(http["port"], "http.port", 1...65535) { config.http.port = v }
@@ -111,6 +111,11 @@ public enum ConfigLoader {
         }) {
             try applyOutbox(o, reader: r, to: &config.outbox)
         }
+        if let sp = try top["speech"].map({ try r.mapping($0, path: "speech", keys: ["model", "dictionary", "max_concurrent"]) }) {
+            if let v = try r.string(sp["model"], "speech.model"), !v.isEmpty { config.speech.model = v }
+            if let v = try r.string(sp["dictionary"], "speech.dictionary"), !v.isEmpty { config.speech.dictionary = v }
+            if let v = try r.int(sp["max_concurrent"], "speech.max_concurrent", 1...1024) { config.speech.maxConcurrent = v }
+        }
         if let l = try top["log"].map({ try r.mapping($0, path: "log", keys: ["level", "format"]) }) {
             if let v = try r.string(l["level"], "log.level") {
                 guard logLevels.contains(v) else {
@@ -170,6 +175,8 @@ public enum ConfigLoader {
             }
             config.media.connectTimeoutSeconds = seconds
         }
+        if let v = value("IVR_SPEECH_MODEL") { config.speech.model = v }
+        if let v = value("IVR_SPEECH_DICTIONARY") { config.speech.dictionary = v }
         if let v = value("IVR_LOG_LEVEL") {
             guard logLevels.contains(v) else {
                 throw ConfigError(source: "IVR_LOG_LEVEL", message: "expected one of \(logLevels.joined(separator: ", ")), got '\(v)'")

@@ -70,6 +70,14 @@ public struct IVRConfig: Sendable, Equatable {
         }
     }
 
+    /// Voice menus (PocketSphinx). Nil paths mean Debian's en-us model and dictionary.
+    public struct Speech: Sendable, Equatable {
+        public var model: String?
+        public var dictionary: String?
+        /// Concurrent recognitions; beyond it a menu takes keys only. Nil = the number of cores.
+        public var maxConcurrent: Int?
+    }
+
     public enum LogFormat: String, Sendable, Equatable { case text, json }
 
     public var http = HTTP()
@@ -80,6 +88,7 @@ public struct IVRConfig: Sendable, Equatable {
     public var defaultFlow: String?
     public var promptsDirectory = "Prompts"
     public var media = Media()
+    public var speech = Speech()
     public var outbox = Outbox()
     public var logLevel = "info"
     public var logFormat = LogFormat.text

@@ -11,6 +11,8 @@ struct YAMLReader {
 
     /// A mapping whose keys must come from `keys`; an unknown key is an error with a suggestion.
     func mapping(_ node: Node, path: String, keys: [String]) throws -> [String: Node] {
+        // A section with every key commented out is an empty section.
+        if case let .scalar(sc) = node, sc.style == .plain, ["", "~", "null"].contains(sc.string) { return [:] }
         guard case let .mapping(m) = node else {
             throw error(node, "\(path.isEmpty ? "top level" : path): expected a mapping of keys to values")
         }

@@ -14,6 +14,8 @@ public struct IVRServer: Sendable {
     public let config: IVRConfig
     public let store: Store
     public let catalog: FlowCatalog
+    /// Voice menus, when a speech model is installed.
+    public let speech: SpeechRuntime?
     /// Problems found loading the flows at start-up (also logged by `logStartup`).
     public let flowDiagnostics: [Diagnostic]
     public let metrics: IVRMetrics
@@ -34,8 +36,11 @@ public struct IVRServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.store = try Store(path: config.database)
+        let speech = SpeechRuntime.load(modelPath: config.speech.model, dictionaryPath: config.speech.dictionary,
+                                        limit: config.speech.maxConcurrent, logger: logger)
+        self.speech = speech
         self.catalog = FlowCatalog(directory: config.flowsDirectory, promptsDirectory: config.promptsDirectory,
-                                   defaultFlow: config.defaultFlow)
+                                   defaultFlow: config.defaultFlow, check: speech?.checker)
         self.flowDiagnostics = catalog.reload()
         self.http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
@@ -67,7 +72,7 @@ public struct IVRServer: Sendable {
                 callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics,
                                                finalizer: finalizer,
                                                runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
-                                                                    http: http),
+                                                                    http: http, speech: speech),
                                                timing: timing)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")

@@ -1,0 +1,92 @@
+/// One keyword of a listening menu: a lowercase word or phrase and an optional acceptance threshold.
+public struct Keyword: Sendable, Equatable, Hashable {
+    /// Lowercase word or phrase (`"sales"`, `"opening hours"`).
+    public var phrase: String
+    /// Keyword spotting: the PocketSphinx detection threshold (1e-80 ... 1; smaller accepts more).
+    /// Grammar: the minimum confidence (0 ... 1). nil: the mode's default for this phrase.
+    public var threshold: Double?
+
+    public init(_ phrase: String, threshold: Double? = nil) {
+        self.phrase = phrase
+        self.threshold = threshold
+    }
+}
+
+/// How a recognizer decides which keyword (if any) was said.
+public enum RecognitionMode: String, Sendable, Equatable, CaseIterable {
+    /// PocketSphinx keyword spotting: each keyword against a phone loop, accepted above its threshold.
+    case keywordSpotting = "kws"
+    /// A JSGF grammar `<keyword> | <garbage>` where garbage is a weighted phone loop; the decoded
+    /// keyword is accepted when its lattice posterior reaches the keyword's threshold.
+    case grammar
+}
+
+/// Everything a `KeywordRecognizer` needs besides the lexicon. A value: build it from the flow's
+/// menu options and the daemon config (model path per language).
+public struct RecognizerConfiguration: Sendable, Equatable {
+    /// Debian's `pocketsphinx-en-us` acoustic model.
+    public static let defaultModelPath = "/usr/share/pocketsphinx/model/en-us/en-us"
+
+    public var keywords: [Keyword]
+    public var modelPath: String
+    public var mode: RecognitionMode
+    /// Grammar mode: confidence = logistic((margin − offset) / scale), where margin is how much
+    /// better per speech frame the keyword path scores than a free phone loop (log base 1.0001 units).
+    public var marginOffset: Double
+    public var marginScale: Double
+    /// Grammar mode: default minimum posterior when a keyword has no threshold.
+    public var defaultConfidence: Double
+    /// Keyword spotting: default threshold exponent per phone (threshold = 10^(-perPhone × phones)).
+    public var kwsExponentPerPhone: Double
+    /// Input sample rate; the en-us model expects 16 kHz.
+    public var sampleRate: Int
+
+    public init(
+        keywords: [Keyword],
+        modelPath: String = RecognizerConfiguration.defaultModelPath,
+        mode: RecognitionMode = .grammar,
+        marginOffset: Double = 4,
+        marginScale: Double = 50,
+        defaultConfidence: Double = 0.5,
+        kwsExponentPerPhone: Double = 1.5,
+        sampleRate: Int = 16_000
+    ) {
+        self.keywords = keywords
+        self.modelPath = modelPath
+        self.mode = mode
+        self.marginOffset = marginOffset
+        self.marginScale = marginScale
+        self.defaultConfidence = defaultConfidence
+        self.kwsExponentPerPhone = kwsExponentPerPhone
+        self.sampleRate = sampleRate
+    }
+
+    /// Convenience: plain keyword strings (a menu's `say:` values), default thresholds.
+    public init(words: [String], modelPath: String = RecognizerConfiguration.defaultModelPath,
+                mode: RecognitionMode = .grammar) {
+        self.init(keywords: words.map { Keyword($0) }, modelPath: modelPath, mode: mode)
+    }
+
+    /// Checks the keywords' spelling and thresholds (not the dictionary).
+    func validate() throws {
+        guard !keywords.isEmpty else { throw SpeechError.noKeywords }
+        for k in keywords {
+            let ok = !k.phrase.isEmpty && !k.phrase.hasPrefix(" ") && !k.phrase.hasSuffix(" ")
+                && !k.phrase.contains("  ")
+                && k.phrase.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || $0 == "'" || $0 == " " }
+            guard ok else { throw SpeechError.invalidKeyword(keyword: k.phrase) }
+            if let t = k.threshold {
+                switch mode {
+                case .keywordSpotting:
+                    guard t >= 1e-80, t <= 1 else {
+                        throw SpeechError.invalidThreshold(keyword: k.phrase, threshold: t, expected: "1e-80...1")
+                    }
+                case .grammar:
+                    guard t >= 0, t <= 1 else {
+                        throw SpeechError.invalidThreshold(keyword: k.phrase, threshold: t, expected: "0...1")
+                    }
+                }
+            }
+        }
+    }
+}
