@@ -15,6 +15,8 @@ public protocol CallMediaChannel: Sendable {
     func play(frames: [[UInt8]], tag: Int?)
     /// Drops whatever is queued (barge-in); silence resumes.
     func stopPlayback()
+    /// Packet counts, drops and the pacer's lateness so far.
+    func counters() async -> MediaCounters
     /// Ends the session (DTLS close_notify) and closes the socket.
     func close(reason: String) async
 }

@@ -63,6 +63,7 @@ extension CallSession {
             }
             transmits.append(Transmit(bytes: protected, destination: remote))
             counters.rtpSent += 1
+            counters.pacing.record(now - frame.due)
             senderStatistics.recordSent(payloadBytes: frame.payload.count)
             if frame.isSilence { counters.silenceFramesSent += 1 }
             if let tag = frame.endsPlay { events.append(.playbackFinished(tag: tag, interrupted: false)) }

@@ -70,18 +70,21 @@ struct RTPSender {
         var isSilence: Bool
         /// The play this frame ends, if it is the last frame of a tagged play.
         var endsPlay: Int?
+        /// When the frame was due (start + index × 20 ms).
+        var due: Instant
     }
 
     /// The frame due at or before `now`, if any. When the caller fell behind by more than
     /// `maxLag`, the slots missed are skipped (timestamps still advance) rather than burst out.
     mutating func nextDue(now: Instant, maxLag: Duration) -> Frame? {
-        guard let due = nextFrameAt, due <= now else { return nil }
+        guard var due = nextFrameAt, due <= now else { return nil }
         if now - due > maxLag, let start {
             let behind = (now - start).totalNanoseconds / frameInterval.totalNanoseconds
             let skipped = behind - frameIndex
             if skipped > 0 {
                 frameIndex += skipped
                 timestamp &+= UInt32(truncatingIfNeeded: Int64(samplesPerFrame) * skipped)
+                due = start + frameInterval * Int(frameIndex)
             }
         }
         let payload: [UInt8]
@@ -99,7 +102,7 @@ struct RTPSender {
         let marker = !silence && !talking
         talking = !silence
         let frame = Frame(payload: payload, marker: marker, sequence: sequence, timestamp: timestamp, isSilence: silence,
-                          endsPlay: endsPlay)
+                          endsPlay: endsPlay, due: due)
         sequence &+= 1
         timestamp &+= samplesPerFrame
         frameIndex += 1

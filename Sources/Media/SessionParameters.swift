@@ -81,6 +81,38 @@ public struct MediaCounters: Sendable, Equatable {
     /// Packets dropped: not STUN/DTLS/RTP/RTCP, unparseable, failed SRTP, or before keys existed.
     public var dropped = 0
     public var lastDropReason: String?
+    /// How late each audio frame left against its due time (the pacer's error), as a histogram.
+    public var pacing = LatenessHistogram()
 
     public init() {}
+}
+
+/// Lateness of paced frames in 0.25 ms buckets up to 50 ms, with the maximum: enough for
+/// p50/p99/max without keeping every sample of a long call.
+public struct LatenessHistogram: Sendable, Equatable {
+    public static let bucketMicros = 250
+    public private(set) var buckets = [Int](repeating: 0, count: 201)
+    public private(set) var count = 0
+    public private(set) var maxMicros = 0
+
+    public init() {}
+
+    public mutating func record(_ lateness: Duration) {
+        let micros = max(0, Int(lateness.totalNanoseconds / 1000))
+        buckets[min(micros / Self.bucketMicros, buckets.count - 1)] += 1
+        count += 1
+        maxMicros = max(maxMicros, micros)
+    }
+
+    /// The upper edge of the bucket holding the given quantile (0…1), in microseconds.
+    public func quantileMicros(_ q: Double) -> Int {
+        guard count > 0 else { return 0 }
+        let target = Int((Double(count) * q).rounded(.up))
+        var seen = 0
+        for (i, n) in buckets.enumerated() {
+            seen += n
+            if seen >= max(target, 1) { return (i + 1) * Self.bucketMicros }
+        }
+        return maxMicros
+    }
 }

@@ -116,6 +116,10 @@ public final class UDPCallMedia: CallMediaChannel {
         socket.withSession { session, _ in session.stopPlayback() }
     }
 
+    public func counters() async -> MediaCounters {
+        await socket.read { $0.counters } ?? MediaCounters()
+    }
+
     public func close(reason: String) async {
         await socket.perform { session, now in session.close(reason: reason, now: now) }
         await socket.close()

@@ -159,6 +159,12 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         try? await handler.eventLoop.submit { handler.value.withSession(body) }.get()
     }
 
+    /// Reads a value from the session on its event loop.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Session) -> T) async -> T? {
+        let handler = self.handler
+        return try? await handler.eventLoop.submit { handler.value.session.map(body) }.get()
+    }
+
     /// Closes the socket. Call after the session has sent what it needs to (e.g. DTLS close_notify).
     public func close() async {
         try? await channel.close()

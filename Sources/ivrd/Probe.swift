@@ -63,6 +63,12 @@ struct Probe: AsyncParsableCommand {
                 let total = seconds + 0.5
                 Task {
                     try? await Task.sleep(for: .milliseconds(Int(total * 1000)))
+                    let c = await media.counters()
+                    let p = c.pacing
+                    print("sent \(c.rtpSent) RTP packets (\(c.silenceFramesSent) silence), \(c.rtcpSent) RTCP; dropped \(c.dropped)")
+                    print(String(format: "pacer lateness: p50 ≤ %.2f ms, p99 ≤ %.2f ms, max %.2f ms over %d frames",
+                                 Double(p.quantileMicros(0.5)) / 1000, Double(p.quantileMicros(0.99)) / 1000,
+                                 Double(p.maxMicros) / 1000, p.count))
                     await media.close(reason: "probe finished")
                 }
             case let .audio(payload, _, _, _):

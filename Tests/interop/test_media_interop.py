@@ -46,6 +46,7 @@ def test_audio_flows_both_ways(tmp_path, speech_wav):
     assert "a=setup:active" in answer and "a=ice-lite" not in answer
     assert re.search(r"a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}", answer)
     assert "connected" in out
+    print(out)
 
     # aiortc's speech, decoded by us with libopus, follows the source's energy envelope.
     with wave.open(str(record)) as w:
