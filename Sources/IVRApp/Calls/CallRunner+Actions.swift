@@ -155,6 +155,7 @@ extension CallRunner {
         guard !keywords.isEmpty, let speech else { return }
         guard let session = speech.start(keywords: keywords) else {
             logger.warning("speech recognition saturated; this menu takes keys only")
+            metrics?.speechSaturated()
             return
         }
         recognitionGeneration += 1

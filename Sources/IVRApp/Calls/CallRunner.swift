@@ -30,6 +30,7 @@ actor CallRunner {
     let finalizer: CallFinalizer?
     let http: FlowHTTP
     let speech: SpeechRuntime?
+    let metrics: IVRMetrics?
     /// The active menu's recognition, fed 16 kHz audio while the caller speaks.
     var recognition: RecognitionSession?
     var recognitionGeneration = 0
@@ -56,8 +57,9 @@ actor CallRunner {
     var mediaEnded = false
 
     init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer?,
-         http: FlowHTTP, speech: SpeechRuntime?, clock: any MonotonicClock, logger: Logger) throws {
+         http: FlowHTTP, speech: SpeechRuntime?, metrics: IVRMetrics?, clock: any MonotonicClock, logger: Logger) throws {
         self.speech = speech
+        self.metrics = metrics
         self.callID = call.callID
         self.phoneNumberID = call.phoneNumberID
         self.channel = channel
@@ -109,6 +111,7 @@ actor CallRunner {
                 logger.info("keyword", metadata: ["word": "\(word)", "confidence": "\(confidence)"])
                 await finalizer?.recordEvent(callID: callID, kind: CallEventKind.keyword,
                                              detail: "\(word)@\(String(format: "%.2f", confidence))")
+                metrics?.input(kind: "keyword")
                 engine.handle(.keyword(word, confidence: confidence), now: clock.now())
                 await drain()
             case let .httpDone(id, result):
@@ -194,6 +197,7 @@ actor CallRunner {
                 finishRecording(now: now)
                 continue
             }
+            metrics?.input(kind: d.via == .rfc4733 ? "dtmf" : "dtmf_inband")
             engine.handle(.digit(d.digit), now: now)
         }
     }

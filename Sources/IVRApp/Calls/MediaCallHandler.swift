@@ -18,11 +18,13 @@ public struct FlowRuntime: Sendable {
     let http: FlowHTTP
     /// Voice menus; nil when no speech model is installed (menus then take keys only).
     public let speech: SpeechRuntime?
+    let metrics: IVRMetrics?
 
-    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil) {
+    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil) {
         self.prompts = prompts
         self.http = FlowHTTP(client: http)
         self.speech = speech
+        self.metrics = metrics
     }
 }
 
@@ -136,6 +138,7 @@ public final class MediaCallHandler: CallHandler {
             do {
                 let runner = try CallRunner(call: info, flow: route.flow, channel: channel, prompts: runtime.prompts,
                                             finalizer: finalizer, http: runtime.http, speech: runtime.speech,
+                                            metrics: runtime.metrics,
                                             clock: SystemMonotonicClock(), logger: logger)
                 reason = await runner.run(events: channel.events)
                 flowEnded = reason == CallRunner.flowFinished

@@ -27,6 +27,15 @@ public struct IVRMetrics: Sendable {
         Counter(label: "ivr_calls_total", dimensions: [("outcome", outcome)], factory: factory).increment()
     }
 
+    /// A menu wanted speech recognition but the pool was full: it took keys only.
+    public func speechSaturated() {
+        Counter(label: "ivr_speech_saturated_total", factory: factory).increment()
+    }
+
+    public func input(kind: String) {
+        Counter(label: "ivr_caller_inputs_total", dimensions: [("kind", kind)], factory: factory).increment()
+    }
+
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String { registry.emitToString() }
 }

@@ -72,7 +72,7 @@ public struct IVRServer: Sendable {
                 callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics,
                                                finalizer: finalizer,
                                                runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
-                                                                    http: http, speech: speech),
+                                                                    http: http, speech: speech, metrics: metrics),
                                                timing: timing)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
