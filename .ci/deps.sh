@@ -30,7 +30,12 @@ fi
 py=${PYTHON:-python3}
 pmissing=()
 for p in "${want_pip[@]}"; do
-  "$py" -m pip show "$p" >/dev/null 2>&1 || pmissing+=("$p")
+  # pip show takes a bare name; a pinned version is checked by pip install itself.
+  if ! "$py" -m pip show "${p%%==*}" >/dev/null 2>&1; then
+    pmissing+=("$p")
+  elif [[ "$p" == *==* ]] && [ "$("$py" -m pip show "${p%%==*}" 2>/dev/null | sed -n 's/^Version: //p')" != "${p#*==}" ]; then
+    pmissing+=("$p")
+  fi
 done
 if [ ${#pmissing[@]} -gt 0 ]; then
   echo "installing Python packages: ${pmissing[*]}"

@@ -41,7 +41,8 @@ final class LoopTicker {
         loop.preconditionInEventLoop()
         clients.append(client)
         if task == nil {
-            task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { [self] _ in tick() }
+            let bound = NIOLoopBound(self, eventLoop: loop)
+            task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in bound.value.tick() }
         }
     }
 
