@@ -57,7 +57,7 @@ class GraphStandIn:
 
 
 class Daemon:
-    def __init__(self, tmp_path, env_extra):
+    def __init__(self, tmp_path, env_extra, config=None, name="ivrd"):
         binary = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
         self.port = free_port()
         self.db = tmp_path / "var" / "ivr.sqlite"
@@ -65,8 +65,9 @@ class Daemon:
         env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(self.db),
                     "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts")})
         env.update(env_extra)
-        self.log = open(tmp_path / "ivrd.log", "w+")
-        self.proc = subprocess.Popen([binary, "serve", "--config", str(ROOT / "Deploy" / "ivr.example.yaml"),
+        self.log_path = tmp_path / f"{name}.log"
+        self.log = open(self.log_path, "w+")
+        self.proc = subprocess.Popen([binary, "serve", "--config", str(config or ROOT / "Deploy" / "ivr.example.yaml"),
                                       "--log-format", "json"],
                                      cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://127.0.0.1:{self.port}"

@@ -17,7 +17,8 @@ import urllib.request
 
 import pytest
 
-from conftest import FIXTURES, ROOT, free_port, sign, wait_for
+from conftest import FIXTURES, ROOT, sign, wait_for
+from ivrd_harness import Daemon as HarnessDaemon
 
 SECRET = "outcome-secret"
 BINARY = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
@@ -99,37 +100,14 @@ outbox:
 """
 
 
-class Daemon:
+class Daemon(HarnessDaemon):
+    """The shared daemon harness, with the outbox config above and a follow-up rule."""
+
     def __init__(self, tmp_path, graph_url, name, **env_extra):
-        self.port = free_port()
-        self.db = tmp_path / "var" / "ivr.sqlite"
         config = tmp_path / "outcome.yaml"
         config.write_text(CONFIG)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
-        env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(self.db),
-                    "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"),
-                    "IVR_APP_SECRET": SECRET, "IVR_VERIFY_TOKEN": "tok", "IVR_ACCESS_TOKEN": "acc",
-                    "IVR_GRAPH_URL": graph_url})
-        env.update(env_extra)
-        self.log_path = tmp_path / f"{name}.log"
-        self.log = open(self.log_path, "w+")
-        self.proc = subprocess.Popen([BINARY, "serve", "--config", str(config), "--log-format", "json"],
-                                     cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
-        for _ in range(300):
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"ivrd exited early:\n{self.logs()}")
-            try:
-                urllib.request.urlopen(self.base + "/healthz", timeout=1)
-                return
-            except (urllib.error.URLError, ConnectionError):
-                time.sleep(0.1)
-        raise RuntimeError(f"ivrd did not start:\n{self.logs()}")
-
-    def logs(self):
-        self.log.flush()
-        self.log.seek(0)
-        return self.log.read()
+        super().__init__(tmp_path, {"IVR_APP_SECRET": SECRET, "IVR_VERIFY_TOKEN": "tok", "IVR_ACCESS_TOKEN": "acc",
+                                    "IVR_GRAPH_URL": graph_url, **env_extra}, config=config, name=name)
 
     def outcome_lines(self):
         return [json.loads(l) for l in self.logs().splitlines()
@@ -146,15 +124,6 @@ class Daemon:
     def kill(self):
         self.proc.kill()  # SIGKILL: no graceful shutdown, no flush
         self.proc.wait()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def outbox_rows(db):
