@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import NIOCore
 import NIOFoundationCompat
+import Wire
 
 /// The Graph API over AsyncHTTPClient: exact bodies, auth per profile, typed errors, and retries
 /// (429, 5xx, timeouts) with exponential backoff and jitter, bounded by a deadline.
@@ -86,7 +87,7 @@ public struct GraphClient: GraphAPI {
             }
             let outcome = await once(action: action, url: url, body: body, timeout: timeout)
             Timer(label: "ivr_graph_request_seconds", dimensions: [("action", action)], factory: metricsFactory)
-                .recordNanoseconds((clock.now - started).totalNanosecondsClamped)
+                .recordNanoseconds((clock.now - started).totalNanoseconds)
             switch outcome {
             case let .success(data):
                 count(action, "ok")
@@ -130,7 +131,7 @@ public struct GraphClient: GraphAPI {
         let response: HTTPClientResponse
         let data: ByteBuffer
         do {
-            response = try await http.execute(request, timeout: .nanoseconds(timeout.totalNanosecondsClamped))
+            response = try await http.execute(request, timeout: .nanoseconds(timeout.totalNanoseconds))
             data = try await response.body.collect(upTo: 4 << 20)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
             || error == .connectTimeout {
@@ -164,13 +165,5 @@ extension GraphError {
         case .invalidResponse: return "invalid"
         case .gaveUp: return "gave_up"
         }
-    }
-}
-
-extension Duration {
-    var totalNanosecondsClamped: Int64 {
-        let (s, atto) = components
-        let (p, o) = s.multipliedReportingOverflow(by: 1_000_000_000)
-        return o ? (s < 0 ? .min : .max) : p &+ atto / 1_000_000_000
     }
 }

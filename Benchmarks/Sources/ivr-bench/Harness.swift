@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// A measured operation: total time over `iterations` after a warm-up, reported per operation.
 struct BenchResult: Codable {
@@ -20,7 +21,7 @@ enum Bench {
         let start = clock.now
         for i in 0..<iterations { sink &+= try body(i) }
         let elapsed = clock.now - start
-        let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        let ns = Double(elapsed.totalNanoseconds)
         if sink == 42_424_242 { print("") }  // keeps `sink` alive
         let perOp = ns / Double(iterations)
         return BenchResult(name: name, iterations: iterations, nanosecondsPerOp: perOp, opsPerSecond: 1e9 / perOp, note: note)
@@ -32,7 +33,7 @@ enum Bench {
         let start = clock.now
         let sink = try body()
         let elapsed = clock.now - start
-        let ns = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        let ns = Double(elapsed.totalNanoseconds)
         if sink == 42_424_242 { print("") }
         let perOp = ns / Double(items)
         return BenchResult(name: name, iterations: items, nanosecondsPerOp: perOp, opsPerSecond: 1e9 / perOp, note: note)

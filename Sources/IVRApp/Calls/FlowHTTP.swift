@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Wire
 
 /// Why an `http` step's call-out produced no answer.
 struct CallOutError: Error, Sendable {
@@ -24,8 +25,7 @@ struct FlowHTTP: Sendable {
             if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
         }
         do {
-            let ns = timeout.components.seconds * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000
-            let response = try await client.execute(request, timeout: .nanoseconds(ns))
+            let response = try await client.execute(request, timeout: .nanoseconds(timeout.totalNanoseconds))
             let data = try await response.body.collect(upTo: maxBody)
             return .success((Int(response.status.code), Array(buffer: data)))
         } catch {
