@@ -23,7 +23,7 @@ extension CallRunner {
         while recordedSteps < engine.path.count {
             let step = engine.path[recordedSteps].step
             recordedSteps += 1
-            await finalizer?.recordEvent(callID: callID, kind: CallEventKind.step, detail: step)
+            await finalizer.recordEvent(callID: callID, kind: CallEventKind.step, detail: step)
         }
     }
 
@@ -37,14 +37,14 @@ extension CallRunner {
                     frames += try prompts.frames(prompt: id, settings: settings)
                 } catch {
                     logger.error("prompt unavailable", metadata: ["prompt": "\(id)", "error": "\(error)"])
-                    await finalizer?.recordEvent(callID: callID, kind: CallEventKind.error, detail: "prompt: \(error)")
+                    await finalizer.recordEvent(callID: callID, kind: CallEventKind.error, detail: "prompt: \(error)")
                 }
             }
             let tag = nextTag
             nextTag += 1
             playing[tag] = bargeIn
             channel.play(frames: frames, tag: tag)
-            await finalizer?.recordEvent(callID: callID, kind: CallEventKind.prompt, detail: ids.joined(separator: ","))
+            await finalizer.recordEvent(callID: callID, kind: CallEventKind.prompt, detail: ids.joined(separator: ","))
         case .stopPlayback:
             channel.stopPlayback()
         case let .listen(_, keywords, _):
@@ -58,7 +58,7 @@ extension CallRunner {
         case let .http(id, method, url, headers, body, timeout):
             let continuation = inputs
             let http = self.http
-            await finalizer?.recordEvent(callID: callID, kind: CallEventKind.http, detail: "\(method) \(url)")
+            await finalizer.recordEvent(callID: callID, kind: CallEventKind.http, detail: "\(method) \(url)")
             Task {
                 let result = await http.perform(method: method, url: url, headers: headers, body: body, timeout: timeout)
                 continuation?.yield(.httpDone(id: id, result: result))
@@ -80,12 +80,10 @@ extension CallRunner {
             // The last prompt's final packets are on the wire; let the caller's jitter buffer play
             // them out before the call ends, so a goodbye is not clipped.
             try? await Task.sleep(for: .milliseconds(400))
-            if let finalizer {
-                await finalizer.finalize(callID: callID, phoneNumberID: phoneNumberID, reason: .hangup(disposition: reason))
-            }
+            await finalizer.finalize(callID: callID, phoneNumberID: phoneNumberID, reason: .hangup(disposition: reason))
             await channel.close(reason: "flow hung up: \(reason)")
         case let .setVariable(name, value):
-            await finalizer?.recordVariables(callID: callID, [name: value.quoted], redact: redact)
+            await finalizer.recordVariables(callID: callID, [name: value.quoted], redact: redact)
         case let .finished(outcome):
             logger.info("flow finished", metadata: ["status": "\(outcome.status.rawValue)", "reason": "\(outcome.reason)"])
             finished = true

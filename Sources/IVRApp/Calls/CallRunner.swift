@@ -27,7 +27,7 @@ actor CallRunner {
     let channel: any CallMediaChannel
     let prompts: PromptCache
     let settings: OpusEncoderSettings
-    let finalizer: CallFinalizer?
+    let finalizer: CallFinalizer
     let http: FlowHTTP
     let speech: SpeechRuntime?
     let metrics: IVRMetrics?
@@ -56,7 +56,7 @@ actor CallRunner {
     /// The media ended under the flow (hang-up by WhatsApp, consent lost): the handler records why.
     var mediaEnded = false
 
-    init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer?,
+    init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer,
          http: FlowHTTP, speech: SpeechRuntime?, metrics: IVRMetrics?, clock: any MonotonicClock, logger: Logger) throws {
         self.speech = speech
         self.metrics = metrics
@@ -109,7 +109,7 @@ actor CallRunner {
             case let .keyword(word, confidence, generation):
                 guard generation == recognitionGeneration, recognition != nil else { break }
                 logger.info("keyword", metadata: ["word": "\(word)", "confidence": "\(confidence)"])
-                await finalizer?.recordEvent(callID: callID, kind: CallEventKind.keyword,
+                await finalizer.recordEvent(callID: callID, kind: CallEventKind.keyword,
                                              detail: "\(word)@\(String(format: "%.2f", confidence))")
                 metrics?.input(kind: "keyword")
                 engine.handle(.keyword(word, confidence: confidence), now: clock.now())
@@ -191,7 +191,7 @@ actor CallRunner {
         while let d = dtmf.pollDigit() {
             logger.info("digit", metadata: ["digit": "\(d.digit)", "via": "\(d.via.rawValue)"])
             Task { [finalizer, callID] in
-                await finalizer?.recordEvent(callID: callID, kind: CallEventKind.key, detail: String(d.digit))
+                await finalizer.recordEvent(callID: callID, kind: CallEventKind.key, detail: String(d.digit))
             }
             if let r = recorder, r.finishKey == d.digit {
                 finishRecording(now: now)

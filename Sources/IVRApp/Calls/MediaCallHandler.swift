@@ -42,14 +42,14 @@ public final class MediaCallHandler: CallHandler {
     let store: Store
     let metrics: IVRMetrics
     let timing: Timing
-    let finalizer: CallFinalizer?
+    let finalizer: CallFinalizer
     /// What running flows needs: the shared prompt cache and the HTTP client for `http` steps.
     /// Without it, accepted calls only keep media flowing (tests of the signalling path).
     let runtime: FlowRuntime?
     private let active = NIOLockedValueBox<[String: any CallMediaChannel]>([:])
 
     public init(media: any CallMediaFactory, graph: any GraphAPI, store: Store, metrics: IVRMetrics,
-                finalizer: CallFinalizer? = nil, runtime: FlowRuntime? = nil, timing: Timing = Timing()) {
+                finalizer: CallFinalizer, runtime: FlowRuntime? = nil, timing: Timing = Timing()) {
         self.finalizer = finalizer
         self.runtime = runtime
         self.media = media
@@ -79,8 +79,8 @@ public final class MediaCallHandler: CallHandler {
             return .cannotAnswer(reason: "pre_accept failed: \(error)")
         }
         await record(call.callID) { $0.status = .preAccepted }
-        await finalizer?.recordFlow(callID: call.callID, flow: route.name, versionHash: route.flow.versionHash)
-        await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.preAccept, detail: "answer sent")
+        await finalizer.recordFlow(callID: call.callID, flow: route.name, versionHash: route.flow.versionHash)
+        await finalizer.recordEvent(callID: call.callID, kind: CallEventKind.preAccept, detail: "answer sent")
         logger.info("pre_accept sent", metadata: ["ms": "\(ms(since: started))"])
 
         var iterator = channel.events.makeAsyncIterator()
@@ -92,7 +92,7 @@ public final class MediaCallHandler: CallHandler {
             return .cannotAnswer(reason: "media did not connect: \(reason)")
         }
         logger.info("media connected", metadata: ["remote": "\(remote)", "ms": "\(ms(since: started))"])
-        await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.connected, detail: remote)
+        await finalizer.recordEvent(callID: call.callID, kind: CallEventKind.connected, detail: remote)
         do {
             try await graph.accept(callID: call.callID, sdp: sdp, phoneNumberID: call.business.phoneNumberID,
                                    deadline: deadline)
@@ -106,7 +106,7 @@ public final class MediaCallHandler: CallHandler {
         }
         logger.info("call accepted", metadata: ["ms": "\(ms(since: started))"])
         // Media has flowed since DTLS completed (silence keep-alive); the flow's prompts follow.
-        await finalizer?.recordEvent(callID: call.callID, kind: CallEventKind.firstAudio, detail: "accepted; media flowing")
+        await finalizer.recordEvent(callID: call.callID, kind: CallEventKind.firstAudio, detail: "accepted; media flowing")
         active.withLockedValue { $0[call.callID] = channel }
         Task { await self.run(call, route: route, channel: channel, logger: logger) }
         return .answered
@@ -162,26 +162,15 @@ public final class MediaCallHandler: CallHandler {
         guard stillOurs else { return }  // WhatsApp terminated it first.
         if flowEnded {
             // The flow's hangup step already finalized the call; a flow that ended without one is hung up here.
-            await finalizer?.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
+            await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
                                       reason: .hangup(disposition: "flow ended"))
             await channel.close(reason: "flow ended")
             return
         }
         logger.warning("media ended; terminating call", metadata: ["reason": "\(reason)"])
         let why: CallEndReason = reason.hasPrefix("ICE consent lost") ? .consentLost : .mediaFailure(reason)
-        if let finalizer {
-            await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID, reason: why)
-        } else {
-            do {
-                try await graph.terminate(callID: call.callID, phoneNumberID: call.business.phoneNumberID)
-            } catch {
-                logger.error("terminate failed", metadata: ["error": "\(error)"])
-            }
-            let recorded = reason
-            await record(call.callID) { row in
-                row.reason = [row.reason, recorded].compactMap { $0 }.joined(separator: "; ")
-            }
-        }
+        // Records the outcome once and sends the Graph `terminate` action.
+        await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID, reason: why)
         await channel.close(reason: reason)
     }
 
@@ -195,7 +184,6 @@ public final class MediaCallHandler: CallHandler {
     }
 
     private func ms(since start: ContinuousClock.Instant) -> Int {
-        let d = ContinuousClock.now - start
-        return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+        Int((ContinuousClock.now - start).totalNanoseconds / 1_000_000)
     }
 }
