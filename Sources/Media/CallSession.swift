@@ -172,6 +172,22 @@ public final class CallSession: DatagramSession {
 
     public var queuedFrames: Int { sender.queued }
 
+    /// The RTP timestamp the next audio frame will carry: an RFC 4733 event starting now uses it.
+    public var nextRTPTimestamp: UInt32 { sender.timestamp }
+
+    /// Sends one RTP packet outside the paced audio, in the same stream (our SSRC, the next
+    /// sequence number): an RFC 4733 telephone-event, for instance. Dropped unless connected.
+    public func sendRTP(payloadType: UInt8, payload: [UInt8], marker: Bool, timestamp: UInt32) {
+        guard state == .connected, let srtpOut, let remote else { return drop("RTP sent before the session connected") }
+        let packet = RTPPacket(marker: marker, payloadType: payloadType, sequenceNumber: sender.takeSequence(),
+                               timestamp: timestamp, ssrc: sender.ssrc, payload: payload)
+        guard let bytes = try? packet.serialize(), let protected = try? srtpOut.protectRTP(bytes) else {
+            return drop("could not protect an outgoing RTP packet")
+        }
+        transmits.append(Transmit(bytes: protected, destination: remote))
+        counters.rtpSent += 1
+    }
+
     /// Ends the session: DTLS close_notify to the peer, then `closed(reason)`.
     public func close(reason: String, now: Instant) {
         guard state != .closed else { return }

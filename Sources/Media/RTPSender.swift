@@ -37,6 +37,12 @@ struct RTPSender {
         start.map { $0 + frameInterval * Int(frameIndex) }
     }
 
+    /// Takes the next sequence number for a packet sent outside the pacing (a telephone-event).
+    mutating func takeSequence() -> UInt16 {
+        defer { sequence &+= 1 }
+        return sequence
+    }
+
     mutating func start(at now: Instant) {
         if start == nil { start = now }
     }

@@ -104,6 +104,13 @@ public struct LatenessHistogram: Sendable, Equatable {
         maxMicros = max(maxMicros, micros)
     }
 
+    /// Adds another histogram's samples (e.g. to sum many calls).
+    public mutating func merge(_ other: LatenessHistogram) {
+        for i in buckets.indices { buckets[i] += other.buckets[i] }
+        count += other.count
+        maxMicros = max(maxMicros, other.maxMicros)
+    }
+
     /// The upper edge of the bucket holding the given quantile (0…1), in microseconds.
     public func quantileMicros(_ q: Double) -> Int {
         guard count > 0 else { return 0 }
