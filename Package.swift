@@ -110,6 +110,17 @@ let package = Package(
         .executableTarget(name: "ivr-bench", dependencies: [
             "WhatsApp", "SDP", "STUN", "SRTP", "RTP", "DTLS", "Media", "Flow", "Wire", "Hashing", "Audio",
         ], path: "Benchmarks/Sources/ivr-bench"),
+        // Load generator (`make bench`): N WhatsApp-shaped calls over loopback against a server.
+        .executableTarget(name: "ivr-load", dependencies: [
+            "Media", "MediaTransport", "SDP", "DTLS", "DTMF", "Audio", "Hashing", "Wire",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], path: "Benchmarks/Sources/ivr-load"),
         .executableTarget(name: "speech-bench", dependencies: ["Speech"], path: "Benchmarks/Sources/speech-bench"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [

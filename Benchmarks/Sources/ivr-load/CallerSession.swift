@@ -1,0 +1,120 @@
+import DTLS
+import DTMF
+import Media
+import Wire
+
+/// What one caller saw of the server's audio stream.
+struct CallerStats: Sendable {
+    /// When the first RTP audio packet arrived.
+    var firstAudioAt: Instant?
+    var received = 0
+    var lost = 0
+    /// |arrival gap − sequence gap × 20 ms| between packets arriving in order.
+    var intervalError = LatenessHistogram()
+    var dropped = 0
+}
+
+/// The caller's side of one call, as WhatsApp's media server would run it: our own sans-IO
+/// session (started once the answer is known), plus what the benchmark observes on the way in
+/// (arrival times and sequence numbers of the server's RTP, read from the clear RTP header) and a
+/// scripted key press sent as RFC 4733 packets.
+final class CallerSession: DatagramSession {
+    let local: TransportAddress
+    private var inner: CallSession?
+    private(set) var stats = CallerStats()
+    private var lastArrival: Instant?
+    private var highestSequence: Int64?
+    private var firstSequence: Int64 = 0
+    private var pending: [(due: Instant, payload: [UInt8], marker: Bool, timestamp: UInt32)] = []
+    private let voice: [[UInt8]]
+    private var talking = false
+    private let frameInterval: Duration = .milliseconds(20)
+
+    init(local: TransportAddress, voice: [[UInt8]]) {
+        self.local = local
+        self.voice = voice
+    }
+
+    func start(parameters: SessionParameters, certificate: DTLSCertificate, now: Instant) throws {
+        inner = try CallSession(parameters: parameters, certificate: certificate, localAddress: local, now: now,
+                                unixNanoseconds: 0)
+    }
+
+    /// Presses `digit` now for `duration`, as RFC 4733 packets on the telephone-event payload type.
+    func press(_ digit: Character, duration: Duration, now: Instant) throws {
+        guard let inner else { return }
+        let packets = try TelephoneEventSender().packets(digit: digit, duration: duration,
+                                                         rtpTimestamp: inner.nextRTPTimestamp, firstSequence: 0, start: now)
+        pending += packets.map { (due: $0.sendTime, payload: $0.payload, marker: $0.marker, timestamp: $0.rtpTimestamp) }
+        sendDue(now: now)
+    }
+
+    private func sendDue(now: Instant) {
+        guard let inner, let pt = inner.parameters.telephoneEventPayloadType else { return }
+        while let p = pending.first, p.due <= now {
+            pending.removeFirst()
+            inner.sendRTP(payloadType: pt, payload: p.payload, marker: p.marker, timestamp: p.timestamp)
+        }
+    }
+
+    func close(reason: String, now: Instant) {
+        inner?.close(reason: reason, now: now)
+    }
+
+    // MARK: DatagramSession
+
+    func handleDatagram(_ bytes: [UInt8], from source: TransportAddress, now: Instant) {
+        guard let inner else { stats.dropped += 1; return }
+        if inner.state == .connected, bytes.count >= 12, bytes[0] >> 6 == 2, !(72...76).contains(bytes[1] & 0x7F),
+           bytes[1] & 0x7F == inner.parameters.opusPayloadType {
+            observe(sequence: UInt16(bytes[2]) << 8 | UInt16(bytes[3]), now: now)
+        }
+        inner.handleDatagram(bytes, from: source, now: now)
+    }
+
+    private func observe(sequence: UInt16, now: Instant) {
+        stats.received += 1
+        if stats.firstAudioAt == nil { stats.firstAudioAt = now }
+        guard let highest = highestSequence else {
+            highestSequence = Int64(sequence)
+            firstSequence = Int64(sequence)
+            lastArrival = now
+            return
+        }
+        let delta = Int64(Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: highest)))
+        guard delta > 0 else { return }  // late or duplicate: not an interval
+        highestSequence = highest + delta
+        if let last = lastArrival {
+            let error = (now - last) - frameInterval * Int(delta)
+            stats.intervalError.record(error < .zero ? .zero - error : error)
+        }
+        lastArrival = now
+        stats.lost = Int(highest + delta - firstSequence + 1) - stats.received
+    }
+
+    func handleTimeout(now: Instant) {
+        guard let inner else { return }
+        sendDue(now: now)
+        if inner.state == .connected {
+            // The caller's microphone never stops: background noise, 20 ms Opus frames.
+            if !talking || inner.queuedFrames < 25 {
+                talking = true
+                inner.play(frames: voice)
+            }
+        }
+        inner.handleTimeout(now: now)
+    }
+
+    func pollTransmit() -> Transmit? { inner?.pollTransmit() }
+    func pollEvent() -> MediaEvent? { inner?.pollEvent() }
+
+    func nextDeadline() -> Instant? {
+        let own = pending.first?.due
+        guard let inner else { return own }
+        if inner.state == .connected, !talking { return .init(nanoseconds: 0) }
+        return [inner.nextDeadline(), own].compactMap { $0 }.min()
+    }
+
+    var state: CallSession.State? { inner?.state }
+    var counters: MediaCounters? { inner?.counters }
+}
