@@ -16,10 +16,15 @@ demo: test-deps
 	swift build --product ivrd $(SWIFT_FLAGS)
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/demo.py
 
-# Release-mode benchmarks; results in Benchmarks/results/<date>.json and .md.
+# Release-mode benchmarks: per-operation costs (ivr-bench), then the capacity run (N concurrent calls
+# against ivrd and against an aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
 bench: deps
+	@bash .ci/deps.sh bench
 	swift build -c release --product ivr-bench
+	swift build -c release --product ivrd
+	swift build -c release --product ivr-load
 	.build/release/ivr-bench
+	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
 
 build: deps
 	swift build $(SWIFT_FLAGS)

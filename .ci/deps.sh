@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Installs what this machine lacks, and only that: Debian packages (checked with dpkg -s)
-# and Python packages (checked with pip show). Usage: .ci/deps.sh build|test
+# and Python packages (checked with pip show). Usage: .ci/deps.sh build|test|bench
 set -euo pipefail
 group=${1:-build}
 
 apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
 pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML)
+# The capacity benchmark's comparison server (aiortc + aiohttp) and its plot.
+pip_bench=(aiortc==1.16.0 aiohttp==3.14.5 matplotlib==3.11.2)
 
 want_apt=("${apt_build[@]}")
 want_pip=()
 if [ "$group" = test ]; then
   want_apt+=("${apt_test[@]}")
   want_pip+=("${pip_test[@]}")
+elif [ "$group" = bench ]; then
+  want_pip+=("${pip_bench[@]}")
 fi
 
 missing=()

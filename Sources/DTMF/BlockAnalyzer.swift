@@ -85,21 +85,23 @@ struct BlockAnalyzer: Sendable {
         }
         // A windowed sine of amplitude A gives |X| = A * sum(w) / 2; its mean-square power is A^2/2.
         let scale = 2 / (windowSum * windowSum)
+        let meanSquare = energy / windowSquareSum
+        let minimumPower = minimumAmplitude * minimumAmplitude / 2
+        // A block quieter than one tone at the minimum level cannot hold a digit: the filter bank is
+        // skipped (most of a call is quiet, so this is most of the detector's time saved).
+        guard meanSquare >= minimumPower else {
+            return BlockAnalysis(digit: nil, rejection: .quiet, rowLevels: Self.silentLevels, columnLevels: Self.silentLevels,
+                                 toneRatio: 0)
+        }
         let rowPhasors = zip(rowCoefficients, rowSines).map { Self.phasor(weighted, coefficient: $0, sine: $1) }
         let columnPhasors = zip(columnCoefficients, columnSines).map { Self.phasor(weighted, coefficient: $0, sine: $1) }
         let rows = rowPhasors.map { scale * ($0.re * $0.re + $0.im * $0.im) }
         let columns = columnPhasors.map { scale * ($0.re * $0.re + $0.im * $0.im) }
-        let meanSquare = energy / windowSquareSum
         let level = { (power: Double) in power > 0 ? 10 * log10(2 * power) - 20 * log10(32768) : -Double.infinity }
         var result = BlockAnalysis(
             digit: nil, rejection: nil, rowLevels: rows.map(level), columnLevels: columns.map(level), toneRatio: 0,
             rowPhasors: rowPhasors, columnPhasors: columnPhasors)
 
-        let minimumPower = minimumAmplitude * minimumAmplitude / 2
-        guard meanSquare >= minimumPower else {
-            result.rejection = .quiet
-            return result
-        }
         guard let row = Self.strongest(rows), let column = Self.strongest(columns) else {
             result.rejection = .weakTone
             return result
@@ -135,6 +137,8 @@ struct BlockAnalyzer: Sendable {
         guard clearance >= harmonicClearance else { return false }
         return scale * Self.goertzel(weighted, coefficient: rowHarmonicCoefficients[row]) > rowPower * harmonicRatio
     }
+
+    private static let silentLevels = [Double](repeating: -Double.infinity, count: 4)
 
     private static func strongest(_ powers: [Double]) -> Int? {
         guard let best = powers.indices.max(by: { powers[$0] < powers[$1] }), powers[best] > 0 else { return nil }

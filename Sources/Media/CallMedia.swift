@@ -15,6 +15,9 @@ public protocol CallMediaChannel: Sendable {
     func play(frames: [[UInt8]], tag: Int?)
     /// Drops whatever is queued (barge-in); silence resumes.
     func stopPlayback()
+    /// Whether `audio` events are wanted (on at first). Off, the caller's audio is still received,
+    /// decrypted and counted, but not handed over: a call in plain playback costs no event traffic.
+    func setCallerAudioWanted(_ wanted: Bool)
     /// Packet counts, drops and the pacer's lateness so far.
     func counters() async -> MediaCounters
     /// Ends the session (DTLS close_notify) and closes the socket.

@@ -145,15 +145,19 @@ public final class CallSession: DatagramSession {
 
     public func nextDeadline() -> Instant? {
         guard state != .closed else { return nil }
-        var candidates: [Instant] = []
-        if state == .connecting { candidates.append(connectDeadline) }
-        if let d = ice.nextDeadline() { candidates.append(d) }
-        if dtlsStarted, let d = dtls.nextDeadline() { candidates.append(d) }
-        if state == .connected {
-            if let d = sender.nextFrameAt { candidates.append(d) }
-            if let d = nextRTCP { candidates.append(d) }
+        // Called on every tick of every call: no allocation, just the earliest of a few.
+        var earliest: Instant?
+        func consider(_ d: Instant?) {
+            if let d, earliest.map({ d < $0 }) ?? true { earliest = d }
         }
-        return candidates.min()
+        if state == .connecting { consider(connectDeadline) }
+        consider(ice.nextDeadline())
+        if dtlsStarted { consider(dtls.nextDeadline()) }
+        if state == .connected {
+            consider(sender.nextFrameAt)
+            consider(nextRTCP)
+        }
+        return earliest
     }
 
     // MARK: Playback

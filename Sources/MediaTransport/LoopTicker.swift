@@ -28,7 +28,11 @@ final class LoopTicker {
     let interval: TimeAmount
     let clock: any MonotonicClock
     private var clients: [any Client] = []
-    private var task: RepeatedTask?
+    private var scheduled: Scheduled<Void>?
+    /// Ticks keep a fixed grid (start + k × interval), not "interval after the last tick ended":
+    /// each call's frames then leave at a constant offset from their due times, so the time
+    /// spent in a tick does not turn into jitter between packets.
+    private var nextTick = NIODeadline.uptimeNanoseconds(0)
 
     private init(loop: any EventLoop, interval: TimeAmount, clock: any MonotonicClock) {
         self.loop = loop
@@ -40,18 +44,30 @@ final class LoopTicker {
     func add(_ client: any Client) {
         loop.preconditionInEventLoop()
         clients.append(client)
-        if task == nil {
-            let bound = NIOLoopBound(self, eventLoop: loop)
-            task = loop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in bound.value.tick() }
+        if scheduled == nil {
+            nextTick = .now() + interval
+            schedule()
         }
     }
 
-    private func tick() {
+    private func schedule() {
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        scheduled = loop.scheduleTask(deadline: nextTick) { bound.value.fire() }
+    }
+
+    private func fire() {
         let now = clock.now()
         clients.removeAll { !$0.tick(now: now) }
-        if clients.isEmpty {
-            task?.cancel()
-            task = nil
+        guard !clients.isEmpty else {
+            scheduled = nil
+            return
         }
+        nextTick = nextTick + interval
+        let late = NIODeadline.now() - nextTick
+        if late >= .zero {
+            // A stalled loop skips the ticks it missed rather than running them back to back.
+            nextTick = nextTick + .nanoseconds((late.nanoseconds / interval.nanoseconds + 1) * interval.nanoseconds)
+        }
+        schedule()
     }
 }

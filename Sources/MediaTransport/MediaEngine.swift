@@ -116,6 +116,10 @@ public final class UDPCallMedia: CallMediaChannel {
         socket.withSession { session, _ in session.stopPlayback() }
     }
 
+    public func setCallerAudioWanted(_ wanted: Bool) {
+        socket.setAudioWanted(wanted)
+    }
+
     public func counters() async -> MediaCounters {
         await socket.read { $0.counters } ?? MediaCounters()
     }

@@ -25,9 +25,20 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         /// Datagrams that were not valid for the session's state are the session's business;
         /// these count what never reached it (no session yet, unparseable addresses).
         var dropped = 0
+        /// Caller audio is handed over in batches, at most `audioBatch` after its first packet
+        /// arrived: one consumer wake-up per batch rather than one per 20 ms packet. Any other
+        /// event flushes the batch first, so the order holds.
+        let audioBatch: Duration
+        var audioWanted = true
+        var heldAudio: [MediaEvent] = []
+        var heldSince: Instant?
+        /// The session's next deadline, read after each time it was driven (every path ends in
+        /// `drain`), so the 2 ms tick compares one stored value instead of asking every session.
+        var deadline: Instant?
 
-        init(clock: any MonotonicClock, continuation: AsyncStream<MediaEvent>.Continuation) {
+        init(clock: any MonotonicClock, audioBatch: Duration, continuation: AsyncStream<MediaEvent>.Continuation) {
             self.clock = clock
+            self.audioBatch = audioBatch
             self.continuation = continuation
         }
 
@@ -35,12 +46,31 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            guard let session, let source = TransportAddress(envelope.remoteAddress) else {
+            guard let session, let source = transportAddress(of: envelope.remoteAddress) else {
                 dropped += 1
                 return
             }
             session.handleDatagram(Array(buffer: envelope.data), from: source, now: clock.now())
             drain()
+        }
+
+        /// A call talks to one remote address nearly always: the last conversion each way is kept,
+        /// so packets skip the text round trip NIO's address types would otherwise cost.
+        private var lastSource: (socket: SocketAddress, transport: TransportAddress)?
+        private var lastDestination: (transport: TransportAddress, socket: SocketAddress)?
+
+        func transportAddress(of address: SocketAddress) -> TransportAddress? {
+            if let last = lastSource, last.socket == address { return last.transport }
+            guard let converted = TransportAddress(address) else { return nil }
+            lastSource = (address, converted)
+            return converted
+        }
+
+        func socketAddress(of address: TransportAddress) -> SocketAddress? {
+            if let last = lastDestination, last.transport == address { return last.socket }
+            guard let converted = try? SocketAddress(address) else { return nil }
+            lastDestination = (address, converted)
+            return converted
         }
 
         func channelInactive(context: ChannelHandlerContext) {
@@ -59,30 +89,49 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
             guard let session, let context else { return }
             var wrote = false
             while let t = session.pollTransmit() {
-                guard let address = try? SocketAddress(t.destination) else { continue }
+                guard let address = socketAddress(of: t.destination) else { continue }
                 let buffer = context.channel.allocator.buffer(bytes: t.bytes)
                 context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: buffer)), promise: nil)
                 wrote = true
             }
             if wrote { context.flush() }
             while let event = session.pollEvent() {
+                if case .audio = event {
+                    guard audioWanted else { continue }
+                    heldAudio.append(event)
+                    if heldSince == nil { heldSince = clock.now() }
+                    continue
+                }
+                flushAudio()
                 continuation.yield(event)
                 if case .closed = event { finished = true; continuation.finish() }
             }
+            if let since = heldSince, clock.now() - since >= audioBatch { flushAudio() }
+            deadline = session.nextDeadline()
+        }
+
+        func flushAudio() {
+            heldSince = nil
+            guard !heldAudio.isEmpty else { return }
+            for event in heldAudio { continuation.yield(event) }
+            heldAudio.removeAll(keepingCapacity: true)
         }
 
         /// The shared tick of this event loop: wakes the session when its deadline has come.
         func tick(now: Instant) -> Bool {
             guard let session, context != nil, !finished else { return false }
-            if let deadline = session.nextDeadline(), deadline <= now {
+            if let deadline, deadline <= now {
                 session.handleTimeout(now: now)
                 drain()
+            } else if let since = heldSince, now - since >= audioBatch {
+                flushAudio()
             }
             return !finished
         }
 
         func finish(reason: String) {
             guard !finished else { return }
+            flushAudio()
             finished = true
             continuation.yield(.closed(reason: reason))
             continuation.finish()
@@ -101,12 +150,14 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
     /// event loop with the bound address (its host candidate).
     public static func open(ip: String, ports: ClosedRange<Int>, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                             clock: any MonotonicClock = SystemMonotonicClock(), tick: TimeAmount = .milliseconds(2),
+                            audioBatch: Duration = .milliseconds(60),
                             makeSession: @escaping @Sendable (TransportAddress) throws -> Session) async throws
         -> UDPMediaSocket<Session> {
         guard IPAddress(ip) != nil else { throw MediaTransportError.invalidAddress(ip) }
         let (events, continuation) = AsyncStream.makeStream(of: MediaEvent.self, bufferingPolicy: .bufferingNewest(4096))
         let loop = group.next()
-        let handler = try await loop.submit { NIOLoopBound(Handler(clock: clock, continuation: continuation), eventLoop: loop) }.get()
+        let handler = try await loop.submit { NIOLoopBound(Handler(clock: clock, audioBatch: audioBatch, continuation: continuation),
+                                                        eventLoop: loop) }.get()
         let channel = try await bind(ip: ip, ports: ports, loop: loop, handler: handler)
         guard let local = channel.localAddress.flatMap(TransportAddress.init) else {
             try? await channel.close()
@@ -115,6 +166,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         do {
             try await loop.submit {
                 handler.value.session = try makeSession(local)
+                handler.value.drain()  // the first ICE checks go out now; the tick knows the deadline
                 LoopTicker.on(loop, interval: tick, clock: clock).add(handler.value)
             }.get()
         } catch {
@@ -145,6 +197,15 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
             }
         }
         throw MediaTransportError.noFreePort(address: ip, range: ports, lastError: lastError)
+    }
+
+    /// Whether caller `audio` events are handed over (on at first); see `CallMediaChannel`.
+    public func setAudioWanted(_ wanted: Bool) {
+        let handler = self.handler
+        handler.eventLoop.execute {
+            handler.value.audioWanted = wanted
+            if !wanted { handler.value.heldAudio.removeAll() }
+        }
     }
 
     /// Runs `body` on the event loop with the session, then flushes its output.

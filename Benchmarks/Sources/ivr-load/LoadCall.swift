@@ -126,6 +126,7 @@ struct LoadCall {
             }
         }
         live.add(1)
+        socket.setAudioWanted(false)  // the callers' measurements are taken as datagrams arrive
         let connected = connectedAt ?? t0
         // The key press, once the menu has played.
         let untilPress = connected + plan.pressAfter - clock.now()

@@ -49,12 +49,16 @@ extension CallRunner {
             channel.stopPlayback()
         case let .listen(_, keywords, _):
             listening = true
+            channel.setCallerAudioWanted(true)
             if audio == nil { audio = try? CallerAudioDecoder() }
             startRecognition(keywords)
         case .stopListening:
             listening = false
             stopRecognition()
-            if recorder == nil { audio = nil }
+            if recorder == nil {
+                audio = nil
+                channel.setCallerAudioWanted(false)
+            }
         case let .http(id, method, url, headers, body, timeout):
             let continuation = inputs
             let http = self.http
@@ -69,6 +73,7 @@ extension CallRunner {
                                                         withIntermediateDirectories: true)
                 recorder = try Recorder(path: path, started: now, maxSeconds: maxSeconds, silenceSeconds: silenceSeconds,
                                         finishKey: finishKey)
+                channel.setCallerAudioWanted(true)
                 if audio == nil { audio = try? CallerAudioDecoder() }
             } catch {
                 logger.error("cannot record", metadata: ["path": "\(path)", "error": "\(error)"])
@@ -91,8 +96,13 @@ extension CallRunner {
     }
 
     /// One timer for the engine, DTMF and the jitter buffer: wakes at the earliest deadline.
+    static let audioIdle: Duration = .milliseconds(150)
+
     func arm() {
-        let deadlines = [engine.nextDeadline(), dtmf.nextDeadline(), audio?.nextDeadline(),
+        // While the caller's packets keep coming, each batch pulls the decoder on arrival; its own
+        // deadline only matters once they stop (a gap, DTX, a hang-up), so no 20 ms timer per call.
+        let audioDeadline = audio?.nextDeadline().map { d in lastAudioAt.map { max(d, $0 + Self.audioIdle) } ?? d }
+        let deadlines = [engine.nextDeadline(), dtmf.nextDeadline(), audioDeadline,
                          recorder.map { $0.deadline }].compactMap { $0 }
         guard let next = deadlines.min() else { return }
         if let at = timerAt, at <= next { return }

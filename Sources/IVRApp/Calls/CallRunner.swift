@@ -45,6 +45,8 @@ actor CallRunner {
     let redact: Set<String>
 
     var listening = false
+    /// When the caller's last audio packet was handed to us (audio comes in batches, ~60 ms apart).
+    var lastAudioAt: Instant?
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
     var nextTag = 1
     var recorder: Recorder?
@@ -83,6 +85,8 @@ actor CallRunner {
             for await e in events { continuation.yield(.media(e)) }
             continuation.yield(.media(.closed(reason: "media stream ended")))
         }
+        // Caller audio flows only while a menu listens or a recording runs.
+        channel.setCallerAudioWanted(false)
         engine.handle(.started, now: clock.now())
         await drain()
         var endReason = Self.flowFinished
@@ -148,6 +152,7 @@ actor CallRunner {
             // Decode only while someone listens (DTMF fallback, barge-in, recording): otherwise a
             // call in playback costs no codec work.
             guard listening || recorder != nil, let audio else { return }
+            lastAudioAt = now
             audio.insert(payload: payload, rtpTimestamp: ts, sequence: seq, arrival: now)
             pullAudio(now: now)
         case .connected, .remoteBye, .closed:
@@ -159,7 +164,9 @@ actor CallRunner {
     func pullAudio(now: Instant) {
         guard let audio else { return }
         for frame in audio.pull(now: now) {
-            if listening { try? dtmf.handleAudio(pcm: frame.pcm, sampleRate: 48_000, at: now) }
+            // In-band DTMF (the RFC 4733 fallback) on the 16 kHz stream: the tones and their octaves
+            // are all below 4 kHz, and a third of the samples is a third of the work.
+            if listening { try? dtmf.handleAudio(pcm: frame.audio16k, sampleRate: 16_000, at: now) }
             recorder?.write(frame.pcm)
             let wasSpeaking = vad.isSpeaking
             for e in vad.process(frame.audio16k, at: now) {
@@ -206,7 +213,10 @@ actor CallRunner {
         guard let r = recorder else { return }
         recorder = nil
         r.close()
-        if !listening { audio = nil }
+        if !listening {
+            audio = nil
+            channel.setCallerAudioWanted(false)
+        }
         engine.handle(.recordingFinished(path: r.path, seconds: r.seconds), now: now)
     }
 }
