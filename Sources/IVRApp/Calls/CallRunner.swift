@@ -47,6 +47,9 @@ actor CallRunner {
     var listening = false
     /// When the caller's last audio packet was handed to us (audio comes in batches, ~60 ms apart).
     var lastAudioAt: Instant?
+    /// The in-band DTMF detector's timeline: audio arrives in batches, so each frame's time is
+    /// counted from the stream's samples rather than read from the clock at the batch.
+    var inbandTimeline: (start: Instant, samples: Int64)?
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
     var nextTag = 1
     var recorder: Recorder?
@@ -166,7 +169,10 @@ actor CallRunner {
         for frame in audio.pull(now: now) {
             // In-band DTMF (the RFC 4733 fallback) on the 16 kHz stream: the tones and their octaves
             // are all below 4 kHz, and a third of the samples is a third of the work.
-            if listening { try? dtmf.handleAudio(pcm: frame.audio16k, sampleRate: 16_000, at: now) }
+            if listening {
+                try? dtmf.handleAudio(pcm: frame.audio16k, sampleRate: 16_000,
+                                      at: inbandTime(now: now, samples: frame.audio16k.count))
+            }
             recorder?.write(frame.pcm)
             let wasSpeaking = vad.isSpeaking
             for e in vad.process(frame.audio16k, at: now) {
@@ -207,6 +213,21 @@ actor CallRunner {
             metrics?.input(kind: d.via == .rfc4733 ? "dtmf" : "dtmf_inband")
             engine.handle(.digit(d.digit), now: now)
         }
+    }
+
+    /// When the first of `samples` new 16 kHz samples was captured, on a timeline that restarts at
+    /// `now` after a break in the stream (listening resumed, the caller's packets stopped).
+    func inbandTime(now: Instant, samples: Int) -> Instant {
+        if let t = inbandTimeline {
+            let at = t.start + .nanoseconds(t.samples * 1_000_000_000 / 16_000)
+            let offset = now - at
+            if offset < .milliseconds(500), offset > .milliseconds(-500) {
+                inbandTimeline = (t.start, t.samples + Int64(samples))
+                return at
+            }
+        }
+        inbandTimeline = (now, Int64(samples))
+        return now
     }
 
     func finishRecording(now: Instant) {
