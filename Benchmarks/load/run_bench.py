@@ -77,7 +77,7 @@ def run_one(load, server, n, call_seconds, workdir):
         cmd += ["--hang-up-after", str(call_seconds)]
     try:
         subprocess.run(cmd, check=True, preexec_fn=raise_fd_limit, timeout=600)
-        return json.loads(out.read_text())
+        result = json.loads(out.read_text())
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -85,6 +85,30 @@ def run_one(load, server, n, call_seconds, workdir):
         except subprocess.TimeoutExpired:
             proc.kill()
         time.sleep(1)
+    if server["name"] == "ivrd":
+        result["server_pacer_lateness_ms"] = pacer_lateness(workdir / "ivrd.log")
+    return result
+
+
+def pacer_lateness(log):
+    """The server's own view of its pacing, from each call's `call media` log line: how late frames left
+    against their 20 ms slots (the callers' interval error adds their own scheduling and the network)."""
+    p50s, p99s, maxes = [], [], []
+    for line in log.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if entry.get("msg") == "call media":
+            p50s.append(float(entry["pacing_p50_ms"]))
+            p99s.append(float(entry["pacing_p99_ms"]))
+            maxes.append(float(entry["pacing_max_ms"]))
+    if not p99s:
+        return {}
+    p50s.sort()
+    p99s.sort()
+    return {"calls": len(p99s), "median_call_p50": p50s[len(p50s) // 2],
+            "p99_of_call_p99": p99s[min(len(p99s) - 1, int(len(p99s) * 0.99))], "max": max(maxes)}
 
 
 def behind(r, cores):
@@ -110,7 +134,8 @@ def ratios(ivrd, other):
 
 def markdown(load):
     cols = ["server", "N", "failed", "peak calls", "pre_accept p50/p99 ms", "first audio p50/p99 ms",
-            "CPU ms per call-s", "peak cores", "RSS KiB per call", "interval err p50/p99/max ms", "loss %"]
+            "CPU ms per call-s", "peak cores", "RSS KiB per call", "interval err p50/p99/max ms", "loss %",
+            "pacer lateness ms (server log)"]
     lines = ["## Capacity: N concurrent WhatsApp-shaped calls on loopback (`Benchmarks/load`)", "",
              f"Machine: {load['machine']}. Each call: signed connect → pre_accept/accept → ICE/DTLS → menu prompt "
              "(the caller's audio decoded while the menu listens) → RFC 4733 key → more prompts → hang-up → terminate. "
@@ -122,7 +147,7 @@ def markdown(load):
             lines.append(f"| {name} | {n} | {r['calls_failed']} | {r['peak_concurrent_calls']} | "
                          f"{pa.get('p50', '-')}/{pa.get('p99', '-')} | {fa.get('p50', '-')}/{fa.get('p99', '-')} | "
                          f"{r['server_cpu_ms_per_call_second']} | {r['server_peak_cores']} | {r['server_rss_per_call_kib']} | "
-                         f"{ie['p50']}/{ie['p99']}/{ie['max']} | {r['loss_percent']} |")
+                         f"{ie['p50']}/{ie['p99']}/{ie['max']} | {r['loss_percent']} | {lateness(r)} |")
         if load["stopped"].get(name):
             lines.append(f"| {name} | stopped | {load['stopped'][name]} |" + " |" * (len(cols) - 3))
     lines += ["", "Ratios (aiortc ÷ ivrd, same N):", "", "| N | CPU per call-s | RSS per call | pre_accept p99 | interval err p99 |",
@@ -130,6 +155,11 @@ def markdown(load):
     for n, q in sorted(load["ratios"].items(), key=lambda kv: int(kv[0])):
         lines.append(f"| {n} | {q['cpu_per_call_second']}× | {q['rss_per_call']}× | {q['pre_accept_p99']}× | {q['interval_error_p99']}× |")
     return "\n".join(lines) + "\n"
+
+
+def lateness(r):
+    p = r.get("server_pacer_lateness_ms") or {}
+    return f"{p['median_call_p50']}/{p['p99_of_call_p99']}/{p['max']}" if p else "-"
 
 
 def plot(load, path):

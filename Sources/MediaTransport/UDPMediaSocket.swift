@@ -186,6 +186,9 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
             do {
                 return try await DatagramBootstrap(group: loop)
                     .channelOption(.socketOption(.so_reuseaddr), value: 0)
+                    // One datagram per readiness event: a call's socket rarely holds two, so reading
+                    // on until EAGAIN would cost a second, empty recvmsg for nearly every packet.
+                    .channelOption(.maxMessagesPerRead, value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
                             try channel.pipeline.syncOperations.addHandler(handler.value)

@@ -164,6 +164,7 @@ public final class MediaCallHandler: CallHandler {
             // The flow's hangup step already finalized the call; a flow that ended without one is hung up here.
             await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
                                       reason: .hangup(disposition: "flow ended"))
+            await logMediaSummary(channel, logger: logger)
             await channel.close(reason: "flow ended")
             return
         }
@@ -171,12 +172,26 @@ public final class MediaCallHandler: CallHandler {
         let why: CallEndReason = reason.hasPrefix("ICE consent lost") ? .consentLost : .mediaFailure(reason)
         // Records the outcome once and sends the Graph `terminate` action.
         await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID, reason: why)
+        await logMediaSummary(channel, logger: logger)
         await channel.close(reason: reason)
     }
 
     public func terminated(_ event: CallTerminate, logger: Logger) async {
         guard let channel = active.withLockedValue({ $0.removeValue(forKey: event.callID) }) else { return }
+        await logMediaSummary(channel, logger: logger)
         await channel.close(reason: "terminated by WhatsApp")
+    }
+
+    /// One line per call on how its media went: packets each way, drops, and how late the pacer
+    /// sent frames against their 20 ms slots (p50/p99/max).
+    private func logMediaSummary(_ channel: any CallMediaChannel, logger: Logger) async {
+        let c = await channel.counters()
+        let ms = { (micros: Int) in Logger.MetadataValue.string(String(format: "%.2f", Double(micros) / 1000)) }
+        logger.info("call media", metadata: [
+            "rtp_sent": "\(c.rtpSent)", "rtp_received": "\(c.rtpReceived)", "silence_frames": "\(c.silenceFramesSent)",
+            "dropped": "\(c.dropped)", "pacing_p50_ms": ms(c.pacing.quantileMicros(0.5)),
+            "pacing_p99_ms": ms(c.pacing.quantileMicros(0.99)), "pacing_max_ms": ms(c.pacing.maxMicros),
+        ])
     }
 
     private func record(_ id: String, _ change: @Sendable @escaping (inout CallRecord) -> Void) async {
