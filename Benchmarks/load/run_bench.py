@@ -134,7 +134,7 @@ def ratios(ivrd, other):
 
 def markdown(load):
     cols = ["server", "N", "failed", "peak calls", "pre_accept p50/p99 ms", "first audio p50/p99 ms",
-            "CPU ms per call-s", "peak cores", "RSS KiB per call", "interval err p50/p99/max ms", "loss %",
+            "CPU ms per call-s (all / plateau)", "peak cores", "RSS KiB per call", "interval err p50/p99/max ms", "loss %",
             "pacer lateness ms (server log)"]
     lines = ["## Capacity: N concurrent WhatsApp-shaped calls on loopback (`Benchmarks/load`)", "",
              f"Machine: {load['machine']}. Each call: signed connect → pre_accept/accept → ICE/DTLS → menu prompt "
@@ -146,7 +146,7 @@ def markdown(load):
             pa, fa, ie = r["webhook_to_pre_accept_ms"], r["connect_to_first_audio_ms"], r["interval_error_ms"]
             lines.append(f"| {name} | {n} | {r['calls_failed']} | {r['peak_concurrent_calls']} | "
                          f"{pa.get('p50', '-')}/{pa.get('p99', '-')} | {fa.get('p50', '-')}/{fa.get('p99', '-')} | "
-                         f"{r['server_cpu_ms_per_call_second']} | {r['server_peak_cores']} | {r['server_rss_per_call_kib']} | "
+                         f"{r['server_cpu_ms_per_call_second']} / {r.get('server_cpu_ms_per_call_second_plateau') or '-'} | {r['server_peak_cores']} | {r['server_rss_per_call_kib']} | "
                          f"{ie['p50']}/{ie['p99']}/{ie['max']} | {r['loss_percent']} | {lateness(r)} |")
         if load["stopped"].get(name):
             lines.append(f"| {name} | stopped | {load['stopped'][name]} |" + " |" * (len(cols) - 3))

@@ -49,7 +49,11 @@ struct IVRLoad: AsyncParsableCommand {
         let sampler = Task { () -> [ProcSample] in
             var samples: [ProcSample] = []
             while !Task.isCancelled {
-                if let s = ProcSampler.sample(pid: serverPid) { samples.append(s) }
+                if var s = ProcSampler.sample(pid: serverPid) {
+                    s.at = Double(clock.now().nanoseconds) / 1e9
+                    s.live = live.current
+                    samples.append(s)
+                }
                 try? await Task.sleep(for: .milliseconds(500))
             }
             return samples

@@ -30,6 +30,14 @@ struct LoadReport {
         return zip(samples, samples.dropFirst(2)).map { ($1.cpuSeconds - $0.cpuSeconds) / 1.0 }.max() ?? 0
     }
 
+    /// CPU per call-second while every call had media up (the plateau between ramp-up and
+    /// hang-ups): the media cost alone, without each call's setup and teardown.
+    var plateauCPUPerCallSecond: Double? {
+        let full = samples.filter { $0.live >= peakLive && peakLive > 0 }
+        guard let first = full.first, let last = full.last, last.at - first.at >= 2 else { return nil }
+        return (last.cpuSeconds - first.cpuSeconds) * 1000 / ((last.at - first.at) * Double(peakLive))
+    }
+
     static func quantiles(_ values: [Duration]) -> [String: Double] {
         let ms = values.map { Double($0.totalNanoseconds) / 1e6 }.sorted()
         guard !ms.isEmpty else { return [:] }
@@ -54,6 +62,7 @@ struct LoadReport {
             "server_cpu_seconds": Self.round3(serverCPU),
             "server_cpu_ms_per_call_second": callSeconds > 0 ? Self.round3(serverCPU * 1000 / callSeconds) : 0,
             "server_peak_cores": Self.round3(peakCores),
+            "server_cpu_ms_per_call_second_plateau": plateauCPUPerCallSecond.map(Self.round3) ?? NSNull(),
             "server_rss_before_kib": before.rssKiB, "server_rss_peak_kib": peakRSS,
             "server_rss_per_call_kib": calls > 0 ? Self.round3(Double(peakRSS - before.rssKiB) / Double(max(1, peakLive))) : 0,
             "interval_error_ms": ["p50": Double(h.quantileMicros(0.5)) / 1000, "p99": Double(h.quantileMicros(0.99)) / 1000,

@@ -4,6 +4,9 @@ import Foundation
 struct ProcSample: Sendable {
     var cpuSeconds: Double
     var rssKiB: Int
+    /// When it was taken (seconds on the load's clock) and how many calls had media up then.
+    var at: Double = 0
+    var live = 0
 }
 
 enum ProcSampler {
