@@ -97,8 +97,17 @@ public final class DTLSEndpoint {
     public func handleDatagram(_ bytes: [UInt8], now: Instant) {
         lastNow = now
         guard state == .idle || state == .handshaking || state == .connected else { return }
+        var bytes = bytes
         do {
-            _ = try DTLSRecord.split(bytes)
+            let records = try DTLSRecord.split(bytes)
+            let floor = DTLSProtectedRecordFloor.bytes(for: ssl, connected: state == .connected)
+            let kept = DTLSProtectedRecordFloor.filter(records, floor: floor)
+            if kept.count != records.count {
+                discardedDatagrams += 1
+                lastDiscardReason = .protectedRecordTooShort(minimum: floor)
+                if kept.isEmpty { return }
+                bytes = kept.flatMap { $0 }
+            }
         } catch {
             discardedDatagrams += 1
             lastDiscardReason = error

@@ -21,6 +21,8 @@ public enum DTLSError: Error, Equatable, CustomStringConvertible, Sendable {
     case unexpectedContentType(offset: Int, contentType: UInt8)
     /// The record's version is not a DTLS version (major byte 0xFE).
     case unexpectedVersion(offset: Int, version: UInt16)
+    /// A protected record (epoch ≥ 1) shorter than the negotiated cipher's overhead.
+    case protectedRecordTooShort(minimum: Int)
     /// An OpenSSL call failed; `reason` holds OpenSSL's error string.
     case openSSL(operation: String, reason: String)
     /// The peer's certificate does not hash to the fingerprint announced in its SDP.
@@ -52,6 +54,8 @@ public enum DTLSError: Error, Equatable, CustomStringConvertible, Sendable {
             return "DTLS record at offset \(offset) has content type \(contentType), expected 20...63"
         case let .unexpectedVersion(offset, version):
             return "DTLS record at offset \(offset) has version 0x\(hex16(version)), expected 0xFEXX"
+        case let .protectedRecordTooShort(minimum):
+            return "protected DTLS record shorter than the cipher's \(minimum)-byte overhead, dropped"
         case let .openSSL(operation, reason):
             return "\(operation) failed: \(reason)"
         case let .fingerprintMismatch(actual, expected):

@@ -1,4 +1,4 @@
-import DTLS
+@testable import DTLS
 import Testing
 import Wire
 
@@ -57,10 +57,51 @@ struct DTLSGarbageTests {
                 if case let .failed(reason) = event { #expect(!reason.isEmpty) }
             }
             if phase == 1 {
-                // Records that fail authentication after the handshake are dropped (RFC 6347 §4.1.2.7).
+                // Records that fail authentication after the handshake are dropped (RFC 6347 §4.1.2.7),
+                // and the connection still works: a real close_notify gets through afterwards.
                 #expect(pair.bothConnected)
+                #expect(pair.client.discardedDatagrams > 0)
+                pair.client.close()
+                let alert = try #require(pair.client.pollTransmit())
+                pair.server.handleDatagram(alert, now: pair.now)
+                pair.collectEvents()
+                #expect(pair.server.state == .closed)
+                #expect(pair.serverEvents.last == .closed)
             }
         }
+    }
+
+    @Test("protected records shorter than the cipher's overhead are dropped before OpenSSL, and close_notify still gets through",
+          arguments: [(UInt8(20), 16), (UInt8(21), 0), (UInt8(22), 16), (UInt8(23), 23)])
+    func shortProtectedRecords(contentType: UInt8, length: Int) throws {
+        let pair = try DTLSPair()
+        pair.start()
+        #expect(pair.bothConnected)
+        let record: [UInt8] = [contentType, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 9, 0, UInt8(length)]
+            + [UInt8](repeating: 7, count: length)
+        pair.server.handleDatagram(record, now: pair.now)
+        // The default suites are AES-GCM: an 8-byte explicit nonce and a 16-byte tag.
+        #expect(pair.server.lastDiscardReason == .protectedRecordTooShort(minimum: 24))
+        #expect(pair.server.discardedDatagrams == 1)
+        pair.client.close()
+        let alert = try #require(pair.client.pollTransmit())
+        pair.server.handleDatagram(alert, now: pair.now)
+        pair.collectEvents()
+        #expect(pair.server.state == .closed)
+        #expect(pair.serverEvents.last == .closed)
+    }
+
+    @Test("the protected-record floor follows the suite: GCM, CCM8, ChaCha20, CBC with SHA-1/256/384")
+    func protectedRecordFloors() {
+        #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-AES128-GCM-SHA256", isAEAD: true, digestSize: 0) == 24)
+        #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-AES128-CCM8", isAEAD: true, digestSize: 0) == 16)
+        #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-CHACHA20-POLY1305", isAEAD: true, digestSize: 0) == 16)
+        #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-AES128-SHA", isAEAD: false, digestSize: 20) == 48)
+        #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-AES128-SHA256", isAEAD: false, digestSize: 32) == 64)
+        #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-AES256-SHA384", isAEAD: false, digestSize: 48) == 80)
+        let plain: [UInt8] = [22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 1, 2]
+        let short: [UInt8] = [23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 1, 0, 2, 1, 2]
+        #expect(DTLSProtectedRecordFloor.filter([plain, short], floor: 24) == [plain])
     }
 
     @Test("a well-framed handshake record of garbage fails the handshake with OpenSSL's reason")
@@ -125,3 +166,4 @@ struct DTLSGarbageTests {
         #expect(pair.client.pollEvent() == nil)
     }
 }
+
