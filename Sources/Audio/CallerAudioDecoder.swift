@@ -1,19 +1,31 @@
 import Wire
 
-/// The caller's audio path: jitter buffer → Opus decoder (with FEC and concealment) → 48 kHz PCM,
-/// plus a 16 kHz stream through libsoxr. Sans-IO: feed packets with their arrival time, pull
-/// frames with the current time, and wake at `nextDeadline()`. Not thread-safe: one per call.
+/// The caller's audio path: jitter buffer → Opus decoder (with FEC and concealment) → PCM at
+/// `sampleRate`, plus a 16 kHz stream. Decoded at 48 kHz, the 16 kHz stream comes through libsoxr;
+/// decoded at 16 kHz (what WhatsApp's offers announce: `maxplaybackrate=16000`), the decoder's
+/// output is the 16 kHz stream itself, with no resampling and a cheaper decode. Sans-IO: feed
+/// packets with their arrival time, pull frames with the current time, and wake at
+/// `nextDeadline()`. Not thread-safe: one per call.
 public final class CallerAudioDecoder {
     public private(set) var jitterBuffer: JitterBuffer
     private let decoder: OpusDecoder
     private let downsampler: Resampler?
+    private let produce16k: Bool
+    /// The rate of each frame's `pcm`: 48,000 or 16,000.
+    public let sampleRate: Int
     /// Payloads that failed to decode (each replaced by concealment).
     public private(set) var decodeErrors = 0
 
-    public init(jitter: JitterBufferConfiguration = JitterBufferConfiguration(), produce16k: Bool = true) throws {
+    public init(jitter: JitterBufferConfiguration = JitterBufferConfiguration(), produce16k: Bool = true,
+                sampleRate: Int = 48_000) throws {
+        guard sampleRate == 48_000 || sampleRate == 16_000 else {
+            throw AudioError.unsupportedSampleRate(sampleRate)
+        }
         jitterBuffer = JitterBuffer(configuration: jitter)
-        decoder = try OpusDecoder()
-        downsampler = produce16k ? try Resampler(from: 48_000, to: 16_000) : nil
+        decoder = try OpusDecoder(sampleRate: Int32(sampleRate))
+        self.sampleRate = sampleRate
+        self.produce16k = produce16k
+        downsampler = produce16k && sampleRate == 48_000 ? try Resampler(from: 48_000, to: 16_000) : nil
     }
 
     /// Jitter-buffer counters.
@@ -72,15 +84,16 @@ public final class CallerAudioDecoder {
             pcm = concealment()
             source = .concealed
         }
-        let low = (try? downsampler?.process(pcm)) ?? []
+        let low = sampleRate == 16_000 ? (produce16k ? pcm : []) : ((try? downsampler?.process(pcm)) ?? [])
         return DecodedAudioFrame(sequence: slot.sequence, rtpTimestamp: slot.rtpTimestamp, source: source,
                                  pcm: pcm, audio16k: low)
     }
 
     private var slotSamples: Int {
         let ticks = Int(jitterBuffer.frameTicks)
-        // Opus decodes in multiples of 2.5 ms (120 samples at 48 kHz).
-        return ticks % 120 == 0 && ticks > 0 && ticks <= 5760 ? ticks : OpusEncoder.frameSamples
+        // Opus decodes in multiples of 2.5 ms (120 samples at 48 kHz); RTP ticks are 48 kHz.
+        let samples48 = ticks % 120 == 0 && ticks > 0 && ticks <= 5760 ? ticks : OpusEncoder.frameSamples
+        return samples48 * sampleRate / 48_000
     }
 
     private func concealment() -> [Int16] {

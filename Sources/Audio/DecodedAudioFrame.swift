@@ -12,7 +12,7 @@ public struct DecodedAudioFrame: Sendable, Equatable {
     public var sequence: UInt16
     public var rtpTimestamp: UInt32
     public var source: Source
-    /// Mono 48 kHz samples (960 for a 20 ms packet).
+    /// Mono samples at the decoder's rate (960 for a 20 ms packet at 48 kHz, 320 at 16 kHz).
     public var pcm: [Int16]
     /// The 16 kHz stream for speech recognition: what the resampler released for this frame
     /// (320 samples per 20 ms on average; libsoxr filters in blocks, so the stream lags the

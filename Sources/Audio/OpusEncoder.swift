@@ -69,16 +69,19 @@ public final class OpusEncoder {
     }
 }
 
-/// A mono 48 kHz Opus decoder with loss concealment.
+/// A mono Opus decoder with loss concealment, at 48 kHz or any rate Opus decodes to natively
+/// (8, 12, 16, 24 kHz: a wideband caller decoded at 16 kHz costs less and loses nothing).
 public final class OpusDecoder {
     private let state: OpaquePointer
+    public let sampleRate: Int32
 
-    public init() throws {
+    public init(sampleRate: Int32 = OpusEncoder.sampleRate) throws {
         var err: Int32 = 0
-        guard let s = opus_decoder_create(OpusEncoder.sampleRate, 1, &err), err == OPUS_OK else {
+        guard let s = opus_decoder_create(sampleRate, 1, &err), err == OPUS_OK else {
             throw AudioError.opus(operation: "decoder_create", code: err, message: String(cString: opus_strerror(err)))
         }
         state = s
+        self.sampleRate = sampleRate
     }
 
     deinit { opus_decoder_destroy(state) }
@@ -88,7 +91,7 @@ public final class OpusDecoder {
         _ = copus_decoder_reset_state(state)
     }
 
-    /// Decodes one packet (up to 120 ms) into mono 48 kHz samples.
+    /// Decodes one packet (up to 120 ms) into mono samples at `sampleRate`.
     public func decode(_ packet: [UInt8]) throws -> [Int16] {
         var out = [Int16](repeating: 0, count: 5760)
         let n = opus_decode(state, packet, Int32(packet.count), &out, 5760, 0)
@@ -98,8 +101,9 @@ public final class OpusDecoder {
         return Array(out.prefix(Int(n)))
     }
 
-    /// Conceals one lost frame of `samples` (default 20 ms; a multiple of 2.5 ms) by packet loss
-    /// concealment, or recovers it from the next packet's in-band FEC when `next` is given.
+    /// Conceals one lost frame of `samples` at `sampleRate` (default 20 ms at 48 kHz; a multiple of
+    /// 2.5 ms) by packet loss concealment, or recovers it from the next packet's in-band FEC when
+    /// `next` is given.
     public func conceal(next: [UInt8]? = nil, samples: Int = OpusEncoder.frameSamples) throws -> [Int16] {
         var out = [Int16](repeating: 0, count: samples)
         let n: Int32

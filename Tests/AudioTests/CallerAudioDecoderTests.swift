@@ -43,6 +43,27 @@ import Wire
         #expect(abs(TestSupport.frequency(high[9_600..<18_000], sampleRate: 48_000) - 440) < 8)
     }
 
+    @Test func decodingAtSixteenKilohertzGivesTheSixteenKilohertzStreamDirectly() throws {
+        let packets = try packets()
+        let decoder = try CallerAudioDecoder(sampleRate: 16_000)
+        #expect(decoder.sampleRate == 16_000)
+        for (i, payload) in packets.enumerated() where i != 20 {
+            decoder.insert(payload: payload, rtpTimestamp: UInt32(i * 960), sequence: UInt16(i),
+                           arrival: TestSupport.instant(ms: Int64(i) * 20))
+        }
+        var frames: [DecodedAudioFrame] = []
+        for ms in stride(from: Int64(0), through: 1_100, by: 20) { frames += decoder.pull(now: TestSupport.instant(ms: ms)) }
+        let audio = Array(frames.prefix(50))
+        #expect(audio.count == 50)
+        #expect(audio[20].source == .recovered)  // FEC at 16 kHz too
+        #expect(audio.allSatisfy { $0.pcm.count == 320 && $0.audio16k == $0.pcm })
+        // No resampler delay: every sample of the second is there, and it is still a 440 Hz tone.
+        let low = audio.flatMap(\.audio16k)
+        #expect(low.count == 50 * 320)
+        #expect(abs(TestSupport.frequency(low[3_200..<12_000], sampleRate: 16_000) - 440) < 8)
+        #expect(throws: AudioError.unsupportedSampleRate(8_000)) { try CallerAudioDecoder(sampleRate: 8_000) }
+    }
+
     @Test func undecodablePayloadsAreConcealed() throws {
         let packets = try packets(count: 3)
         let decoder = try CallerAudioDecoder(produce16k: false)

@@ -41,7 +41,8 @@ enum Scale {
                 return sent
             }
             out.append(playback)
-            let decoders = try (0..<n).map { _ in try CallerAudioDecoder() }
+            // As the server runs it: decoded at 16 kHz, the rate WhatsApp's offers announce.
+            let decoders = try (0..<n).map { _ in try CallerAudioDecoder(sampleRate: 16_000) }
             var seq: UInt16 = 0
             var ts: UInt32 = 0
             let decoding = Bench.measureBatch("scale \(n) calls: playback + decoding the caller (Opus, 16 kHz, jitter), CPU per call-second",

@@ -50,7 +50,7 @@ extension CallRunner {
         case let .listen(_, keywords, _):
             listening = true
             channel.setCallerAudioWanted(true)
-            if audio == nil { audio = try? CallerAudioDecoder() }
+            if audio == nil { audio = try? CallerAudioDecoder(sampleRate: Self.callerAudioRate) }
             startRecognition(keywords)
         case .stopListening:
             listening = false
@@ -74,7 +74,7 @@ extension CallRunner {
                 recorder = try Recorder(path: path, started: now, maxSeconds: maxSeconds, silenceSeconds: silenceSeconds,
                                         finishKey: finishKey)
                 channel.setCallerAudioWanted(true)
-                if audio == nil { audio = try? CallerAudioDecoder() }
+                if audio == nil { audio = try? CallerAudioDecoder(sampleRate: Self.callerAudioRate) }
             } catch {
                 logger.error("cannot record", metadata: ["path": "\(path)", "error": "\(error)"])
                 engine.handle(.recordingFinished(path: path, seconds: 0), now: now)
@@ -97,6 +97,9 @@ extension CallRunner {
 
     /// One timer for the engine, DTMF and the jitter buffer: wakes at the earliest deadline.
     static let audioIdle: Duration = .milliseconds(150)
+    /// WhatsApp's offers announce a wideband caller (`maxplaybackrate=16000`): decoding at 16 kHz
+    /// keeps all of it, feeds the VAD, DTMF and speech directly, and records voicemail at 16 kHz.
+    static let callerAudioRate = 16_000
 
     func arm() {
         // While the caller's packets keep coming, each batch pulls the decoder on arrival; its own
@@ -131,7 +134,7 @@ final class Recorder {
 
     init(path: String, started: Instant, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?) throws {
         self.path = path
-        self.writer = try WAVWriter(path: path)
+        self.writer = try WAVWriter(path: path, sampleRate: Int32(CallRunner.callerAudioRate))
         self.started = started
         self.maxSeconds = maxSeconds
         self.silenceSeconds = silenceSeconds
@@ -140,7 +143,7 @@ final class Recorder {
     }
 
     var endsOnSilence: Bool { silenceSeconds > 0 }
-    var seconds: Double { Double(samples) / 48_000 }
+    var seconds: Double { Double(samples) / Double(CallRunner.callerAudioRate) }
     var deadline: Instant { started + .milliseconds(Int(maxSeconds * 1000)) }
 
     func write(_ pcm: [Int16]) {
