@@ -34,8 +34,9 @@ public final class KeywordRecognizer {
     private var answered = false
     /// Grammar mode: the utterance's audio, decoded again by the phone loop at its end.
     private var utterance: [Int16] = []
-    /// Grammar mode: the last utterance's per-frame margin (diagnostics).
+    /// Grammar mode: the last utterance's per-frame margins, whole path and keyword frames (diagnostics).
     public private(set) var lastMargin: Double?
+    public private(set) var lastSegmentMargin: Double?
     /// Grammar mode diagnostics: raw path score difference and keyword frames of the last utterance.
     public private(set) var lastScoreDifference: Int32 = 0
     public private(set) var lastKeywordFrames: Int32 = 0
@@ -189,36 +190,74 @@ public final class KeywordRecognizer {
     }
 
     /// Grammar: the keyword the closed grammar decoded, scored against a free phone loop over the
-    /// same audio. The per-frame margin maps to a confidence by a logistic.
+    /// same audio, over the whole utterance and over the keyword's own frames; the two per-frame
+    /// margins map to a confidence by a logistic.
     private func decoded() throws -> KeywordMatch? {
         lastMargin = nil
+        lastSegmentMargin = nil
         var keywordScore: Int32 = 0
         guard let hypPointer = ps_get_hyp(decoder, &keywordScore) else { return nil }
         let phrase = String(cString: hypPointer).split(separator: " ").joined(separator: " ")
         guard let keyword = configuration.keywords.first(where: { $0.phrase == phrase }) else { return nil }
-        var speechFrames: Int32 = 0
-        var seg = ps_seg_iter(decoder)
-        while let s = seg {
-            if let w = ps_seg_word(s), plan.keywordWords.contains(String(cString: w)) {
-                var sf: Int32 = 0, ef: Int32 = 0
-                ps_seg_frames(s, &sf, &ef)
-                speechFrames += ef - sf + 1
-            }
-            seg = ps_seg_next(s)
+        let keywordSegments = segments().filter { plan.keywordWords.contains(Self.baseWord($0.word)) }
+        let speechFrames = keywordSegments.reduce(Int32(0)) { $0 + $1.frames }
+        guard speechFrames > 0 else { return nil }
+        let garbage = try decode(search: "garbage")
+        let frames = Double(speechFrames)
+        let margin = Double(keywordScore - garbage.score) / frames
+        let keywordAcoustic = keywordSegments.reduce(0.0) { $0 + Double($1.acoustic) }
+        let loopAcoustic = keywordSegments.reduce(0.0) { total, k in
+            total + garbage.segments.reduce(0.0) { $0 + $1.acoustic(overlapping: k.start...k.end) }
         }
-        let garbageScore = try score(search: "garbage")
-        let margin = Double(keywordScore - garbageScore) / Double(max(1, speechFrames))
+        let segmentMargin = (keywordAcoustic - loopAcoustic) / frames
         lastMargin = margin
-        lastScoreDifference = keywordScore - garbageScore
+        lastSegmentMargin = segmentMargin
+        lastScoreDifference = keywordScore - garbage.score
         lastKeywordFrames = speechFrames
-        let confidence = 1 / (1 + exp(-(margin - configuration.marginOffset) / configuration.marginScale))
+        let x = configuration.marginWeight * margin + configuration.segmentMarginWeight * segmentMargin
+            + configuration.confidenceBias
+        let confidence = 1 / (1 + exp(-x))
         guard confidence >= keyword.threshold ?? configuration.defaultConfidence else { return nil }
         return KeywordMatch(word: phrase, confidence: confidence)
     }
 
-    /// Decodes the buffered utterance with another search and returns its best path score; the
-    /// menu search is active again afterwards.
-    private func score(search: String) throws -> Int32 {
+    /// A word of the last hypothesis: its frames and acoustic score.
+    struct Segment {
+        var word: String
+        var start: Int32
+        var end: Int32
+        var acoustic: Int32
+        var frames: Int32 { end - start + 1 }
+
+        /// This segment's acoustic score, pro rata for the frames it shares with `range`.
+        func acoustic(overlapping range: ClosedRange<Int32>) -> Double {
+            let shared = min(end, range.upperBound) - max(start, range.lowerBound) + 1
+            guard shared > 0, frames > 0 else { return 0 }
+            return Double(acoustic) * Double(shared) / Double(frames)
+        }
+    }
+
+    /// "word(2)" (an alternative pronunciation) → "word".
+    static func baseWord(_ word: String) -> String {
+        word.firstIndex(of: "(").map { String(word[..<$0]) } ?? word
+    }
+
+    private func segments() -> [Segment] {
+        var out: [Segment] = []
+        var seg = ps_seg_iter(decoder)
+        while let s = seg {
+            var sf: Int32 = 0, ef: Int32 = 0, ascr: Int32 = 0, lscr: Int32 = 0, lback: Int32 = 0
+            ps_seg_frames(s, &sf, &ef)
+            _ = ps_seg_prob(s, &ascr, &lscr, &lback)
+            out.append(Segment(word: ps_seg_word(s).map { String(cString: $0) } ?? "", start: sf, end: ef, acoustic: ascr))
+            seg = ps_seg_next(s)
+        }
+        return out
+    }
+
+    /// Decodes the buffered utterance with another search and returns its best path score and
+    /// words; the menu search is active again afterwards.
+    private func decode(search: String) throws -> (score: Int32, segments: [Segment]) {
         var rc = ps_set_search(decoder, search)
         guard rc == 0 else { throw SpeechError.decoder(operation: "ps_set_search", code: rc) }
         defer { ps_set_search(decoder, "menu") }
@@ -230,6 +269,6 @@ public final class KeywordRecognizer {
         guard rc >= 0 else { throw SpeechError.decoder(operation: "ps_end_utt", code: rc) }
         var best: Int32 = 0
         _ = ps_get_hyp(decoder, &best)
-        return best
+        return (best, segments())
     }
 }

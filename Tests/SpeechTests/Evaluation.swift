@@ -57,7 +57,7 @@ struct Evaluation: Sendable, CustomStringConvertible {
             let match = try recognize(u.samples16k, with: recognizer)
             if let m = recognizer.lastMargin, ProcessInfo.processInfo.environment["MARGINS"] != nil {
                 let positive = u.keyword.map { menuWords.contains($0) } ?? false
-                print("MARGIN", positive ? "pos" : "neg", m, recognizer.lastScoreDifference, recognizer.lastKeywordFrames, u.samples16k.count / 160, u.name, u.keyword ?? "-", recognizer.debugHypothesis.prefix(30))
+                print("MARGIN", positive ? "pos" : "neg", m, recognizer.lastSegmentMargin ?? .nan, recognizer.lastScoreDifference, recognizer.lastKeywordFrames, u.samples16k.count / 160, u.name, u.keyword ?? "-", recognizer.debugHypothesis.prefix(30))
             }
             e.audioSamples += u.samples16k.count
             if let k = u.keyword, menuWords.contains(k) {
