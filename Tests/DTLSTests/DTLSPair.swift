@@ -71,6 +71,15 @@ final class DTLSPair {
         while let event = server.pollEvent() { serverEvents.append(event) }
     }
 
+    /// The client closes; true when its close_notify reaches the server and the server reports `.closed`.
+    func closeNotifyGetsThrough() -> Bool {
+        client.close()
+        guard let alert = client.pollTransmit() else { return false }
+        server.handleDatagram(alert, now: now)
+        collectEvents()
+        return server.state == .closed && serverEvents.last == .closed
+    }
+
     var bothConnected: Bool { client.state == .connected && server.state == .connected }
 
     var clientKeys: SRTPKeyingMaterial? { Self.keys(in: clientEvents) }
