@@ -37,6 +37,8 @@ public final class KeywordRecognizer {
     /// Grammar mode: the last utterance's per-frame margins, whole path and keyword frames (diagnostics).
     public private(set) var lastMargin: Double?
     public private(set) var lastSegmentMargin: Double?
+    /// Grammar mode: the keyword the closed grammar decoded for the last utterance, accepted or not.
+    public private(set) var lastHypothesis: String?
     /// Grammar mode diagnostics: raw path score difference and keyword frames of the last utterance.
     public private(set) var lastScoreDifference: Int32 = 0
     public private(set) var lastKeywordFrames: Int32 = 0
@@ -195,10 +197,12 @@ public final class KeywordRecognizer {
     private func decoded() throws -> KeywordMatch? {
         lastMargin = nil
         lastSegmentMargin = nil
+        lastHypothesis = nil
         var keywordScore: Int32 = 0
         guard let hypPointer = ps_get_hyp(decoder, &keywordScore) else { return nil }
         let phrase = String(cString: hypPointer).split(separator: " ").joined(separator: " ")
         guard let keyword = configuration.keywords.first(where: { $0.phrase == phrase }) else { return nil }
+        lastHypothesis = phrase
         let keywordSegments = segments().filter { plan.keywordWords.contains(Self.baseWord($0.word)) }
         let speechFrames = keywordSegments.reduce(Int32(0)) { $0 + $1.frames }
         guard speechFrames > 0 else { return nil }

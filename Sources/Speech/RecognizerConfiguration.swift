@@ -35,8 +35,9 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     /// a free phone loop over the same audio (log base 1.0001 units): `margin` compares the whole
     /// utterance's path scores, `segmentMargin` only the acoustic scores of the keyword's own frames
     /// (noise or other words around the keyword do not dilute it). The weights are a logistic
-    /// regression fitted on the generated espeak-ng test set (Tests/SpeechTests); fitted with one
-    /// voice held out at a time, they keep their accuracy on the voice they never saw.
+    /// regression fitted on the generated espeak-ng test set by Tests/SpeechTests/fit_confidence.py,
+    /// which also checks them with each voice held out in turn (75.0 % accuracy, 4.7 % false
+    /// accepts on the unseen voice, against 75.5 % / 4.5 % on the whole set).
     public var marginWeight: Double
     public var segmentMarginWeight: Double
     public var confidenceBias: Double

@@ -55,9 +55,12 @@ struct Evaluation: Sendable, CustomStringConvertible {
         var e = Evaluation(mode: configuration.mode)
         for u in set {
             let match = try recognize(u.samples16k, with: recognizer)
-            if let m = recognizer.lastMargin, ProcessInfo.processInfo.environment["MARGINS"] != nil {
+            if ProcessInfo.processInfo.environment["MARGINS"] != nil {
+                // One line per trial for Tests/SpeechTests/fit_confidence.py.
                 let positive = u.keyword.map { menuWords.contains($0) } ?? false
-                print("MARGIN", positive ? "pos" : "neg", m, recognizer.lastSegmentMargin ?? .nan, recognizer.lastScoreDifference, recognizer.lastKeywordFrames, u.samples16k.count / 160, u.name, u.keyword ?? "-", recognizer.debugHypothesis.prefix(30))
+                let hit = recognizer.lastHypothesis != nil && recognizer.lastHypothesis == u.keyword
+                print("MARGIN", positive ? "pos" : "neg", hit ? 1 : 0, recognizer.lastMargin ?? .nan,
+                      recognizer.lastSegmentMargin ?? .nan, u.name)
             }
             e.audioSamples += u.samples16k.count
             if let k = u.keyword, menuWords.contains(k) {
