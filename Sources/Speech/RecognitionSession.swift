@@ -73,8 +73,9 @@ public final class RecognitionSession: Sendable {
         let worker = self.worker, continuation = self.continuation, pool = self.pool
         queue.async {
             worker.recognizer = nil
-            continuation.finish()
+            // The slot is free before the stream ends: whoever waits for the end sees it released.
             pool.release()
+            continuation.finish()
         }
     }
 
