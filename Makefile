@@ -16,14 +16,18 @@ demo: test-deps
 	swift build --product ivrd $(SWIFT_FLAGS)
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/demo.py
 
-# Release-mode benchmarks: per-operation costs (ivr-bench), then the capacity run (N concurrent calls
-# against ivrd and against an aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
+# Release-mode benchmarks: per-operation costs (ivr-bench), keyword recognition over the voice-menu
+# test set (speech-bench), then the capacity run (N concurrent calls against ivrd and against an
+# aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
 bench: deps
 	@bash .ci/deps.sh bench
 	swift build -c release --product ivr-bench
 	swift build -c release --product ivrd
 	swift build -c release --product ivr-load
+	swift build -c release --product speech-bench
 	.build/release/ivr-bench
+	rm -rf var/speech-set && sh Tests/SpeechTests/make-testset.sh var/speech-set
+	.build/release/speech-bench --rate 48000 --results Benchmarks/results var/speech-set/*.raw
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
 
 build: deps

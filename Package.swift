@@ -121,7 +121,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/Sources/ivr-load"),
-        .executableTarget(name: "speech-bench", dependencies: ["Speech"], path: "Benchmarks/Sources/speech-bench"),
+        .executableTarget(name: "speech-bench", dependencies: ["Speech", "Audio"], path: "Benchmarks/Sources/speech-bench"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",
@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
-        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh", "fit_confidence.py"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),

@@ -16,6 +16,7 @@ if [ "$group" = test ]; then
   want_apt+=("${apt_test[@]}")
   want_pip+=("${pip_test[@]}")
 elif [ "$group" = bench ]; then
+  want_apt+=(espeak-ng sox)   # the voice-menu test set speech-bench runs over
   want_pip+=("${pip_bench[@]}")
 fi
 
