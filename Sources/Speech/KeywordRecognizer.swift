@@ -39,9 +39,6 @@ public final class KeywordRecognizer {
     public private(set) var lastSegmentMargin: Double?
     /// Grammar mode: the keyword the closed grammar decoded for the last utterance, accepted or not.
     public private(set) var lastHypothesis: String?
-    /// Grammar mode diagnostics: raw path score difference and keyword frames of the last utterance.
-    public private(set) var lastScoreDifference: Int32 = 0
-    public private(set) var lastKeywordFrames: Int32 = 0
     /// Samples fed in the current utterance.
     public private(set) var utteranceSamples = 0
 
@@ -151,42 +148,17 @@ public final class KeywordRecognizer {
         }
     }
 
-    /// The decoder's raw hypothesis and score for the last utterance (diagnostics).
-    public var debugHypothesis: String {
-        var score: Int32 = 0
-        guard let h = ps_get_hyp(decoder, &score) else { return "(none)" }
-        var segs: [String] = []
-        var seg = ps_seg_iter(decoder)
-        while let s = seg {
-            var ascr: Int32 = 0, lscr: Int32 = 0, lback: Int32 = 0
-            let p = ps_seg_prob(s, &ascr, &lscr, &lback)
-            var sf: Int32 = 0, ef: Int32 = 0
-            ps_seg_frames(s, &sf, &ef)
-            segs.append("\(ps_seg_word(s).map { String(cString: $0) } ?? "?")[\(sf)-\(ef) p=\(p) a=\(ascr)]")
-            seg = ps_seg_next(s)
-        }
-        return "\"\(String(cString: h))\" score=\(score) prob=\(ps_get_prob(decoder)) " + segs.joined(separator: " ")
-    }
-
     /// Keyword spotting: the best detection so far. Its log-likelihood ratio margin over the
     /// keyword's threshold maps to confidence 0.5 (at threshold) ... 1.
     private func spotted() -> KeywordMatch? {
         var best: KeywordMatch?
-        var seg = ps_seg_iter(decoder)
-        while let s = seg {
-            if let w = ps_seg_word(s) {
-                // PocketSphinx keeps the space before "/threshold/" in the keyphrase.
-                let word = String(String(cString: w).split(separator: " ").joined(separator: " "))
-                var ascr: Int32 = 0, lscr: Int32 = 0, lback: Int32 = 0
-                let prob = ps_seg_prob(s, &ascr, &lscr, &lback)
-                if let threshold = plan.kwsThreshold[word] {
-                    let log10Score = logmath_log_to_log10(logmath, prob)
-                    let margin = log10Score - log10(threshold)
-                    let confidence = min(1, max(0, 0.5 + margin / 40))
-                    if confidence > (best?.confidence ?? -1) { best = KeywordMatch(word: word, confidence: confidence) }
-                }
-            }
-            seg = ps_seg_next(s)
+        for segment in segments() {
+            // PocketSphinx keeps the space before "/threshold/" in the keyphrase.
+            let word = segment.word.split(separator: " ").joined(separator: " ")
+            guard let threshold = plan.kwsThreshold[word] else { continue }
+            let margin = logmath_log_to_log10(logmath, segment.probability) - log10(threshold)
+            let confidence = min(1, max(0, 0.5 + margin / 40))
+            if confidence > (best?.confidence ?? -1) { best = KeywordMatch(word: word, confidence: confidence) }
         }
         return best
     }
@@ -216,8 +188,6 @@ public final class KeywordRecognizer {
         let segmentMargin = (keywordAcoustic - loopAcoustic) / frames
         lastMargin = margin
         lastSegmentMargin = segmentMargin
-        lastScoreDifference = keywordScore - garbage.score
-        lastKeywordFrames = speechFrames
         let x = configuration.marginWeight * margin + configuration.segmentMarginWeight * segmentMargin
             + configuration.confidenceBias
         let confidence = 1 / (1 + exp(-x))
@@ -225,12 +195,14 @@ public final class KeywordRecognizer {
         return KeywordMatch(word: phrase, confidence: confidence)
     }
 
-    /// A word of the last hypothesis: its frames and acoustic score.
+    /// A word of the last hypothesis: its frames, acoustic score and posterior (keyword spotting:
+    /// the detection score).
     struct Segment {
         var word: String
         var start: Int32
         var end: Int32
         var acoustic: Int32
+        var probability: Int32 = 0
         var frames: Int32 { end - start + 1 }
 
         /// This segment's acoustic score, pro rata for the frames it shares with `range`.
@@ -252,8 +224,9 @@ public final class KeywordRecognizer {
         while let s = seg {
             var sf: Int32 = 0, ef: Int32 = 0, ascr: Int32 = 0, lscr: Int32 = 0, lback: Int32 = 0
             ps_seg_frames(s, &sf, &ef)
-            _ = ps_seg_prob(s, &ascr, &lscr, &lback)
-            out.append(Segment(word: ps_seg_word(s).map { String(cString: $0) } ?? "", start: sf, end: ef, acoustic: ascr))
+            let probability = ps_seg_prob(s, &ascr, &lscr, &lback)
+            out.append(Segment(word: ps_seg_word(s).map { String(cString: $0) } ?? "", start: sf, end: ef, acoustic: ascr,
+                               probability: probability))
             seg = ps_seg_next(s)
         }
         return out
