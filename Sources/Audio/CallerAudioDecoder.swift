@@ -84,7 +84,8 @@ public final class CallerAudioDecoder {
             pcm = concealment()
             source = .concealed
         }
-        let low = sampleRate == 16_000 ? (produce16k ? pcm : []) : ((try? downsampler?.process(pcm)) ?? [])
+        // Decoded at 48 kHz the downsampler makes the 16 kHz stream; decoded at 16 kHz it is the PCM itself.
+        let low = downsampler.map { (try? $0.process(pcm)) ?? [] } ?? (produce16k ? pcm : [])
         return DecodedAudioFrame(sequence: slot.sequence, rtpTimestamp: slot.rtpTimestamp, source: source,
                                  pcm: pcm, audio16k: low)
     }

@@ -101,10 +101,10 @@ public final class OpusDecoder {
         return Array(out.prefix(Int(n)))
     }
 
-    /// Conceals one lost frame of `samples` at `sampleRate` (default 20 ms at 48 kHz; a multiple of
-    /// 2.5 ms) by packet loss concealment, or recovers it from the next packet's in-band FEC when
-    /// `next` is given.
-    public func conceal(next: [UInt8]? = nil, samples: Int = OpusEncoder.frameSamples) throws -> [Int16] {
+    /// Conceals one lost frame of `samples` at `sampleRate` (default 20 ms; a multiple of 2.5 ms) by
+    /// packet loss concealment, or recovers it from the next packet's in-band FEC when `next` is given.
+    public func conceal(next: [UInt8]? = nil, samples: Int? = nil) throws -> [Int16] {
+        let samples = samples ?? Int(sampleRate) / 50
         var out = [Int16](repeating: 0, count: samples)
         let n: Int32
         if let next {

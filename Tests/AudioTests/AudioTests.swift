@@ -50,6 +50,15 @@ import Testing
         #expect(try decoder.conceal(next: next).count == 960)
     }
 
+    @Test func concealmentDefaultsToTwentyMillisecondsAtTheDecodersRate() throws {
+        let decoder = try OpusDecoder(sampleRate: 16_000)
+        let encoder = try OpusEncoder()
+        var tone = ToneGenerator(frequency: 300)
+        #expect(try decoder.decode(try encoder.encode(tone.nextFrame())).count == 320)
+        #expect(try decoder.conceal().count == 320)
+        #expect(try decoder.conceal(next: try encoder.encode(tone.nextFrame())).count == 320)
+    }
+
     @Test func wavWriterWritesAReadableFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("ivr-\(UUID().uuidString).wav").path
         do {
