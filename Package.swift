@@ -121,7 +121,9 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], path: "Benchmarks/Sources/ivr-load"),
-        .executableTarget(name: "speech-bench", dependencies: ["Speech", "Audio"], path: "Benchmarks/Sources/speech-bench"),
+        .executableTarget(name: "speech-bench", dependencies: [
+            "Speech", "Audio", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/Sources/speech-bench"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Audio
 import Foundation
 import Speech
@@ -34,23 +35,18 @@ func loadAudio(_ files: [String], rate: Int) throws -> [[Int16]] {
     }
 }
 
-/// `--name value` pairs out of `arguments`; what is left are the input files.
-func options(_ arguments: [String], _ names: Set<String>) -> (values: [String: String], files: [String]) {
-    var values: [String: String] = [:], files: [String] = [], i = 0
-    while i < arguments.count {
-        if names.contains(arguments[i]), i + 1 < arguments.count {
-            values[arguments[i]] = arguments[i + 1]
-            i += 2
-        } else {
-            files.append(arguments[i])
-            i += 1
-        }
-    }
-    return (values, files)
+struct Arguments: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "speech-bench")
+    @Option(help: "Sample rate of the input files; other than 16000 they are resampled to 16 kHz.")
+    var rate = 16_000
+    @Option(help: "Add the figures to <dir>/<date>.json (key speech) and <dir>/<date>.md.")
+    var results: String?
+    @Argument(help: "Raw mono s16le files; none: 20 s of synthetic noisy audio.")
+    var files: [String] = []
 }
-let parsed = options(Array(CommandLine.arguments.dropFirst()), ["--rate", "--results"])
-let inputRate = parsed.values["--rate"].flatMap(Int.init) ?? 16_000
-let resultsDirectory = parsed.values["--results"]
+let parsed = Arguments.parseOrExit()
+let inputRate = parsed.rate
+let resultsDirectory = parsed.results
 
 let lexicon = try Lexicon.load()
 let words = ["sales", "buy", "support", "help", "hours", "open"]
