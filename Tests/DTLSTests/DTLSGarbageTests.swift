@@ -156,4 +156,3 @@ struct DTLSGarbageTests {
         #expect(pair.client.pollEvent() == nil)
     }
 }
-
