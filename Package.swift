@@ -154,7 +154,7 @@ let package = Package(
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ], exclude: ["Fixtures"]),
         .testTarget(name: "IVRAppTests", dependencies: [
-            "IVRApp", "IVRTesting", "WhatsApp", "Store",
+            "IVRApp", "IVRTesting", "WhatsApp", "Store", "Wire", "Media", "Flow", "ICE",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ], exclude: ["Fixtures"]),

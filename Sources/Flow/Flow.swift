@@ -17,6 +17,8 @@ public struct Flow: Sendable {
     public let versionHash: String
     /// Step names in file order.
     public let stepNames: [String]
+    /// The step a running call jumps to when the server drains (`on_drain:`), e.g. a goodbye prompt.
+    public let onDrain: String?
 
     let steps: [String: Step]
     let followupRules: [FollowupRule]
@@ -25,7 +27,8 @@ public struct Flow: Sendable {
 
     init(name: String, file: String, numbers: [String], start: String, language: String?, description: String?,
          redact: [String], versionHash: String, stepNames: [String], steps: [String: Step],
-         followupRules: [FollowupRule], initialVariables: [String: FlowValue], lines: FlowLines) {
+         followupRules: [FollowupRule], initialVariables: [String: FlowValue], lines: FlowLines, onDrain: String? = nil) {
+        self.onDrain = onDrain
         self.name = name
         self.file = file
         self.numbers = numbers
@@ -57,6 +60,7 @@ struct FlowLines: Sendable {
     var name = 1
     var numbers: [Int] = []
     var start = 1
+    var onDrain = 1
     var redact: [Int] = []
 }
 

@@ -29,6 +29,8 @@ extension FlowLoader {
         }
         let start = top["start"].flatMap { reader.string($0, what: "'start'") } ?? ""
         lines.start = top.line("start")
+        let onDrain = top["on_drain"].flatMap { reader.string($0, what: "'on_drain' (a step name)") }
+        lines.onDrain = top.line("on_drain")
         let language = top["language"].flatMap { reader.string($0, what: "'language'") }
         let description = top["description"].flatMap { reader.string($0, what: "'description'") }
         var redact: [String] = []
@@ -76,6 +78,6 @@ extension FlowLoader {
         let followup = top["followup"].map { reader.parseFollowup($0) } ?? []
         return Flow(name: name, file: reader.file, numbers: numbers, start: start, language: language, description: description,
                     redact: redact, versionHash: hash, stepNames: order, steps: steps, followupRules: followup,
-                    initialVariables: vars, lines: lines)
+                    initialVariables: vars, lines: lines, onDrain: onDrain)
     }
 }

@@ -13,13 +13,13 @@ extension FlowEngine {
     /// Enters one step; returns the next step when this one is done at once, nil when it waits.
     private mutating func enter(_ name: String, now: Instant) -> String? {
         guard let step = flow.steps[name] else {
-            emit(.hangup(reason: "failed"))
+            emit(.hangup(.failed))
             finish(.failed, reason: "missing step '\(name)'", now: now)
             return nil
         }
         if stepsEntered >= stepBudget {
             leave(.budgetExceeded)
-            emit(.hangup(reason: "step_budget_exceeded"))
+            emit(.hangup(.stepBudgetExceeded))
             finish(.budgetExceeded, reason: "more than \(stepBudget) steps in one call", now: now)
             return nil
         }
@@ -67,7 +67,7 @@ extension FlowEngine {
         case let .hangup(reason):
             leave(.hangup(reason))
             stopListening()
-            emit(.hangup(reason: reason))
+            emit(.hangup(HangupDisposition(reason)))
             finish(.completed, reason: reason, now: now)
             return nil
         case let .http(h):

@@ -69,6 +69,8 @@ public struct FlowEngine: Sendable {
     var httpCounter = 0
     var stepsEntered = 0
     var current: Step?
+    /// The engine has jumped to the `on_drain` step.
+    var drained = false
     let logger: Logger?
 
     /// Keywords below this confidence are ignored (as if nothing was heard).
@@ -137,6 +139,21 @@ public struct FlowEngine: Sendable {
         case let .recordingFinished(path, seconds):
             guard phase == .recording else { return }
             recordingDone(path: path, seconds: seconds, now: now)
+        case .draining:
+            // Once: a flow whose drain step is running (or that has none) carries on as it is.
+            guard !drained, let step = flow.onDrain, flow.steps[step] != nil else { return }
+            drained = true
+            leave(.draining)
+            stopListening()
+            deadline = nil
+            overallDeadline = nil
+            if outstandingPlays > 0 { emit(.stopPlayback) }
+            outstandingPlays = 0
+            phase = .idle
+            go(to: step, now: now)
+        case .shutdown:
+            leave(.draining)
+            finish(.shutdown, reason: "server shutting down", now: now)
         case .callerHungUp:
             if phase == .recording, case let .record(r) = current?.kind, let into = r.into {
                 assign(into, .string(recordingPath()))
@@ -145,7 +162,7 @@ public struct FlowEngine: Sendable {
             finish(.callerHungUp, reason: "caller hung up", now: now)
         case let .mediaFailed(reason):
             leave(.mediaFailed)
-            emit(.hangup(reason: "media_failed"))
+            emit(.hangup(.mediaFailed))
             finish(.mediaFailed, reason: reason, now: now)
         }
     }
@@ -201,7 +218,7 @@ public struct FlowEngine: Sendable {
         deadline = nil
         overallDeadline = nil
         guard let target else {
-            emit(.hangup(reason: "failed"))
+            emit(.hangup(.failed))
             finish(.failed, reason: failure, now: now)
             return
         }

@@ -33,6 +33,52 @@ public enum FlowEvent: Sendable, Equatable {
     case recordingFinished(path: String, seconds: Double)
     case callerHungUp
     case mediaFailed(reason: String)
+    /// The server is draining: the engine jumps to the flow's `on_drain` step, if it names one.
+    case draining
+    /// The server ends the call (its drain time is over): the flow stops where it is.
+    case shutdown
+}
+
+/// How a flow's hang-up ended the call: what `hangup:` wrote, or what the engine decided.
+public enum HangupDisposition: Sendable, Equatable, CustomStringConvertible {
+    /// `hangup: completed` (or a bare `hangup:`).
+    case completed
+    /// `hangup: failed`, or no valid input and no `on_failure`.
+    case failed
+    /// The per-call step budget ran out.
+    case stepBudgetExceeded
+    /// The media failed under the flow.
+    case mediaFailed
+    /// Any other disposition the flow wrote (`hangup: transferred`): kept as written.
+    case other(String)
+
+    public init(_ written: String) {
+        switch written {
+        case "completed": self = .completed
+        case "failed": self = .failed
+        case "step_budget_exceeded": self = .stepBudgetExceeded
+        case "media_failed": self = .mediaFailed
+        default: self = .other(written)
+        }
+    }
+
+    /// A disposition that means the call did not go as designed.
+    public var isFailure: Bool {
+        switch self {
+        case .failed, .stepBudgetExceeded, .mediaFailed: return true
+        case .completed, .other: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .completed: return "completed"
+        case .failed: return "failed"
+        case .stepBudgetExceeded: return "step_budget_exceeded"
+        case .mediaFailed: return "media_failed"
+        case let .other(text): return text
+        }
+    }
 }
 
 /// What the engine asks the media side, the HTTP client and the call to do.
@@ -43,7 +89,7 @@ public enum FlowAction: Sendable, Equatable {
     case stopListening
     case http(id: String, method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration)
     case record(path: String, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?)
-    case hangup(reason: String)
+    case hangup(HangupDisposition)
     case setVariable(name: String, value: FlowValue)
     case finished(FlowOutcome)
 
@@ -55,7 +101,7 @@ public enum FlowAction: Sendable, Equatable {
         case let (.http(i1, m1, u1, h1, b1, t1), .http(i2, m2, u2, h2, b2, t2)):
             return i1 == i2 && m1 == m2 && u1 == u2 && h1.map { $0.0 + ":" + $0.1 } == h2.map { $0.0 + ":" + $0.1 } && b1 == b2 && t1 == t2
         case let (.record(p1, m1, s1, f1), .record(p2, m2, s2, f2)): return p1 == p2 && m1 == m2 && s1 == s2 && f1 == f2
-        case let (.hangup(r1), .hangup(r2)): return r1 == r2
+        case let (.hangup(d1), .hangup(d2)): return d1 == d2
         case let (.setVariable(n1, v1), .setVariable(n2, v2)): return n1 == n2 && v1 == v2
         case let (.finished(o1), .finished(o2)): return o1 == o2
         default: return false
@@ -79,6 +125,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case callerHungUp
     case mediaFailed
     case budgetExceeded
+    case draining
 
     public var description: String {
         switch self {
@@ -96,6 +143,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case .callerHungUp: return "caller hung up"
         case .mediaFailed: return "media failed"
         case .budgetExceeded: return "step budget exceeded"
+        case .draining: return "server draining"
         }
     }
 }
@@ -125,6 +173,8 @@ public struct FlowOutcome: Sendable, Equatable {
         case mediaFailed = "media_failed"
         /// The per-call step budget ran out (a runaway flow).
         case budgetExceeded = "budget_exceeded"
+        /// The server shut down before the flow ended (its drain time ran out).
+        case shutdown
     }
 
     public var status: Status

@@ -10,6 +10,9 @@ struct FlowValidator {
 
     func run() {
         let names = Set(flow.stepNames)
+        if let drain = flow.onDrain, !names.isEmpty, !names.contains(drain) {
+            reader.error(nil, "'on_drain' refers to missing step '\(drain)'\(hint(drain)); expected one of the steps", line: flow.lines.onDrain)
+        }
         if !flow.start.isEmpty, !names.isEmpty, !names.contains(flow.start) {
             reader.error(nil, "'start' refers to missing step '\(flow.start)'\(hint(flow.start)); expected one of the steps", line: flow.lines.start)
         }
@@ -65,8 +68,10 @@ struct FlowValidator {
 
     private func reportUnreachable() {
         guard flow.steps[flow.start] != nil else { return }
-        var seen: Set<String> = [flow.start]
-        var queue = [flow.start]
+        // The drain step is entered from outside the graph (a server shutdown), so it is a root too.
+        let roots = [flow.start] + [flow.onDrain].compactMap { $0 }.filter { flow.steps[$0] != nil }
+        var seen = Set(roots)
+        var queue = roots
         while let name = queue.popLast() {
             for (target, _) in flow.steps[name]?.edges ?? [] where seen.insert(target.name).inserted {
                 queue.append(target.name)

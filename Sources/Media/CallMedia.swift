@@ -21,7 +21,7 @@ public protocol CallMediaChannel: Sendable {
     /// Packet counts, drops and the pacer's lateness so far.
     func counters() async -> MediaCounters
     /// Ends the session (DTLS close_notify) and closes the socket.
-    func close(reason: String) async
+    func close(reason: MediaCloseReason) async
 }
 
 /// Answers offers: negotiates, opens the call's socket, builds the answer.

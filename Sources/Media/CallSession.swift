@@ -108,7 +108,7 @@ public final class CallSession: DatagramSession {
         guard state != .closed else { return }
         if state == .connecting, now >= connectDeadline {
             let phase = remote == nil ? "ICE" : "DTLS"
-            return close(reason: "media not connected within \(config.connectTimeout) (\(phase) did not complete)", now: now)
+            return close(reason: .connectTimeout(phase: phase, after: config.connectTimeout), now: now)
         }
         ice.handleTimeout(now: now)
         drainICE(now: now)
@@ -193,7 +193,7 @@ public final class CallSession: DatagramSession {
     }
 
     /// Ends the session: DTLS close_notify to the peer, then `closed(reason)`.
-    public func close(reason: String, now: Instant) {
+    public func close(reason: MediaCloseReason, now: Instant) {
         guard state != .closed else { return }
         if dtlsStarted {
             dtls.close()
@@ -224,7 +224,7 @@ public final class CallSession: DatagramSession {
                     drainDTLS(now: now)
                 }
             case let .failed(reason), let .disconnected(reason):
-                close(reason: reason.description, now: now)
+                close(reason: .ice(reason), now: now)
                 return
             case .roleChanged:
                 continue
@@ -245,7 +245,7 @@ public final class CallSession: DatagramSession {
                     srtpOut = try keys.makeOutboundSession()
                     srtpIn = try keys.makeInboundSession()
                 } catch {
-                    return close(reason: "SRTP setup failed: \(error)", now: now)
+                    return close(reason: .srtpSetup(reason: "\(error)"), now: now)
                 }
                 state = .connected
                 sender.start(at: now)
@@ -253,9 +253,9 @@ public final class CallSession: DatagramSession {
                 nextRTCP = now + config.rtcpInterval
                 if let remote { events.append(.connected(remote: remote, srtpProfile: keys.profile.openSSLName)) }
             case let .failed(reason):
-                return close(reason: reason, now: now)
+                return close(reason: .dtls(reason: reason), now: now)
             case .closed:
-                return close(reason: "the peer closed DTLS (close_notify)", now: now)
+                return close(reason: .peerClosed, now: now)
             }
         }
     }

@@ -13,7 +13,7 @@ public enum MediaEvent: Sendable, Equatable {
     /// The caller's RTCP BYE (the call itself ends with WhatsApp's terminate webhook).
     case remoteBye(reason: String?)
     /// The session ended; `reason` says why (ICE failure, consent lost, DTLS failure, peer closed, hang-up).
-    case closed(reason: String)
+    case closed(reason: MediaCloseReason)
 }
 
 /// A datagram to send.

@@ -124,7 +124,7 @@ public final class UDPCallMedia: CallMediaChannel {
         await socket.read { $0.counters } ?? MediaCounters()
     }
 
-    public func close(reason: String) async {
+    public func close(reason: MediaCloseReason) async {
         await socket.perform { session, now in session.close(reason: reason, now: now) }
         await socket.close()
     }

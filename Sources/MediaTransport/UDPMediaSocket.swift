@@ -74,7 +74,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            finish(reason: "media socket closed")
+            finish(reason: .transportClosed)
             self.context = nil
         }
 
@@ -129,7 +129,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
             return !finished
         }
 
-        func finish(reason: String) {
+        func finish(reason: MediaCloseReason) {
             guard !finished else { return }
             flushAudio()
             finished = true

@@ -9,10 +9,10 @@ public struct CallEvent: Codable, Equatable, Sendable, FetchableRecord, Persista
     public var id: Int64?
     public var callID: String
     public var at: Date
-    public var kind: String
+    public var kind: CallEventKind
     public var detail: String
 
-    public init(id: Int64? = nil, callID: String, at: Date, kind: String, detail: String) {
+    public init(id: Int64? = nil, callID: String, at: Date, kind: CallEventKind, detail: String) {
         self.id = id
         self.callID = callID
         self.at = at
@@ -27,24 +27,31 @@ public struct CallEvent: Codable, Equatable, Sendable, FetchableRecord, Persista
     }
 }
 
-/// Well-known event kinds. The flow may record others; these are the ones the outcome reads.
-public enum CallEventKind {
+/// What a call event records. The outcome reads the path from `step` events, the inputs from `key` and
+/// `keyword`, the set-up timings from the milestones, and our errors from `error`.
+public enum CallEventKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible, CustomStringConvertible {
     /// A flow step entered; `detail` is the step name. Builds the outcome's path.
-    public static let step = "step"
+    case step
     /// A prompt played; `detail` is the prompt id.
-    public static let prompt = "prompt"
-    /// A DTMF key; `detail` is the key. An input.
-    public static let key = "key"
-    /// A recognised keyword; `detail` is e.g. `sales (0.92)` (word and confidence). An input.
-    public static let keyword = "keyword"
-    /// An HTTP call-out from the flow; `detail` is e.g. `POST https://… → 200 (120 ms)`.
-    public static let http = "http"
+    case prompt
+    /// A DTMF key; `detail` is the key (masked while a `redact:` variable is being entered). An input.
+    case key
+    /// A recognised keyword; `detail` is e.g. `sales@0.92` (word and confidence). An input.
+    case keyword
+    /// An HTTP call-out from the flow; `detail` is e.g. `POST https://…`.
+    case http
     /// Set-up milestones; their time minus the call's `received_at` gives the set-up timings.
-    public static let preAccept = "pre_accept"
-    public static let connected = "connected"
-    public static let firstAudio = "first_audio"
+    case preAccept = "pre_accept"
+    case connected
+    case firstAudio = "first_audio"
+    /// WhatsApp's call status webhook (RINGING, ACCEPTED, …); `detail` is the status.
+    case status
+    /// The server began draining while the call ran; `detail` says what the call did about it.
+    case drain
     /// An error on our side; `detail` starts with its code (e.g. `media_timeout: …`).
-    public static let error = "error"
+    case error
     /// The end of the call (written by the finalizer); `detail` is the reason.
-    public static let end = "end"
+    case end
+
+    public var description: String { rawValue }
 }

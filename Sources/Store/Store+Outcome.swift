@@ -23,7 +23,7 @@ public struct CallSummary: Sendable, Equatable {
 
 extension Store {
     /// Appends an event to the call's timeline.
-    public func recordEvent(callID: String, kind: String, detail: String, at date: Date = Date()) async throws {
+    public func recordEvent(callID: String, kind: CallEventKind, detail: String, at date: Date = Date()) async throws {
         try await writer.write { db in
             try CallEvent(callID: callID, at: date, kind: kind, detail: detail).insert(db)
         }
@@ -76,7 +76,7 @@ extension Store {
                 try message.insert(db, onConflict: .ignore)
                 if db.changesCount > 0 { enqueued.append(message) }
             }
-            try CallEvent(callID: id, at: date, kind: CallEventKind.end, detail: endDetail).insert(db)
+            try CallEvent(callID: id, at: date, kind: .end, detail: endDetail).insert(db)
             row.followupStatus = try Self.followupSummary(db, callID: id)
             try row.update(db)
             return .finalized(row, enqueued: enqueued)

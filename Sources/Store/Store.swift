@@ -61,16 +61,25 @@ public final class Store: Sendable {
         }
     }
 
-    /// Applies `change` to the call's row and saves it. Returns the updated row, or nil for an unknown call.
+    /// Applies `change` to the call's row and saves it. Returns the updated row, or nil for an unknown call
+    /// or one already finalized: once `finalized_at` is set only `finalizeCall` may touch the row, so a late
+    /// progress write (a `reject` that lost the race with a `terminate`) cannot rewrite its outcome.
     @discardableResult
     public func updateCall(id: String, at date: Date = Date(),
                            _ change: @Sendable @escaping (inout CallRecord) -> Void) async throws -> CallRecord? {
         try await writer.write { db in
-            guard var call = try CallRecord.fetchOne(db, key: id) else { return nil }
+            guard var call = try CallRecord.fetchOne(db, key: id), call.finalizedAt == nil else { return nil }
             change(&call)
             call.updatedAt = date
             try call.update(db)
             return call
+        }
+    }
+
+    /// Calls that were never finalized (a crash or `kill -9` left them), oldest first.
+    public func unfinalizedCalls() async throws -> [CallRecord] {
+        try await writer.read { db in
+            try CallRecord.filter(Column("finalized_at") == nil).order(Column("received_at")).fetchAll(db)
         }
     }
 

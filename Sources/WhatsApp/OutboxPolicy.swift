@@ -10,6 +10,8 @@ public struct OutboxPolicy: Sendable, Equatable {
     public var batchSize: Int
     /// While true the worker sends nothing (rows stay pending). For maintenance and the durability tests.
     public var paused: Bool
+    /// On shutdown, due messages (the follow-ups of calls the drain just ended) get this long to go out.
+    public var shutdownFlush: Duration = .seconds(5)
 
     public init(backoff: RetryPolicy = RetryPolicy(baseDelay: .seconds(2), maxDelay: .seconds(300), jitter: 0.5),
                 maxAge: Duration = .seconds(24 * 3600), pollInterval: Duration = .seconds(5), batchSize: Int = 16,

@@ -86,12 +86,26 @@ public final class OutboxWorker: Service, Sendable {
         } onGracefulShutdown: {
             continuation.finish()
         }
+        await flushBeforeExit()
+    }
+
+    /// A bounded last round on shutdown: what is due now is sent within `policy.shutdownFlush`; what
+    /// does not make it stays queued for the next start.
+    func flushBeforeExit() async {
+        guard !policy.paused, policy.shutdownFlush > .zero, !Task.isCancelled else { return }
+        let limit = policy.shutdownFlush
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.drain(duringShutdown: true) }
+            group.addTask { try? await Task.sleep(for: limit) }
+            await group.next()
+            group.cancelAll()
+        }
     }
 
     /// Sends every due message, a batch at a time, until none is due (or shutdown begins).
-    func drain() async {
+    func drain(duringShutdown: Bool = false) async {
         guard !policy.paused else { return }
-        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while (duringShutdown || !Task.isShuttingDownGracefully) && !Task.isCancelled {
             let batch: [OutboxMessage]
             do {
                 batch = try await store.claimDueOutbox(now: now(), limit: policy.batchSize)

@@ -39,9 +39,22 @@ public protocol MonotonicClock: Sendable {
     func now() -> Instant
 }
 
+/// A clock that can also wait: what the one owner of a call sleeps on. The real one at the edge,
+/// a manual one in tests (its sleepers wake when the test advances it).
+public protocol SleepingClock: MonotonicClock {
+    /// Returns once `now() >= deadline`; throws `CancellationError` when the task is cancelled.
+    func sleep(until deadline: Instant) async throws
+}
+
 /// The process's monotonic clock.
-public struct SystemMonotonicClock: MonotonicClock {
+public struct SystemMonotonicClock: SleepingClock {
     public init() {}
+
+    public func sleep(until deadline: Instant) async throws {
+        let delay = deadline.nanoseconds &- now().nanoseconds
+        if delay > 0 { try await Task.sleep(for: .nanoseconds(delay)) }
+        try Task.checkCancellation()
+    }
 
     public func now() -> Instant {
         let d = ContinuousClock.now - Self.origin

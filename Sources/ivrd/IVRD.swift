@@ -46,7 +46,7 @@ struct Serve: AsyncParsableCommand {
         let logger = Logger(label: "ivrd")
         let server: IVRServer
         do {
-            server = try IVRServer(config: cfg, logger: logger)
+            server = try IVRServer(config: cfg, logger: logger, hurryOnSecondSignal: true)
         } catch {
             logger.critical("cannot start", metadata: ["error": "\(error)"])
             throw ExitCode.failure

@@ -69,7 +69,7 @@ struct Probe: AsyncParsableCommand {
                     print(String(format: "pacer lateness: p50 ≤ %.2f ms, p99 ≤ %.2f ms, max %.2f ms over %d frames",
                                  Double(p.quantileMicros(0.5)) / 1000, Double(p.quantileMicros(0.99)) / 1000,
                                  Double(p.maxMicros) / 1000, p.count))
-                    await media.close(reason: "probe finished")
+                    await media.close(reason: .local(.finished))
                 }
             case let .audio(payload, _, _, _):
                 received += 1
@@ -79,7 +79,7 @@ struct Probe: AsyncParsableCommand {
             case let .closed(reason):
                 writer?.close()
                 print("received \(received) audio packets")
-                guard reason == "probe finished" else {
+                guard reason == .local(.finished) else {
                     FileHandle.standardError.write(Data("media failed: \(reason)\n".utf8))
                     throw ExitCode.failure
                 }

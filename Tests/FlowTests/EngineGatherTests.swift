@@ -56,7 +56,7 @@ import Testing
         #expect(d.deadline == 15)
         // Second no-input: retries (1) are used up → on_failure.
         let out = d.tick(at: 15)
-        #expect(out.contains(.hangup(reason: "failed_input")))
+        #expect(out.contains(.hangup(.other("failed_input"))))
         #expect(d.engine.path.map(\.exit) == [.failure("no input"), .hangup("failed_input")])
     }
 
@@ -157,7 +157,7 @@ import Testing
         """)
         var d = Self.atCollecting(flow)
         let out = d.tick(at: 7)
-        #expect(out.contains(.hangup(reason: "failed")))
+        #expect(out.contains(.hangup(.failed)))
         #expect(d.engine.outcome?.status == .failed)
         #expect(d.engine.outcome?.reason == "no input at step 'ask' after 1 attempts")
     }

@@ -50,7 +50,7 @@ import Testing
         #expect(d.deadline == nil)
         d.send(.promptFinished, at: 8)
         let out = d.send(.digit("2"), at: 9)
-        #expect(out == [.setVariable(name: "choice", value: .string("2")), .stopListening, .hangup(reason: "support"),
+        #expect(out == [.setVariable(name: "choice", value: .string("2")), .stopListening, .hangup(.other("support")),
                         .finished(try #require(d.engine.outcome))])
         #expect(d.engine.path.map(\.exit) == [.key("2"), .hangup("support")])
     }
@@ -64,7 +64,7 @@ import Testing
         d.tick(at: 10)                    // failure 2 (no input)
         d.send(.promptFinished, at: 12)
         let out = d.tick(at: 16)          // failure 3: retries (2) used up
-        #expect(out.contains(.hangup(reason: "no_choice")))
+        #expect(out.contains(.hangup(.other("no_choice"))))
         #expect(d.engine.path.first?.exit == .failure("no input"))
     }
 
@@ -85,7 +85,7 @@ import Testing
         #expect(d.send(.keyword("sales", confidence: 0.2), at: 1) == [])
         let out = d.send(.keyword("Sales", confidence: 0.8), at: 1.5)
         #expect(out.first == .stopPlayback)
-        #expect(out.contains(.hangup(reason: "sales")))
+        #expect(out.contains(.hangup(.other("sales"))))
         #expect(d.engine.path.first?.exit == .keyword("sales"))
     }
 

@@ -18,7 +18,7 @@ import Testing
         d.send(.started, at: 0)
         for i in 1...5 { d.send(.promptFinished, at: Double(i)) }
         #expect(d.engine.outcome?.status == .budgetExceeded)
-        #expect(d.actions.contains(.hangup(reason: "step_budget_exceeded")))
+        #expect(d.actions.contains(.hangup(.stepBudgetExceeded)))
         #expect(d.engine.path.count == 5)
         #expect(d.engine.outcome?.reason == "more than 5 steps in one call")
     }
@@ -37,7 +37,7 @@ import Testing
         var d = Driver(try mustLoad("name: h\nstart: a\nsteps:\n  a:\n    play: x\n    next: b\n  b:\n    hangup: done\n"))
         d.send(.started, at: 0)
         let out = d.send(.mediaFailed(reason: "no RTP for 30s"), at: 1)
-        #expect(out.first == .hangup(reason: "media_failed"))
+        #expect(out.first == .hangup(.mediaFailed))
         #expect(d.engine.outcome?.status == .mediaFailed)
         #expect(d.engine.outcome?.reason == "no RTP for 30s")
     }

@@ -8,6 +8,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import Store
+import Wire
 import Testing
 import WhatsApp
 
@@ -102,13 +103,15 @@ import WhatsApp
     }
 
     /// A live call as the media/flow side reports it: set-up milestones, steps, inputs, variables.
+    static let remote = TransportAddress(host: "203.0.113.9", port: 3478) ?? TransportAddress(ip: .v4([0, 0, 0, 0]), port: 0)
+
     static func runCall(_ server: IVRServer, _ callID: String, receivedAt: Date) async throws {
         try await server.store.insertCall(CallRecord(id: callID, phoneNumberID: phoneNumberID, caller: caller, flow: "main",
                                                      status: .accepted, receivedAt: receivedAt,
                                                      connectedAt: receivedAt.addingTimeInterval(0.4)))
         let f = server.finalizer
         await f.recordFlow(callID: callID, flow: "main", versionHash: "sha256:abc123")
-        let script: [(Double, String, String)] = [
+        let script: [(Double, CallEventKind, String)] = [
             (0.120, CallEventKind.preAccept, "answer sent"), (0.350, CallEventKind.connected, "ice+dtls"),
             (0.400, CallEventKind.step, "welcome"), (0.420, CallEventKind.firstAudio, "welcome"),
             (0.430, CallEventKind.prompt, "welcome"), (3.000, CallEventKind.step, "menu"),
@@ -119,7 +122,7 @@ import WhatsApp
         for (offset, kind, detail) in script {
             await f.recordEvent(callID: callID, kind: kind, detail: detail, at: receivedAt.addingTimeInterval(offset))
         }
-        await f.recordVariables(callID: callID, ["account": "12345678", "choice": "sales"], redact: ["account"])
+        await f.recordVariables(callID: callID, ["account": "***", "choice": "sales"])
     }
 
     static func checkOutcomeLine(_ line: [String: Any], callID: String) {
@@ -144,7 +147,7 @@ import WhatsApp
         try await h.server.application().test(.live) { client in
             try await Self.runCall(h.server, callID, receivedAt: received)
             let result = await h.server.finalizer.finalize(callID: callID, phoneNumberID: Self.phoneNumberID,
-                                                           reason: .hangup(disposition: "completed"))
+                                                           reason: .hangup(.completed))
             guard case let .finalized(outcome, enqueued) = result else {
                 Issue.record("expected finalized, got \(result)")
                 return
@@ -161,7 +164,7 @@ import WhatsApp
             #expect(try await eventually { try await store.call(id: callID)?.followupStatus == "delivered" })
             // Our hang-up again (e.g. media closing after the flow ended) changes nothing.
             #expect(await h.server.finalizer.finalize(callID: callID, phoneNumberID: Self.phoneNumberID,
-                                                      reason: .mediaFailure("closed")) == .alreadyFinalized)
+                                                      reason: .media(.peerClosed)) == .alreadyFinalized)
         }
         let row = try #require(try await h.server.store.call(id: callID))
         #expect(row.status == .completed)
@@ -197,7 +200,7 @@ import WhatsApp
             let store = h.server.store
             #expect(try await eventually { try await store.call(id: callID)?.finalizedAt != nil })
             let result = await h.server.finalizer.finalize(callID: callID, phoneNumberID: Self.phoneNumberID,
-                                                           reason: .hangup(disposition: "completed"))
+                                                           reason: .hangup(.completed))
             #expect(result == .alreadyFinalized)
             #expect(try await eventually { try await store.outboxMessages(statuses: [.sent]).count == 1 })
         }
@@ -226,7 +229,7 @@ import WhatsApp
                     group.addTask { _ = try await Self.post(client, Self.terminateBody(id)) }
                     group.addTask {
                         await h.server.finalizer.finalize(callID: id, phoneNumberID: Self.phoneNumberID,
-                                                          reason: .consentLost)
+                                                          reason: .media(.ice(.consentLost(remote: Self.remote, seconds: 30))))
                     }
                 }
                 try await group.waitForAll()

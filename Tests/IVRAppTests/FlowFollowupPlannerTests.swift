@@ -1,9 +1,11 @@
+import Flow
 import Foundation
 import IVRApp
 import IVRTesting
 import Store
 import Testing
 import WhatsApp
+import Wire
 
 @Suite struct FlowFollowupPlannerTests {
     let catalog: FlowCatalog = {
@@ -14,11 +16,17 @@ import WhatsApp
         return c
     }()
 
+    /// The outcome as the finalizer hands it over: the row's fields and the flow's own typed outcome.
     func outcome(flow: String, status: CallStatus = .completed, endReason: String = "terminate",
-                 path: [String], variables: [String: String]) -> CallOutcome {
-        CallOutcome(callID: "wacid.F1", phoneNumberID: "106540352242922", caller: "13175551234", flow: flow,
-                    status: status, endReason: endReason, path: path, variables: variables,
-                    receivedAt: Date(timeIntervalSince1970: 1_764_070_000))
+                 flowStatus: FlowOutcome.Status = .callerHungUp, path: [String],
+                 variables: [String: FlowValue]) -> CallOutcome {
+        var o = CallOutcome(callID: "wacid.F1", phoneNumberID: "106540352242922", caller: "13175551234", flow: flow,
+                            status: status, endReason: endReason, path: path,
+                            variables: variables.mapValues(\.quoted), receivedAt: Date(timeIntervalSince1970: 1_764_070_000))
+        o.flowOutcome = FlowOutcome(status: flowStatus, reason: endReason, lastStep: path.last,
+                                    path: path.map { PathEntry(step: $0, kind: "", enteredAt: Instant(nanoseconds: 0), exit: nil) },
+                                    variables: variables, endedAt: Instant(nanoseconds: 0))
+        return o
     }
 
     @Test func aCallerWhoHungUpInTheMenuGetsTheSupportButton() {
@@ -31,16 +39,17 @@ import WhatsApp
 
     @Test func typedVariablesDriveTheRulesAndTemplatesRender() {
         let planned = FlowFollowupPlanner(catalog: catalog).plan(outcome: outcome(
-            flow: "appointment", status: .completed, endReason: "hangup", path: ["greet", "end"],
-            variables: ["decision": "\"2\"", "code": "\"4711\""]))
+            flow: "appointment", status: .completed, endReason: "hangup", flowStatus: .completed, path: ["greet", "end"],
+            variables: ["decision": .string("2"), "code": .string("4711")]))
         #expect(planned.first?.message == .template(to: "13175551234", name: "appointment_rebook", languageCode: "en_US",
                                                     ttlMinutes: 4320, payload: "rebook-4711"))
     }
 
     @Test func noRuleMatchesNoMessage() {
         let planned = FlowFollowupPlanner(catalog: catalog)
-            .plan(outcome: outcome(flow: "main", endReason: "hangup", path: ["welcome", "menu", "hours", "end"],
-                                   variables: ["choice": "\"3\"", "tries": "2"]))
+            .plan(outcome: outcome(flow: "main", endReason: "hangup", flowStatus: .completed,
+                                   path: ["welcome", "menu", "hours", "end"],
+                                   variables: ["choice": .string("3"), "tries": .number(2)]))
         #expect(planned.isEmpty)
     }
 }

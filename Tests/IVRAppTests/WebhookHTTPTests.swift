@@ -51,7 +51,7 @@ import WhatsApp
         config.graph.baseURL = standIn.baseURL
         config.graph.retryBaseDelayMs = 5
         // These tests are about the webhook path; media is covered by the interop tests.
-        let server = try IVRServer(config: config, logger: Logger(label: "test"), handler: UnavailableCallHandler())
+        let server = try IVRServer(config: config, logger: Logger(label: "test"), media: UnavailableMedia())
         return Harness(server: server, standIn: standIn)
     }
 

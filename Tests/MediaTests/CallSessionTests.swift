@@ -93,10 +93,10 @@ import Wire
     @Test func closingSendsCloseNotifyAndThePeerSeesIt() throws {
         let pair = try SessionPair()
         #expect(pair.run { pair.bothConnected })
-        pair.a.close(reason: "caller hung up", now: pair.now)
-        pair.run(steps: 20) { pair.bEvents.contains(.closed(reason: "the peer closed DTLS (close_notify)")) }
-        #expect(pair.aEvents.last == .closed(reason: "caller hung up"))
-        #expect(pair.bEvents.last == .closed(reason: "the peer closed DTLS (close_notify)"))
+        pair.a.close(reason: .local(.hangup("completed")), now: pair.now)
+        pair.run(steps: 20) { pair.bEvents.contains(.closed(reason: .peerClosed)) }
+        #expect(pair.aEvents.last == .closed(reason: .local(.hangup("completed"))))
+        #expect(pair.bEvents.last == .closed(reason: .peerClosed))
     }
 
     @Test func aSilentPeerFailsICEWithAPreciseReason() throws {
@@ -107,7 +107,11 @@ import Wire
             Issue.record("A did not close: \(pair.aEvents)")
             return
         }
-        #expect(reason.hasPrefix("ICE failed: no STUN response"), "\(reason)")
+        guard case .ice(.noResponse) = reason else {
+            Issue.record("expected an ICE no-response failure, got \(reason)")
+            return
+        }
+        #expect(reason.description.hasPrefix("ICE failed: no STUN response"), "\(reason)")
     }
 
     @Test func theConnectDeadlineClosesASessionThatNeverConnects() throws {
@@ -116,6 +120,9 @@ import Wire
         let pair = try SessionPair(config: config)
         pair.deliver = { _, _ in false }
         pair.run(steps: 5000) { pair.aEvents.contains { if case .closed = $0 { return true } else { return false } } }
-        #expect(pair.aEvents.last == .closed(reason: "media not connected within 3.0 seconds (ICE did not complete)"))
+        #expect(pair.aEvents.last == .closed(reason: .connectTimeout(phase: "ICE", after: .seconds(3))))
+        if case let .closed(reason)? = pair.aEvents.last {
+            #expect(reason.description == "media not connected within 3.0 seconds (ICE did not complete)")
+        }
     }
 }

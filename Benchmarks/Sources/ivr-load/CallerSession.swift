@@ -57,7 +57,7 @@ final class CallerSession: DatagramSession {
         }
     }
 
-    func close(reason: String, now: Instant) {
+    func close(reason: MediaCloseReason, now: Instant) {
         inner?.close(reason: reason, now: now)
     }
 

@@ -150,7 +150,7 @@ struct LoadCall {
         result.mediaSeconds = (ended - connected).seconds
         if let stats = await socket.read({ $0.stats }) { result.stats = stats }
         if let first = result.stats.firstAudioAt { result.connectToFirstAudio = first - t0 }
-        await socket.perform { session, now in session.close(reason: "hang-up", now: now) }
+        await socket.perform { session, now in session.close(reason: .local(.finished), now: now) }
         await socket.close()
         _ = try? await post(WhatsAppShapes.terminate(callID: callID, from: from, start: wallStart, end: Date()))
         if !accepted { result.failure = "no accept" }

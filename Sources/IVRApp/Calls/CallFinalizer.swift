@@ -3,6 +3,8 @@ import Logging
 import Metrics
 import Store
 import WhatsApp
+import Wire
+import Flow
 
 /// What a finalization did.
 public enum FinalizeResult: Sendable, Equatable {
@@ -52,7 +54,7 @@ public final class CallFinalizer: Sendable {
     // MARK: - Progress while the call runs
 
     /// Appends an event to the call's timeline (`CallEventKind` lists the kinds the outcome reads).
-    public func recordEvent(callID: String, kind: String, detail: String, at: Date? = nil) async {
+    public func recordEvent(callID: String, kind: CallEventKind, detail: String, at: Date? = nil) async {
         do {
             try await store.recordEvent(callID: callID, kind: kind, detail: detail, at: at ?? now())
         } catch {
@@ -68,22 +70,23 @@ public final class CallFinalizer: Sendable {
         }
     }
 
-    /// The flow's variables now; the names in `redact` are masked before they are stored.
-    public func recordVariables(callID: String, _ variables: [String: String], redact: Set<String>) async {
-        let masked = Self.redacted(variables, redact: redact)
-        await update(callID) { $0.variablesJSON = CallOutcome.json(masked) }
-    }
-
-    public static func redacted(_ variables: [String: String], redact: Set<String>) -> [String: String] {
-        variables.reduce(into: [:]) { out, pair in out[pair.key] = redact.contains(pair.key) ? redactedValue : pair.value }
+    /// The flow's variables now, all of them (the flow has masked its `redact:` names): the stored set
+    /// is replaced by this whole set, so nothing set earlier is lost.
+    public func recordVariables(callID: String, _ variables: [String: String]) async {
+        await update(callID) { $0.variablesJSON = CallOutcome.json(variables) }
     }
 
     // MARK: - Ending
 
-    /// Our side ends the call: finalize, then (if this was the first end) send the Graph `terminate` action.
+    /// Ends the call once for `reason`, with the flow's own outcome when the flow ran. WhatsApp's
+    /// ending goes through `finalize(terminate:)` (its figures are stored); an ending of ours that
+    /// leaves the call up at WhatsApp is followed by the Graph `terminate` action.
     @discardableResult
-    public func finalize(callID: String, phoneNumberID: String, reason: CallEndReason, at: Date? = nil) async
-        -> FinalizeResult {
+    public func finalize(callID: String, phoneNumberID: String, reason: CallEndReason, flowOutcome: FlowOutcome? = nil,
+                         terminate: CallTerminate? = nil, at: Date? = nil) async -> FinalizeResult {
+        if case .whatsApp = reason, let terminate {
+            return await finalize(terminate: terminate, flowOutcome: flowOutcome, at: at)
+        }
         let ended = at ?? now()
         let result: FinalizeResult
         do {
@@ -92,13 +95,15 @@ public final class CallFinalizer: Sendable {
                 if row.status != .rejected { row.status = reason.status }
                 row.endReason = reason.code
                 row.endedAt = ended
-                row.reason = [row.reason, reason.detail].compactMap { $0 }.joined(separator: "; ")
-                switch reason {
-                case .mediaFailure: CallOutcome.mergeErrorCodes(["media_failure"], into: &row)
-                case .consentLost: CallOutcome.mergeErrorCodes(["consent_lost"], into: &row)
-                default: break
+                if case let .rejected(why, failed) = reason {
+                    // The refusal itself is the row's reason (what `calls list` shows).
+                    let text = failed.map { "\(why); reject failed: \($0)" } ?? why
+                    row.reason = [row.reason, text].compactMap { $0 }.joined(separator: "; ")
+                } else {
+                    row.reason = [row.reason, reason.detail].compactMap { $0 }.joined(separator: "; ")
                 }
-                return try self.plan(&row, events)
+                if let code = reason.errorCode { CallOutcome.mergeErrorCodes([code], into: &row) }
+                return try self.plan(&row, events, flowOutcome: flowOutcome, reason: reason)
             }
             result = completed(done)
         } catch {
@@ -109,11 +114,12 @@ public final class CallFinalizer: Sendable {
         case .alreadyFinalized, .unknownCall:
             return result
         case .finalized, .storeFailed:
+            guard reason.sendsTerminate else { return result }
             do {
                 try await graph.terminate(callID: callID, phoneNumberID: phoneNumberID)
             } catch {
                 logger.error("terminate action failed", metadata: ["call_id": "\(callID)", "error": "\(error)"])
-                await recordEvent(callID: callID, kind: CallEventKind.error, detail: "terminate_failed: \(error)")
+                await recordEvent(callID: callID, kind: .error, detail: "terminate_failed: \(error)")
             }
             return result
         }
@@ -121,7 +127,7 @@ public final class CallFinalizer: Sendable {
 
     /// WhatsApp's `terminate` webhook. An unknown call is recorded (and finalized) with its figures.
     @discardableResult
-    public func finalize(terminate t: CallTerminate, at: Date? = nil) async -> FinalizeResult {
+    public func finalize(terminate t: CallTerminate, flowOutcome: FlowOutcome? = nil, at: Date? = nil) async -> FinalizeResult {
         let received = at ?? now()
         let reason = CallEndReason.whatsApp(status: t.status)
         let codes = t.errors.compactMap { $0.code }.map(String.init)
@@ -150,7 +156,7 @@ public final class CallFinalizer: Sendable {
                 if let started { row.connectedAt = row.connectedAt ?? started }
                 row.endedAt = ended
                 row.endReason = reason.code
-                return try self.plan(&row, events)
+                return try self.plan(&row, events, flowOutcome: flowOutcome, reason: reason)
             }
             return completed(done)
         } catch {
@@ -159,10 +165,19 @@ public final class CallFinalizer: Sendable {
         }
     }
 
-    /// Inside the transaction: derive the event-based columns, ask the planner, encode its messages.
-    private func plan(_ row: inout CallRecord, _ events: [CallEvent]) throws -> [OutboxDraft] {
+    /// Inside the transaction: derive the event-based columns, take the flow's variables (all of them,
+    /// masked), ask the planner with the flow's own outcome, encode its messages.
+    private func plan(_ row: inout CallRecord, _ events: [CallEvent], flowOutcome: FlowOutcome?,
+                      reason: CallEndReason) throws -> [OutboxDraft] {
         CallOutcome.apply(events: events, to: &row)
-        let outcome = CallOutcome(row)
+        if let flowOutcome {
+            row.variablesJSON = CallOutcome.json(flowOutcome.variables.mapValues(\.quoted))
+        }
+        var outcome = CallOutcome(row)
+        outcome.flowOutcome = flowOutcome ?? FlowOutcome(
+            status: reason.flowStatus, reason: reason.detail, lastStep: row.path.last,
+            path: row.path.map { PathEntry(step: $0, kind: "", enteredAt: Instant(nanoseconds: 0), exit: nil) },
+            variables: row.variables.mapValues(FlowValue.parsing), endedAt: Instant(nanoseconds: 0))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return try planner.plan(outcome: outcome).map { planned in

@@ -1,50 +1,7 @@
+import Flow
 import Foundation
 import Store
 import WhatsApp
-
-/// Why a call ended, as the side that ended it saw it.
-public enum CallEndReason: Sendable, Equatable {
-    /// The flow hung up (`hangup: completed`); `disposition` is what the flow wrote.
-    case hangup(disposition: String)
-    /// Media died (ICE/DTLS failure, no RTP); the detail says how.
-    case mediaFailure(String)
-    /// ICE consent (RFC 7675) was lost.
-    case consentLost
-    /// Anything else on our side, with a short code for logs and the store.
-    case other(code: String, detail: String)
-    /// WhatsApp's `terminate` webhook.
-    case whatsApp(status: TerminateStatus?)
-
-    /// The code stored in `calls.end_reason`.
-    public var code: String {
-        switch self {
-        case .hangup: return "hangup"
-        case .mediaFailure: return "media_failure"
-        case .consentLost: return "consent_lost"
-        case let .other(code, _): return code
-        case .whatsApp: return "terminate"
-        }
-    }
-
-    public var detail: String {
-        switch self {
-        case let .hangup(d): return "hangup: \(d)"
-        case let .mediaFailure(d): return "media failure: \(d)"
-        case .consentLost: return "ICE consent lost"
-        case let .other(code, d): return "\(code): \(d)"
-        case let .whatsApp(status): return "terminate webhook: \(status?.description ?? "no status")"
-        }
-    }
-
-    /// The call status this ending gives (a rejected call stays rejected).
-    var status: CallStatus {
-        switch self {
-        case let .hangup(d): return d.lowercased() == "failed" ? .failed : .completed
-        case .mediaFailure, .consentLost, .other: return .failed
-        case let .whatsApp(status): return status == .completed ? .completed : .failed
-        }
-    }
-}
 
 /// Our set-up timings, in milliseconds from the connect webhook.
 public struct SetupTimings: Sendable, Equatable {
@@ -81,6 +38,9 @@ public struct CallOutcome: Sendable, Equatable {
     public var errorCodes: [String]
     public var receivedAt: Date
     public var endedAt: Date?
+    /// The flow's own outcome (status, path, all variables with redacted names masked): what the
+    /// follow-up rules read. Set by the finalizer; not part of the stored row.
+    public var flowOutcome: FlowOutcome?
 
     public init(callID: String, phoneNumberID: String, caller: String, flow: String? = nil, flowVersion: String? = nil,
                 status: CallStatus, endReason: String, path: [String] = [], inputs: [String] = [],
@@ -129,7 +89,7 @@ public struct CallOutcome: Sendable, Equatable {
             .map { "\($0.kind):\($0.detail)" }
         row.pathJSON = json(path)
         row.inputsJSON = json(inputs)
-        func ms(_ kind: String) -> Int? {
+        func ms(_ kind: CallEventKind) -> Int? {
             guard let e = events.first(where: { $0.kind == kind }) else { return nil }
             return max(0, Int((e.at.timeIntervalSince(row.receivedAt) * 1000).rounded()))
         }

@@ -8,138 +8,102 @@ import Speech
 import Store
 import Wire
 
-/// Runs a call's flow against its media once the call is accepted: the flow engine's actions
-/// become prompt playback (pre-encoded Opus from the shared cache), listening (DTMF by RFC 4733
-/// and in-band, voice activity for barge-in), HTTP call-outs, recordings and hang-up; media and
-/// timer inputs become engine events. One actor per call: every input is handled in order.
-actor CallRunner {
-    enum Input: Sendable {
-        case media(MediaEvent)
-        case tick
-        case httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>)
-        case keyword(String, confidence: Double, generation: Int)
+/// Drives one call's flow against its media once the call is accepted. Not an actor and not
+/// thread-safe: it belongs to the call's `CallActor`, which hands it every input with `now` and
+/// carries out its effects (`pollEffect()`), and wakes it at `nextDeadline()`. It reads no clock and
+/// waits for nothing: the engine's actions become effects (prompts to play, listening on or off,
+/// timeline events, HTTP call-outs, the hang-up and the flow's outcome), and the caller's media
+/// becomes engine events.
+final class CallRunner {
+    /// What the call's owner must do for the flow.
+    enum Effect {
+        case play(frames: [[UInt8]], tag: Int)
+        case stopPlayback
+        /// Whether the media hands caller audio over (only while a menu listens or a recording runs).
+        case callerAudio(Bool)
+        case event(CallEventKind, String)
+        /// Every variable now, redacted names masked, as stored text (`FlowValue.quoted`).
+        case variables([String: String])
+        case http(id: String, method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration)
+        /// A voice menu's recognition: its keyword events come back as `keyword(...)` with the generation.
+        case recognition(RecognitionSession, generation: Int)
+        case hangup(HangupDisposition)
+        case finished(FlowOutcome)
     }
 
-    static let flowFinished = "flow finished"
+    /// WhatsApp's offers announce a wideband caller (`maxplaybackrate=16000`): decoding at 16 kHz
+    /// keeps all of it, feeds the VAD, DTMF and speech directly, and records voicemail at 16 kHz.
+    static let callerAudioRate = 16_000
+    /// While the caller's packets keep coming, each batch pulls the decoder on arrival; its own
+    /// deadline only matters once they stop (a gap, DTX, a hang-up), so no 20 ms timer per call.
+    static let audioIdle: Duration = .milliseconds(150)
 
-    let callID: String
-    let phoneNumberID: String
-    let channel: any CallMediaChannel
     let prompts: PromptCache
     let settings: OpusEncoderSettings
-    let finalizer: CallFinalizer
-    let http: FlowHTTP
     let speech: SpeechRuntime?
     let metrics: IVRMetrics?
+    let logger: Logger
+    let flow: Flow
+    var engine: FlowEngine
+    var dtmf: DTMFDetector
+    var audio: CallerAudioDecoder?
+    var vad = VoiceActivityDetector(sampleRate: 16_000)
     /// The active menu's recognition, fed 16 kHz audio while the caller speaks.
     var recognition: RecognitionSession?
     var recognitionGeneration = 0
     /// The last 200 ms of 16 kHz audio, so an utterance's start (before the VAD decides) is not lost.
     var preRoll: [[Int16]] = []
-    let clock: any MonotonicClock
-    let logger: Logger
-    var engine: FlowEngine
-    var dtmf: DTMFDetector
-    var audio: CallerAudioDecoder?
-    var vad = VoiceActivityDetector(sampleRate: 16_000)
-    let redact: Set<String>
-
     var listening = false
-    /// When the caller's last audio packet was handed to us (audio comes in batches, ~60 ms apart).
+    /// When the caller's last audio packet was handed over (audio comes in batches, ~60 ms apart).
     var lastAudioAt: Instant?
-    /// The in-band DTMF detector's timeline: audio arrives in batches, so each frame's time is
-    /// counted from the stream's samples rather than read from the clock at the batch.
+    /// The in-band DTMF detector's timeline, counted from the stream's samples.
     var inbandTimeline: (start: Instant, samples: Int64)?
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
     var nextTag = 1
     var recorder: Recorder?
     var recordedSteps = 0
-    var inputs: AsyncStream<Input>.Continuation?
-    var timer: Task<Void, Never>?
-    var timerAt: Instant?
+    var lastVariables: [String: String]
+    var effects: [Effect] = []
+    var effectHead = 0
+    /// The engine has finished (its outcome was handed out).
     var finished = false
-    /// The media ended under the flow (hang-up by WhatsApp, consent lost): the handler records why.
-    var mediaEnded = false
 
-    init(call: CallInfo, flow: Flow, channel: any CallMediaChannel, prompts: PromptCache, finalizer: CallFinalizer,
-         http: FlowHTTP, speech: SpeechRuntime?, metrics: IVRMetrics?, clock: any MonotonicClock, logger: Logger) throws {
+    init(call: CallInfo, flow: Flow, opusFormatParameters: [String: String], prompts: PromptCache,
+         speech: SpeechRuntime?, metrics: IVRMetrics?, now: Instant, logger: Logger) throws {
+        self.flow = flow
+        self.prompts = prompts
+        self.settings = OpusEncoderSettings(fmtp: opusFormatParameters)
         self.speech = speech
         self.metrics = metrics
-        self.callID = call.callID
-        self.phoneNumberID = call.phoneNumberID
-        self.channel = channel
-        self.prompts = prompts
-        self.settings = OpusEncoderSettings(fmtp: channel.opusFormatParameters)
-        self.finalizer = finalizer
-        self.http = http
-        self.clock = clock
         self.logger = logger
-        self.redact = Set(flow.redact)
-        self.engine = FlowEngine(flow: flow, call: call, now: clock.now(), logger: logger)
+        self.engine = FlowEngine(flow: flow, call: call, now: now, logger: logger)
         self.dtmf = try DTMFDetector()
+        self.lastVariables = flow.redacted(engine.variables).mapValues(\.quoted)
     }
 
-    /// Drives the call until the flow finishes or the media ends. `events` is the media stream the
-    /// handler was reading (one consumer at a time: the handler no longer reads it).
-    func run(events: AsyncStream<MediaEvent>) async -> String {
-        let (stream, continuation) = AsyncStream.makeStream(of: Input.self)
-        inputs = continuation
-        let forward = Task {
-            for await e in events { continuation.yield(.media(e)) }
-            continuation.yield(.media(.closed(reason: "media stream ended")))
+    func pollEffect() -> Effect? {
+        guard effectHead < effects.count else {
+            effects.removeAll(keepingCapacity: true)
+            effectHead = 0
+            return nil
         }
+        defer { effectHead += 1 }
+        return effects[effectHead]
+    }
+
+    /// The flow's variables now (redacted names masked), as stored.
+    var variables: [String: String] { lastVariables }
+
+    // MARK: - Inputs
+
+    func start(now: Instant) {
         // Caller audio flows only while a menu listens or a recording runs.
-        channel.setCallerAudioWanted(false)
-        engine.handle(.started, now: clock.now())
-        await drain()
-        var endReason = Self.flowFinished
-        for await input in stream {
-            switch input {
-            case let .media(event):
-                if case let .closed(reason) = event {
-                    endReason = reason
-                    mediaEnded = true
-                    engine.handle(reason == "terminated by WhatsApp" ? .callerHungUp : .mediaFailed(reason: reason), now: clock.now())
-                    await drain()
-                    finished = true
-                } else {
-                    await handle(event)
-                }
-            case .tick:
-                timerAt = nil
-                let now = clock.now()
-                engine.handleTimeout(now: now)
-                dtmf.handleTimeout(now: now)
-                pumpDigits(now: now)
-                pullAudio(now: now)
-                await drain()
-            case let .keyword(word, confidence, generation):
-                guard generation == recognitionGeneration, recognition != nil else { break }
-                logger.info("keyword", metadata: ["word": "\(word)", "confidence": "\(confidence)"])
-                await finalizer.recordEvent(callID: callID, kind: CallEventKind.keyword,
-                                             detail: "\(word)@\(String(format: "%.2f", confidence))")
-                metrics?.input(kind: "keyword")
-                engine.handle(.keyword(word, confidence: confidence), now: clock.now())
-                await drain()
-            case let .httpDone(id, result):
-                switch result {
-                case let .success((status, body)): engine.handle(.httpResult(id: id, status: status, body: body), now: clock.now())
-                case let .failure(error): engine.handle(.httpFailed(id: id, reason: error.reason), now: clock.now())
-                }
-                await drain()
-            }
-            if finished { break }
-            arm()
-        }
-        timer?.cancel()
-        forward.cancel()
-        recognition?.close()
-        continuation.finish()
-        return endReason
+        effects.append(.callerAudio(false))
+        engine.handle(.started, now: now)
+        drain(now: now)
     }
 
-    func handle(_ event: MediaEvent) async {
-        let now = clock.now()
+    func handle(_ event: MediaEvent, now: Instant) {
         switch event {
         case let .playbackFinished(tag, _):
             guard playing.removeValue(forKey: tag) != nil else { return }
@@ -161,83 +125,62 @@ actor CallRunner {
         case .connected, .remoteBye, .closed:
             return
         }
-        await drain()
+        drain(now: now)
     }
 
-    func pullAudio(now: Instant) {
-        guard let audio else { return }
-        for frame in audio.pull(now: now) {
-            // In-band DTMF (the RFC 4733 fallback) on the 16 kHz stream: the tones and their octaves
-            // are all below 4 kHz, and a third of the samples is a third of the work.
-            if listening {
-                try? dtmf.handleAudio(pcm: frame.audio16k, sampleRate: 16_000,
-                                      at: inbandTime(now: now, samples: frame.audio16k.count))
-            }
-            recorder?.write(frame.pcm)
-            let wasSpeaking = vad.isSpeaking
-            for e in vad.process(frame.audio16k, at: now) {
-                switch e {
-                case .speechStarted:
-                    // Speech barge-in: stop a prompt that allows it.
-                    if playing.values.contains(true), listening { channel.stopPlayback() }
-                    for f in preRoll { recognition?.feed(f) }
-                    preRoll.removeAll()
-                case .speechEnded:
-                    if let r = recorder, r.endsOnSilence { r.silenceSeen = true }
-                    recognition?.endUtterance()
-                }
-            }
-            if let recognition {
-                if vad.isSpeaking && wasSpeaking {
-                    recognition.feed(frame.audio16k)
-                } else if !vad.isSpeaking {
-                    preRoll.append(frame.audio16k)
-                    if preRoll.count > 10 { preRoll.removeFirst() }
-                }
-            }
-        }
+    func handleTimeout(now: Instant) {
+        engine.handleTimeout(now: now)
+        dtmf.handleTimeout(now: now)
         pumpDigits(now: now)
-        if let r = recorder, r.done(now: now) { finishRecording(now: now) }
+        pullAudio(now: now)
+        drain(now: now)
     }
 
-    func pumpDigits(now: Instant) {
-        while let d = dtmf.pollDigit() {
-            logger.info("digit", metadata: ["digit": "\(d.digit)", "via": "\(d.via.rawValue)"])
-            Task { [finalizer, callID] in
-                await finalizer.recordEvent(callID: callID, kind: CallEventKind.key, detail: String(d.digit))
-            }
-            if let r = recorder, r.finishKey == d.digit {
-                finishRecording(now: now)
-                continue
-            }
-            metrics?.input(kind: d.via == .rfc4733 ? "dtmf" : "dtmf_inband")
-            engine.handle(.digit(d.digit), now: now)
+    func keyword(_ word: String, confidence: Double, generation: Int, now: Instant) {
+        guard generation == recognitionGeneration, recognition != nil else { return }
+        logger.info("keyword", metadata: ["word": "\(word)", "confidence": "\(confidence)"])
+        effects.append(.event(.keyword, "\(word)@\(String(format: "%.2f", confidence))"))
+        metrics?.input(kind: "keyword")
+        engine.handle(.keyword(word, confidence: confidence), now: now)
+        drain(now: now)
+    }
+
+    func httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>, now: Instant) {
+        switch result {
+        case let .success((status, body)): engine.handle(.httpResult(id: id, status: status, body: body), now: now)
+        case let .failure(error): engine.handle(.httpFailed(id: id, reason: error.reason), now: now)
+        }
+        drain(now: now)
+    }
+
+    /// The server drains: the flow jumps to its `on_drain` step, if it has one.
+    func draining(now: Instant) {
+        engine.handle(.draining, now: now)
+        drain(now: now)
+    }
+
+    /// The call ends under the flow: the engine finishes (its outcome comes out as `.finished`).
+    func stop(_ stop: CallMachine.FlowStop, now: Instant) {
+        engine.handle(stop.event, now: now)
+        drain(now: now)
+        close()
+    }
+
+    /// Releases what the flow holds (recognition, an open recording).
+    func close() {
+        recognition?.close()
+        recognition = nil
+        if let r = recorder {
+            recorder = nil
+            r.close()
         }
     }
 
-    /// When the first of `samples` new 16 kHz samples was captured, on a timeline that restarts at
-    /// `now` after a break in the stream (listening resumed, the caller's packets stopped).
-    func inbandTime(now: Instant, samples: Int) -> Instant {
-        if let t = inbandTimeline {
-            let at = t.start + .nanoseconds(t.samples * 1_000_000_000 / 16_000)
-            let offset = now - at
-            if offset < .milliseconds(500), offset > .milliseconds(-500) {
-                inbandTimeline = (t.start, t.samples + Int64(samples))
-                return at
-            }
-        }
-        inbandTimeline = (now, Int64(samples))
-        return now
-    }
-
-    func finishRecording(now: Instant) {
-        guard let r = recorder else { return }
-        recorder = nil
-        r.close()
-        if !listening {
-            audio = nil
-            channel.setCallerAudioWanted(false)
-        }
-        engine.handle(.recordingFinished(path: r.path, seconds: r.seconds), now: now)
+    /// One deadline for the engine, DTMF, the jitter buffer and a recording.
+    func nextDeadline() -> Instant? {
+        guard !finished else { return nil }
+        let audioDeadline = audio?.nextDeadline().map { d in lastAudioAt.map { max(d, $0 + Self.audioIdle) } ?? d }
+        return [engine.nextDeadline(), dtmf.nextDeadline(), audioDeadline, recorder.map { $0.deadline }]
+            .compactMap { $0 }.min()
     }
 }

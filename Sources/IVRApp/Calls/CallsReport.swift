@@ -120,7 +120,7 @@ public enum CallsReport {
             """
         out += table(["OFFSET", "TIME", "KIND", "DETAIL"], events.map { e in
             let ms = Int((e.at.timeIntervalSince(call.receivedAt) * 1000).rounded())
-            return [String(format: "%+.3fs", Double(ms) / 1000), time(e.at), e.kind, e.detail]
+            return [String(format: "%+.3fs", Double(ms) / 1000), time(e.at), e.kind.rawValue, e.detail]
         })
         if !outbox.isEmpty {
             out += "\n" + outboxText(outbox)
@@ -131,7 +131,7 @@ public enum CallsReport {
     public static func showJSON(_ call: CallRecord, events: [CallEvent], outbox: [OutboxMessage]) -> String {
         json([
             "call": callObject(call, lastStep: events.last { $0.kind == CallEventKind.step }?.detail),
-            "events": events.map { ["at": iso($0.at), "kind": $0.kind, "detail": $0.detail] as [String: Any] },
+            "events": events.map { ["at": iso($0.at), "kind": $0.kind.rawValue, "detail": $0.detail] as [String: Any] },
             "outbox": outbox.map(outboxObject),
         ] as [String: Any])
     }

@@ -28,7 +28,13 @@ public final class FlowCatalog: Sendable {
         var byNumber: [String: Flow] = [:]
         var byName: [String: Flow] = [:]
         var defaultFlow: Flow?
+        /// Every version loaded since start, by hash, oldest first in `versionOrder` (bounded).
+        var versions: [String: Flow] = [:]
+        var versionOrder: [String] = []
     }
+
+    /// How many earlier flow versions are kept for calls that ran them (their follow-ups).
+    static let keptVersions = 256
 
     private let state = NIOLockedValueBox(State())
 
@@ -69,6 +75,19 @@ public final class FlowCatalog: Sendable {
                                             message: "keeping the previous version of flow '\(previous.name)' until the file is fixed"))
                 }
             }
+            next.versions = s.versions
+            next.versionOrder = s.versionOrder
+            for flow in loaded where next.versions[flow.versionHash] == nil {
+                next.versions[flow.versionHash] = flow
+                next.versionOrder.append(flow.versionHash)
+            }
+            if next.versionOrder.count > Self.keptVersions {
+                let current = Set(next.byFile.values.map(\.versionHash))
+                for hash in next.versionOrder where next.versionOrder.count > Self.keptVersions && !current.contains(hash) {
+                    next.versions[hash] = nil
+                    next.versionOrder.removeAll { $0 == hash }
+                }
+            }
             for flow in next.byFile.values.sorted(by: { $0.file < $1.file }) {
                 guard next.byName[flow.name] == nil else { continue }
                 next.byName[flow.name] = flow
@@ -97,6 +116,15 @@ public final class FlowCatalog: Sendable {
     }
 
     public func flow(named name: String) -> Flow? { state.withLockedValue { $0.byName[name] } }
+
+    /// The version of `name` a call ran (by its hash), or the current one when that version is
+    /// unknown (loaded by an earlier process) or not given.
+    public func flow(named name: String, version: String?) -> Flow? {
+        state.withLockedValue { s in
+            if let version, let flow = s.versions[version], flow.name == name { return flow }
+            return s.byName[name]
+        }
+    }
     public var flowNames: [String] { state.withLockedValue { $0.byName.keys.sorted() } }
     public var defaultFlowName: String? { state.withLockedValue { $0.defaultFlow?.name } }
 }

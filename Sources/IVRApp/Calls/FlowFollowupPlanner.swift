@@ -3,8 +3,9 @@ import Store
 import WhatsApp
 import Wire
 
-/// Follow-ups from the flows' own `followup:` rules: the call's flow (the version the catalog
-/// serves now) is asked which message, if any, its rules choose for this outcome and variables.
+/// Follow-ups from the flows' own `followup:` rules: the call's flow, in the version the call ran
+/// (the catalog keeps earlier versions), is asked which message, if any, its rules choose for the
+/// flow's own outcome and variables.
 public struct FlowFollowupPlanner: FollowupPlanner {
     let catalog: FlowCatalog
     /// Also applied, after the flow's rules: the `outbox.followup` rule from the config, if any.
@@ -17,29 +18,15 @@ public struct FlowFollowupPlanner: FollowupPlanner {
 
     public func plan(outcome: CallOutcome) -> [PlannedMessage] {
         var planned: [PlannedMessage] = []
-        if !outcome.caller.isEmpty, let name = outcome.flow, let flow = catalog.flow(named: name) {
-            let variables = outcome.variables.mapValues(FlowValue.parsing)
-            let flowOutcome = FlowOutcome(
-                status: Self.status(outcome), reason: outcome.endReason, lastStep: outcome.path.last,
-                path: outcome.path.map { PathEntry(step: $0, kind: flow.kind(ofStep: $0) ?? "", enteredAt: Instant(nanoseconds: 0), exit: nil) },
-                variables: variables, endedAt: Instant(nanoseconds: 0))
+        if !outcome.caller.isEmpty, let name = outcome.flow, let flowOutcome = outcome.flowOutcome,
+           let flow = catalog.flow(named: name, version: outcome.flowVersion) {
             let call = CallInfo(callID: outcome.callID, from: outcome.caller, phoneNumberID: outcome.phoneNumberID)
-            if let message = flow.followup(outcome: flowOutcome, variables: variables, call: call) {
+            if let message = flow.followup(outcome: flowOutcome, variables: flowOutcome.variables, call: call) {
                 planned.append(PlannedMessage(ruleKey: "flow.\(name).followup", message: Self.message(message, to: outcome.caller)))
             }
         }
         if let fallback { planned += fallback.plan(outcome: outcome) }
         return planned
-    }
-
-    /// The flow language's outcome status for a call's end.
-    static func status(_ o: CallOutcome) -> FlowOutcome.Status {
-        switch o.endReason {
-        case "media_failure", "consent_lost": return .mediaFailed
-        case "terminate": return o.status == .completed ? .callerHungUp : .failed
-        case "hangup": return o.status == .completed ? .completed : .failed
-        default: return o.status == .completed ? .completed : .failed
-        }
     }
 
     static func message(_ m: FollowupMessage, to recipient: String) -> OutboundMessage {

@@ -10,7 +10,7 @@ public enum ConfigLoader {
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
         "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
-        "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY",
+        "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -38,7 +38,12 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox", "speech"])
+                                                      "media", "log", "outbox", "speech", "server"])
+        if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout"]) }) {
+            if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
+                config.server.drainTimeoutSeconds = v
+            }
+        }
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
             if let v = try r.string(http["host"], "http.host") { config.http.host = v }
             if let v = try r.int(http["port"], "http.port", 1...65535) { config.http.port = v }
@@ -174,6 +179,12 @@ public enum ConfigLoader {
                 throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")
             }
             config.media.connectTimeoutSeconds = seconds
+        }
+        if let v = value("IVR_DRAIN_TIMEOUT") {
+            guard let seconds = Int(v), (0...3600).contains(seconds) else {
+                throw ConfigError(source: "IVR_DRAIN_TIMEOUT", message: "expected whole seconds 0–3600, got '\(v)'")
+            }
+            config.server.drainTimeoutSeconds = seconds
         }
         if let v = value("IVR_SPEECH_MODEL") { config.speech.model = v }
         if let v = value("IVR_SPEECH_DICTIONARY") { config.speech.dictionary = v }

@@ -80,6 +80,13 @@ public struct IVRConfig: Sendable, Equatable {
 
     public enum LogFormat: String, Sendable, Equatable { case text, json }
 
+    /// The daemon's own life (`server:`).
+    public struct Server: Sendable, Equatable {
+        /// On SIGTERM/SIGINT, running calls get this long to finish before they are terminated.
+        public var drainTimeoutSeconds = 30
+    }
+
+    public var server = Server()
     public var http = HTTP()
     public var whatsapp = WhatsAppSecrets()
     public var graph = Graph()

@@ -6,6 +6,9 @@ import Hummingbird
 import Logging
 import MediaTransport
 import ServiceLifecycle
+import UnixSignals
+import Media
+import Wire
 import Store
 import WhatsApp
 
@@ -20,6 +23,8 @@ public struct IVRServer: Sendable {
     public let flowDiagnostics: [Diagnostic]
     public let metrics: IVRMetrics
     public let processor: WebhookProcessor
+    /// Every call's owner, and the drain.
+    public let calls: CallService
     /// Ends calls once (terminate webhook or our hang-up) and queues their follow-ups.
     public let finalizer: CallFinalizer
     /// Sends the queued follow-ups; one of the application's services.
@@ -29,9 +34,10 @@ public struct IVRServer: Sendable {
     /// Where media is served, for the start-up log.
     public private(set) var mediaSummary = "injected handler"
 
-    public init(config: IVRConfig, logger: Logger, handler: (any CallHandler)? = nil, metrics: IVRMetrics = IVRMetrics(),
-                graph: (any GraphAPI)? = nil, planner: (any FollowupPlanner)? = nil,
-                outcomeLogger: Logger? = nil) throws {
+    public init(config: IVRConfig, logger: Logger, media: (any CallMediaFactory)? = nil,
+                metrics: IVRMetrics = IVRMetrics(), graph: (any GraphAPI)? = nil, planner: (any FollowupPlanner)? = nil,
+                outcomeLogger: Logger? = nil, clock: any SleepingClock = SystemMonotonicClock(),
+                hurryOnSecondSignal: Bool = false) throws {
         self.config = config
         self.logger = logger
         self.metrics = metrics
@@ -58,48 +64,56 @@ public struct IVRServer: Sendable {
                                            fallback: config.outbox.followup.map { ConfiguredFollowup(rule: $0) }),
                                        outbox: outbox, logger: outcomeLogger ?? Logger(label: "ivr.calls"),
                                        metricsFactory: metrics.factory)
-        let callHandler: any CallHandler
-        if let handler {
-            callHandler = handler
+        let answering: any CallMediaFactory
+        if let media {
+            answering = media
         } else {
             do {
                 let ip = config.media.ip ?? MediaAddress.guess()
                 var mediaConfig = MediaEngine.Config(ip: ip, ports: config.media.ports)
                 mediaConfig.session.connectTimeout = .seconds(config.media.connectTimeoutSeconds)
-                let engine = try MediaEngine(config: mediaConfig)
-                var timing = MediaCallHandler.Timing()
-                timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
-                callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics,
-                                               finalizer: finalizer,
-                                               runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
-                                                                    http: http, speech: speech, metrics: metrics),
-                                               timing: timing)
+                answering = try MediaEngine(config: mediaConfig)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
             } catch {
-                callHandler = UnavailableCallHandler(reason: "media core unavailable: \(error)")
+                answering = UnavailableMedia(reason: "media core unavailable: \(error)")
                 self.mediaSummary = "unavailable: \(error)"
             }
         }
-        self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog,
-                                          handler: callHandler, metrics: metrics,
-                                          logger: Logger(label: "ivr.calls"),
-                                          acceptWindow: .seconds(config.graph.acceptWindowSeconds),
-                                          finalizer: finalizer)
+        var timing = CallMachine.Timing()
+        timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
+        let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
+                                  runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
+                                                       http: http, speech: speech, metrics: metrics),
+                                  catalog: catalog, metrics: metrics, clock: clock, timing: timing)
+        self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
+                                 hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
+                                 logger: Logger(label: "ivr.calls"))
+        self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
+                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer)
     }
 
-    /// The Hummingbird application, with the webhook processor as one of its services.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
-        -> some ApplicationProtocol {
+    func router() -> Router<BasicRequestContext> {
         let webhooks = WebhookRoutes(secrets: config.whatsapp, maxBodyBytes: config.http.maxBodyBytes,
                                      processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"))
-        let router = IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics)
-        return Application(router: router,
-                           configuration: .init(address: .hostname(config.http.host, port: config.http.port),
-                                                serverName: "ivrd"),
-                           services: [processor, outbox, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows"))],
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: Logger(label: "ivr.http"))
+        let calls = self.calls
+        return IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics, draining: { calls.isDraining })
+    }
+
+    /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        httpApplication(services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")), calls],
+                        onServerRunning: onServerRunning)
+    }
+
+    func httpApplication(services: [any Service], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        Application(router: router(),
+                    configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "ivrd"),
+                    services: services,
+                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                    logger: Logger(label: "ivr.http"))
     }
 
     /// Logs the start-up summary, with one warning if secrets are missing.
@@ -121,12 +135,20 @@ public struct IVRServer: Sendable {
         }
     }
 
-    /// Runs until SIGTERM/SIGINT, then drains in-flight work and closes the HTTP client.
+    /// Runs until SIGTERM/SIGINT, then stops in order: the calls drain first while the HTTP server still
+    /// serves (their `terminate` webhooks arrive, `/healthz` answers 503 "draining", a new `connect`
+    /// gets 503), then the HTTP server, the webhook processor, and the outbox with a bounded flush; the
+    /// HTTP client is shut down last. (A service group shuts its services down in reverse order, one
+    /// after the other.)
     public func run() async throws {
         logStartup()
-        let app = application()
+        await calls.reconcileInterrupted()
+        let group = ServiceGroup(configuration: .init(
+            services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
+                       httpApplication(services: []), calls],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
-            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+            try await group.run()
         } catch {
             try? await http.shutdown()
             throw error

@@ -3,10 +3,13 @@ import Logging
 import ServiceLifecycle
 import Store
 import WhatsApp
+import Wire
 
 /// Takes verified, decoded webhook events: deduplicates them in SQLite while the request waits
-/// (so a redelivered `connect` never starts a second call), then does the work asynchronously,
-/// one task per event, as a `Service` that drains in-flight work on shutdown.
+/// (so a redelivered `connect` never starts a second call), then hands them on asynchronously, as a
+/// `Service` that drains in-flight work on shutdown: a `connect` starts the call's owner in the
+/// `CallService`; a `terminate` or a status reaches the owner through the registry in whatever state
+/// the call is (or the finalizer directly once the owner is gone).
 public final class WebhookProcessor: Service, Sendable {
     struct Work: Sendable {
         let event: WebhookEvent
@@ -16,31 +19,40 @@ public final class WebhookProcessor: Service, Sendable {
     let store: Store
     let graph: any GraphAPI
     let catalog: FlowCatalog
-    let handler: any CallHandler
+    let calls: CallService
     let metrics: IVRMetrics
     let logger: Logger
-    let acceptWindow: Duration
     let finalizer: CallFinalizer
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
-    public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, handler: any CallHandler, metrics: IVRMetrics,
-                logger: Logger, acceptWindow: Duration = .seconds(30), finalizer: CallFinalizer? = nil) {
+    public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
+                logger: Logger, finalizer: CallFinalizer) {
         self.store = store
         self.graph = graph
         self.catalog = catalog
-        self.handler = handler
+        self.calls = calls
         self.metrics = metrics
         self.logger = logger
-        self.acceptWindow = acceptWindow
-        self.finalizer = finalizer ?? CallFinalizer(store: store, graph: graph, logger: logger,
-                                                    metricsFactory: metrics.factory)
+        self.finalizer = finalizer
         (stream, continuation) = AsyncStream.makeStream(of: Work.self)
     }
 
+    /// Why a delivery was not taken.
+    public enum SubmitError: Error, Equatable {
+        /// The server drains and the delivery carries a new call: answered 503 so that WhatsApp
+        /// redelivers it (to another instance behind the load balancer, or to this one after its restart).
+        case draining
+    }
+
     /// Records each event's delivery and queues the new ones. Throws if the store cannot record
-    /// them, so the caller answers 5xx and WhatsApp redelivers: nothing is lost.
+    /// them, so the caller answers 5xx and WhatsApp redelivers: nothing is lost. While draining, a
+    /// delivery with a `connect` is refused whole (nothing recorded), so its redelivery is not a duplicate.
     public func submit(_ events: [WebhookEvent], receivedAt: ContinuousClock.Instant = .now) async throws {
+        if calls.isDraining, events.contains(where: { if case .connect = $0 { return true } else { return false } }) {
+            metrics.webhookRejected(reason: "draining")
+            throw SubmitError.draining
+        }
         for event in events {
             metrics.webhookReceived(kind: event.kind)
             if let key = event.dedupeKey {
@@ -70,12 +82,13 @@ public final class WebhookProcessor: Service, Sendable {
 
     func process(_ work: Work) async {
         switch work.event {
-        case let .connect(call): await connect(call, receivedAt: work.receivedAt)
+        case let .connect(call): await connect(call, work: work)
         case let .terminate(t): await terminate(t)
         case let .callStatus(s):
             logger.info("call status", metadata: [
                 "call_id": "\(s.callID)", "phone_number_id": "\(s.business.phoneNumberID)", "status": "\(s.status)",
             ])
+            calls.registry.send(.progress(s.status), to: s.callID)
         case let .messageStatus(m): await messageStatus(m)
         case let .unknown(u):
             logger.notice("webhook event not handled", metadata: [
@@ -84,7 +97,7 @@ public final class WebhookProcessor: Service, Sendable {
         }
     }
 
-    func connect(_ call: CallConnect, receivedAt: ContinuousClock.Instant) async {
+    func connect(_ call: CallConnect, work: Work) async {
         var log = logger
         log[metadataKey: "call_id"] = "\(call.callID)"
         log[metadataKey: "phone_number_id"] = "\(call.business.phoneNumberID)"
@@ -103,46 +116,30 @@ public final class WebhookProcessor: Service, Sendable {
         } catch {
             log.error("cannot record call", metadata: ["error": "\(error)"])
         }
-        guard let route else {
-            await reject(call, reason: "no flow answers phone_number_id \(call.business.phoneNumberID) and no default flow is set",
-                         receivedAt: receivedAt, logger: log)
+        // The owner answers, or rejects when no flow answers this number; the accept window counts from receipt.
+        let waited = ContinuousClock.now - work.receivedAt
+        let receivedAt = calls.context.clock.now() + (.zero - waited)
+        guard !calls.start(call, route: route, receivedAt: receivedAt, logger: log) else { return }
+        guard calls.isDraining else {
+            log.warning("connect for a call that is alive here already; not handled twice")
             return
         }
-        switch await handler.handle(call, route: route, logger: log) {
-        case .answered:
-            metrics.call(outcome: "answered")
-        case let .cannotAnswer(reason):
-            await reject(call, reason: reason, receivedAt: receivedAt, logger: log)
-        }
-    }
-
-    func reject(_ call: CallConnect, reason: String, receivedAt: ContinuousClock.Instant, logger: Logger) async {
-        logger.warning("rejecting call", metadata: ["reason": "\(reason)"])
-        var status = CallStatus.rejected
-        var recorded = reason
+        // Queued before the drain began and taken after: refused here, so the row is final all the same.
+        let reason = "the server is shutting down"
+        var failed: String?
         do {
             try await graph.reject(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
-                                   deadline: receivedAt + acceptWindow)
-            metrics.call(outcome: "rejected")
+                                   deadline: work.receivedAt + calls.context.timing.acceptWindow)
         } catch {
-            status = .failed
-            recorded = "\(reason); reject failed: \(error)"
-            metrics.call(outcome: "reject_failed")
-            logger.error("reject action failed", metadata: ["error": "\(error)"])
+            failed = "\(error)"
         }
-        let final = status, why = recorded
-        do {
-            try await store.updateCall(id: call.callID) { row in
-                row.status = final
-                row.reason = why
-                row.endedAt = Date()
-            }
-        } catch {
-            logger.error("cannot record call rejection", metadata: ["error": "\(error)"])
-        }
+        await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
+                                 reason: .rejected(reason: reason, rejectFailed: failed))
     }
 
-    /// The call's end as WhatsApp reports it: finalized once (see `CallFinalizer`), then any media stopped.
+    /// The call's end as WhatsApp reports it: to the call's owner, whatever state it is in; when no owner
+    /// is alive (it ended, or the call was never ours), straight to the finalizer, which stores WhatsApp's
+    /// figures or records the unknown call.
     func terminate(_ t: CallTerminate) async {
         var log = logger
         log[metadataKey: "call_id"] = "\(t.callID)"
@@ -152,8 +149,9 @@ public final class WebhookProcessor: Service, Sendable {
             "status": "\(t.status?.description ?? "-")", "duration": "\(t.durationSeconds.map(String.init) ?? "-")",
             "errors": "\(codes.isEmpty ? "-" : codes)",
         ])
-        await finalizer.finalize(terminate: t)
-        await handler.terminated(t, logger: log)
+        if !calls.registry.send(.terminated(t), to: t.callID) {
+            await finalizer.finalize(terminate: t)
+        }
     }
 
     /// A status for a message we sent (sent, delivered, read, failed): applied to its outbox row by wamid.

@@ -83,6 +83,11 @@ public struct WebhookRoutes: Sendable {
         }
         do {
             try await processor.submit(events, receivedAt: received)
+        } catch WebhookProcessor.SubmitError.draining {
+            logger.notice("new call refused while draining; WhatsApp will redeliver it")
+            var response = Response.text(.serviceUnavailable, "draining: this instance is shutting down; redeliver")
+            response.headers[.retryAfter] = "5"
+            return response
         } catch {
             metrics.webhookRejected(reason: "store_unavailable")
             logger.error("cannot record webhook delivery", metadata: ["error": "\(error)"])

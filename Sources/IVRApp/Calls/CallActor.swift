@@ -1,0 +1,314 @@
+import Flow
+import Foundation
+import Logging
+import Media
+import Speech
+import Store
+import WhatsApp
+import Wire
+
+/// The one owner of one call, from its `connect` webhook to its outcome. It keeps the call's
+/// `CallMachine` (what happens next) and, once the call is accepted, its `CallRunner` (the flow),
+/// and it is the only code that waits: on its injected clock, for the next input or deadline.
+/// Everything about the call reaches it as an input on one stream, handled in order: webhooks
+/// (`terminate`, statuses, a drain) through the registry, media events, Graph results, HTTP
+/// answers, keywords, and timer ticks.
+actor CallActor {
+    enum Input: Sendable {
+        case machine(CallMachine.Input)
+        case media(MediaEvent)
+        case tick
+        case httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>)
+        case keyword(String, confidence: Double, generation: Int)
+    }
+
+    nonisolated let callID: String
+    let call: CallConnect
+    let route: FlowRoute?
+    let refusal: String?
+    let context: CallContext
+    let logger: Logger
+    var machine: CallMachine
+    var runner: CallRunner?
+    var channel: (any CallMediaChannel)?
+    private let stream: AsyncStream<Input>
+    private let inputs: AsyncStream<Input>.Continuation
+    /// Work the call started and still owns (Graph requests, HTTP call-outs, readers): cancelled at the end.
+    private var tasks: [Task<Void, Never>] = []
+    private var timer: Task<Void, Never>?
+    private var timerAt: Instant?
+    private var exited = false
+
+    /// `refusal`: answer this call with `reject` and that reason instead (no flow, draining, a limit).
+    init(call: CallConnect, route: FlowRoute?, refusal: String? = nil, receivedAt: Instant, context: CallContext,
+         logger: Logger) {
+        self.callID = call.callID
+        self.call = call
+        self.route = route
+        self.refusal = refusal
+        self.context = context
+        self.logger = logger
+        self.machine = CallMachine(receivedAt: receivedAt, timing: context.timing)
+        (stream, inputs) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    /// Hands the call an input from outside (a webhook, the drain). False once the call has ended:
+    /// the caller then deals with it directly (e.g. a late `terminate` goes to the finalizer).
+    @discardableResult
+    nonisolated func send(_ input: CallMachine.Input) -> Bool {
+        if case .enqueued = inputs.yield(.machine(input)) { return true }
+        return false
+    }
+
+    /// Runs the call to its end. Returns once the outcome is committed and the media closed.
+    func run() async {
+        if let refusal {
+            machine.handle(.refuse(refusal), now: context.clock.now())
+        } else if route == nil {
+            machine.handle(.refuse("no flow answers phone_number_id \(call.business.phoneNumberID) and no default flow is set"),
+                           now: context.clock.now())
+        } else {
+            machine.handle(.start, now: context.clock.now())
+        }
+        await settle()
+        if !exited {
+            rearm()
+            for await input in stream {
+                await handle(input)
+                await settle()
+                if exited { break }
+                rearm()
+            }
+        }
+        inputs.finish()
+        timer?.cancel()
+        for task in tasks { task.cancel() }
+        runner?.close()
+    }
+
+    private func handle(_ input: Input) async {
+        let now = context.clock.now()
+        switch input {
+        case let .machine(m):
+            machine.handle(m, now: now)
+        case .tick:
+            timerAt = nil
+            machine.handleTimeout(now: now)
+            runner?.handleTimeout(now: now)
+        case let .media(event):
+            switch event {
+            case let .connected(remote, profile):
+                machine.handle(.mediaConnected("\(remote) \(profile)"), now: now)
+            case let .closed(reason):
+                if !reason.isLocal { logger.warning("media ended", metadata: ["reason": "\(reason)"]) }
+                machine.handle(.mediaClosed(reason), now: now)
+            default:
+                runner?.handle(event, now: now)
+            }
+        case let .httpDone(id, result):
+            runner?.httpDone(id: id, result: result, now: now)
+        case let .keyword(word, confidence, generation):
+            runner?.keyword(word, confidence: confidence, generation: generation, now: now)
+        }
+    }
+
+    /// Carries out what the machine and the flow asked for, feeding their results back, until
+    /// neither has anything left to do.
+    private func settle() async {
+        while true {
+            if let effect = runner?.pollEffect() {
+                await perform(effect)
+            } else if let action = machine.pollAction() {
+                await perform(action)
+            } else {
+                return
+            }
+        }
+    }
+
+    /// One timer for the call: the earliest of the machine's and the flow's deadlines.
+    private func rearm() {
+        let next = [machine.nextDeadline(), runner?.nextDeadline()].compactMap { $0 }.min()
+        guard next != timerAt else { return }
+        timer?.cancel()
+        timerAt = next
+        guard let next else { return }
+        let clock = context.clock, inputs = self.inputs
+        timer = Task {
+            do {
+                try await clock.sleep(until: next)
+                inputs.yield(.tick)
+            } catch {
+                return  // re-armed or the call ended
+            }
+        }
+    }
+
+    // MARK: - The machine's actions
+
+    private func perform(_ action: CallMachine.Action) async {
+        let now = context.clock.now()
+        switch action {
+        case .answerMedia:
+            do {
+                let answered = try await context.media.answer(offer: call.sdp, callID: callID, logger: logger)
+                channel = answered
+                let inputs = self.inputs
+                own(Task {
+                    for await event in answered.events { inputs.yield(.media(event)) }
+                })
+                machine.handle(.mediaAnswered, now: now)
+            } catch {
+                machine.handle(.mediaAnswerFailed("\(error)"), now: now)
+            }
+        case let .graph(step, deadline):
+            sendGraph(step, deadline: context.graphDeadline(deadline))
+        case let .journal(entry):
+            await journal(entry)
+        case .startFlow:
+            startFlow(now: now)
+        case .drainFlow:
+            logger.info("server draining; the flow moves to its drain step if it has one")
+            runner?.draining(now: now)
+        case let .stopFlow(stop):
+            if let runner {
+                runner.stop(stop, now: now)
+            } else {
+                // No flow runtime (signalling-only set-ups): an empty outcome stands in.
+                machine.handle(.flowFinished(FlowOutcome(status: stop.event == .callerHungUp ? .callerHungUp : .failed,
+                                                         reason: "\(stop)", lastStep: nil, path: [], variables: [:],
+                                                         endedAt: now)), now: now)
+            }
+        case let .closeMedia(reason):
+            guard let channel else { return }
+            self.channel = nil
+            await logMediaSummary(channel)
+            await channel.close(reason: reason)
+        case let .finalize(reason, outcome):
+            logger.info("call ending", metadata: ["end_reason": "\(reason.code)", "detail": "\(reason.detail)"])
+            await context.finalizer.finalize(callID: callID, phoneNumberID: call.business.phoneNumberID, reason: reason,
+                                             flowOutcome: outcome, terminate: machine.terminateSeen)
+            machine.handle(.finalized, now: context.clock.now())
+        case let .recordTerminate(t):
+            await context.finalizer.finalize(terminate: t)
+        case .exit:
+            exited = true
+        }
+    }
+
+    private func sendGraph(_ step: CallMachine.GraphAction, deadline: ContinuousClock.Instant?) {
+        let graph = context.graph, inputs = self.inputs, id = callID, number = call.business.phoneNumberID
+        let sdp = channel?.answerSDP ?? ""
+        own(Task {
+            do {
+                switch step {
+                case .preAccept: try await graph.preAccept(callID: id, sdp: sdp, phoneNumberID: number, deadline: deadline)
+                case .accept: try await graph.accept(callID: id, sdp: sdp, phoneNumberID: number, deadline: deadline)
+                case .reject: try await graph.reject(callID: id, phoneNumberID: number, deadline: deadline)
+                }
+                inputs.yield(.machine(.graphSucceeded(step)))
+            } catch {
+                inputs.yield(.machine(.graphFailed(step, "\(error)")))
+            }
+        })
+    }
+
+    private func journal(_ entry: CallMachine.Journal) async {
+        let store = context.store, id = callID
+        do {
+            switch entry {
+            case let .status(status):
+                if status == .preAccepted, let route {
+                    try await store.updateCall(id: id) { row in
+                        row.status = status
+                        row.flow = route.name
+                        row.flowVersion = route.flow.versionHash
+                    }
+                } else {
+                    try await store.updateCall(id: id) { $0.status = status }
+                }
+                logger.info("call \(status.rawValue)")
+            case .accepted:
+                try await store.updateCall(id: id) { row in
+                    row.status = .accepted
+                    row.connectedAt = Date()
+                }
+                logger.info("call accepted")
+            case let .event(kind, detail):
+                await context.finalizer.recordEvent(callID: id, kind: kind, detail: detail)
+            }
+        } catch {
+            logger.error("cannot record call progress", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func startFlow(now: Instant) {
+        guard let route, let runtime = context.runtime, let channel else {
+            machine.handle(.flowStarted, now: now)
+            return
+        }
+        let info = CallInfo(callID: callID, from: call.from, phoneNumberID: call.business.phoneNumberID,
+                            callerName: call.callerName, ctaPayload: call.ctaPayload)
+        do {
+            let runner = try CallRunner(call: info, flow: route.flow, opusFormatParameters: channel.opusFormatParameters,
+                                        prompts: runtime.prompts, speech: runtime.speech, metrics: runtime.metrics,
+                                        now: now, logger: logger)
+            self.runner = runner
+            machine.handle(.flowStarted, now: now)
+            runner.start(now: now)
+        } catch {
+            machine.handle(.flowStartFailed("\(error)"), now: now)
+        }
+    }
+
+    // MARK: - The flow's effects
+
+    private func perform(_ effect: CallRunner.Effect) async {
+        let now = context.clock.now()
+        switch effect {
+        case let .play(frames, tag): channel?.play(frames: frames, tag: tag)
+        case .stopPlayback: channel?.stopPlayback()
+        case let .callerAudio(wanted): channel?.setCallerAudioWanted(wanted)
+        case let .event(kind, detail): await context.finalizer.recordEvent(callID: callID, kind: kind, detail: detail)
+        case let .variables(values): await context.finalizer.recordVariables(callID: callID, values)
+        case let .http(id, method, url, headers, body, timeout):
+            guard let http = context.runtime?.http else { return }
+            let inputs = self.inputs
+            own(Task {
+                let result = await http.perform(method: method, url: url, headers: headers, body: body, timeout: timeout)
+                inputs.yield(.httpDone(id: id, result: result))
+            })
+        case let .recognition(session, generation):
+            let inputs = self.inputs, log = logger
+            own(Task {
+                for await event in session.events {
+                    switch event {
+                    case let .keyword(match):
+                        inputs.yield(.keyword(match.word, confidence: match.confidence, generation: generation))
+                    case let .failed(error):
+                        log.error("speech recognition failed", metadata: ["error": "\(error)"])
+                    }
+                }
+            })
+        case let .hangup(disposition): machine.handle(.flowHungUp(disposition), now: now)
+        case let .finished(outcome): machine.handle(.flowFinished(outcome), now: now)
+        }
+    }
+
+    private func own(_ task: Task<Void, Never>) {
+        tasks.removeAll { $0.isCancelled }
+        tasks.append(task)
+    }
+
+    /// One line per call on how its media went: packets each way, drops, and how late the pacer
+    /// sent frames against their 20 ms slots (p50/p99/max).
+    private func logMediaSummary(_ channel: any CallMediaChannel) async {
+        let c = await channel.counters()
+        let ms = { (micros: Int) in Logger.MetadataValue.string(String(format: "%.2f", Double(micros) / 1000)) }
+        logger.info("call media", metadata: [
+            "rtp_sent": "\(c.rtpSent)", "rtp_received": "\(c.rtpReceived)", "silence_frames": "\(c.silenceFramesSent)",
+            "dropped": "\(c.dropped)", "pacing_p50_ms": ms(c.pacing.quantileMicros(0.5)),
+            "pacing_p99_ms": ms(c.pacing.quantileMicros(0.99)), "pacing_max_ms": ms(c.pacing.maxMicros),
+        ])
+    }
+}

@@ -1,0 +1,93 @@
+import Audio
+import Flow
+import Foundation
+import Store
+import Wire
+
+extension CallRunner {
+    /// Turns every action the engine has queued into effects, with the steps it entered (its path is
+    /// the ground truth: it includes a final hangup step the engine has already left) and, when they
+    /// changed, the whole set of variables.
+    func drain(now: Instant) {
+        recordSteps()
+        while let action = engine.pollAction() {
+            // The step is recorded before its actions: a hangup ends the call right after it.
+            recordSteps()
+            perform(action, now: now)
+        }
+        recordSteps()
+        let variables = flow.redacted(engine.variables).mapValues(\.quoted)
+        if variables != lastVariables {
+            lastVariables = variables
+            effects.append(.variables(variables))
+        }
+    }
+
+    func recordSteps() {
+        while recordedSteps < engine.path.count {
+            effects.append(.event(.step, engine.path[recordedSteps].step))
+            recordedSteps += 1
+        }
+    }
+
+    func perform(_ action: FlowAction, now: Instant) {
+        switch action {
+        case let .play(ids, bargeIn):
+            var frames: [[UInt8]] = []
+            for id in ids {
+                do {
+                    frames += try prompts.frames(prompt: id, settings: settings)
+                } catch {
+                    logger.error("prompt unavailable", metadata: ["prompt": "\(id)", "error": "\(error)"])
+                    effects.append(.event(.error, "prompt: \(error)"))
+                }
+            }
+            let tag = nextTag
+            nextTag += 1
+            playing[tag] = bargeIn
+            effects.append(.play(frames: frames, tag: tag))
+            effects.append(.event(.prompt, ids.joined(separator: ",")))
+        case .stopPlayback:
+            effects.append(.stopPlayback)
+        case let .listen(_, keywords, _):
+            listening = true
+            effects.append(.callerAudio(true))
+            if audio == nil { audio = try? CallerAudioDecoder(sampleRate: Self.callerAudioRate) }
+            startRecognition(keywords)
+        case .stopListening:
+            listening = false
+            stopRecognition()
+            if recorder == nil {
+                audio = nil
+                effects.append(.callerAudio(false))
+            }
+        case let .http(id, method, url, headers, body, timeout):
+            effects.append(.event(.http, "\(method) \(url)"))
+            effects.append(.http(id: id, method: method, url: url, headers: headers, body: body, timeout: timeout))
+        case let .record(path, maxSeconds, silenceSeconds, finishKey):
+            do {
+                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                        withIntermediateDirectories: true)
+                recorder = try Recorder(path: path, started: now, maxSeconds: maxSeconds, silenceSeconds: silenceSeconds,
+                                        finishKey: finishKey)
+                effects.append(.callerAudio(true))
+                if audio == nil { audio = try? CallerAudioDecoder(sampleRate: Self.callerAudioRate) }
+            } catch {
+                logger.error("cannot record", metadata: ["path": "\(path)", "error": "\(error)"])
+                effects.append(.event(.error, "record: \(error)"))
+                engine.handle(.recordingFinished(path: path, seconds: 0), now: now)
+            }
+        case let .hangup(disposition):
+            logger.info("flow hangs up", metadata: ["disposition": "\(disposition)"])
+            effects.append(.hangup(disposition))
+        case .setVariable:
+            // Variables are reported whole after each drain (`.variables`), never one at a time.
+            return
+        case let .finished(outcome):
+            logger.info("flow finished", metadata: ["status": "\(outcome.status.rawValue)", "reason": "\(outcome.reason)"])
+            finished = true
+            close()
+            effects.append(.finished(outcome))
+        }
+    }
+}
