@@ -66,11 +66,10 @@ public final class CallService: Service, Sendable {
 
     public func run() async throws {
         let registry = self.registry
+        // Watches for a second signal while the calls drain; stopped once they are all done.
+        let hurry = hurrySignals.isEmpty ? nil : Task { await self.watchForHurry() }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                if !self.hurrySignals.isEmpty {
-                    group.addTask { await self.watchForHurry() }
-                }
                 for await actor in self.stream {
                     group.addTask {
                         await actor.run()
@@ -78,11 +77,11 @@ public final class CallService: Service, Sendable {
                     }
                 }
                 // The drain closed the queue: the group now waits for every call to end.
-                group.cancelAll()
             }
         } onGracefulShutdown: {
             self.beginDrain()
         }
+        hurry?.cancel()
         logger.info("calls drained", metadata: ["remaining": "\(registry.count)"])
     }
 
