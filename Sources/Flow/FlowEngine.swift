@@ -147,8 +147,9 @@ public struct FlowEngine: Sendable {
             stopListening()
             deadline = nil
             overallDeadline = nil
+            // A prompt still playing is cut; its late `.promptFinished` is still counted (not taken
+            // for the end of the drain step's own prompt).
             if outstandingPlays > 0 { emit(.stopPlayback) }
-            outstandingPlays = 0
             phase = .idle
             go(to: step, now: now)
         case .shutdown:

@@ -63,7 +63,9 @@ class Daemon:
         self.db = tmp_path / "var" / "ivr.sqlite"
         env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
         env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(self.db),
-                    "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts")})
+                    "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"),
+                    # Calls still up when a test stops the daemon get this long (the drain) before terminate.
+                    "IVR_DRAIN_TIMEOUT": "5"})
         env.update(env_extra)
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w+")
