@@ -115,6 +115,17 @@ public struct FlowEngine: Sendable {
     /// The step the call is in, if any.
     public var currentStep: String? { phase == .done ? nil : current?.name }
 
+    /// The variable the caller's input is collected into right now (a `gather`'s or a menu's `into:`):
+    /// while it is a `redact:` name, the keys that make it up are as secret as the value.
+    public var currentInputVariable: String? {
+        guard phase != .done else { return nil }
+        switch current?.kind {
+        case let .gather(g)?: return g.into
+        case let .menu(m)?: return m.into
+        default: return nil
+        }
+    }
+
     public mutating func handle(_ event: FlowEvent, now: Instant) {
         guard phase != .done else { return }
         switch event {

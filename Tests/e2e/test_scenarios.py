@@ -278,6 +278,18 @@ def test_digits_and_an_http_call_out_drive_the_appointment_flow(start, graph, tm
     assert "confirmed" in heard and "code_not_found" not in heard, heard
     steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'step' order by id")]
     assert steps[:4] == ["ask_code", "lookup", "check", "confirm_menu"] or "confirm" in steps, steps
+    # `redact: [code]`: the booking code leaves the call only towards the booking service. Not in any
+    # log line, event, input, variable, outcome line or outbox row, nor as the keys that typed it.
+    secret = "123456"
+    assert secret not in d.logs()
+    for table in ("calls", "call_events", "outbox", "webhook_deliveries"):
+        for row in d.rows(f"select * from {table}"):
+            assert secret not in " ".join(str(v) for v in row), (table, row)
+    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'key' order by id")]
+    # Six masked digits (the gather ends at max_digits), the '#' after them and the menu's 1 in clear.
+    assert keys == ["***"] * 6 + ["#", "1"], keys
+    http = [h for (h,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'http' order by id")]
+    assert any(h.endswith("/confirm/***") for h in http), http
 
 
 def test_the_menu_answered_by_voice(start, graph):

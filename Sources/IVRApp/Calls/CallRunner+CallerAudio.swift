@@ -43,9 +43,11 @@ extension CallRunner {
 
     func pumpDigits(now: Instant) {
         while let d = dtmf.pollDigit() {
-            logger.info("digit", metadata: ["digit": "\(d.digit)", "via": "\(d.via.rawValue)"])
+            // Keys entering a `redact:` variable are as secret as its value.
+            let shown = redaction.input(String(d.digit), engine: engine)
+            logger.debug("digit", metadata: ["digit": "\(shown)", "via": "\(d.via.rawValue)"])
             // In order, with the other effects: the timeline shows keys as they were pressed.
-            effects.append(.event(.key, String(d.digit)))
+            effects.append(.event(.key, shown))
             if let r = recorder, r.finishKey == d.digit {
                 finishRecording(now: now)
                 continue

@@ -16,7 +16,7 @@ extension CallRunner {
             perform(action, now: now)
         }
         recordSteps()
-        let variables = flow.redacted(engine.variables).mapValues(\.quoted)
+        let variables = redaction.variables(engine)
         if variables != lastVariables {
             lastVariables = variables
             effects.append(.variables(variables))
@@ -62,7 +62,7 @@ extension CallRunner {
                 effects.append(.callerAudio(false))
             }
         case let .http(id, method, url, headers, body, timeout):
-            effects.append(.event(.http, "\(method) \(url)"))
+            effects.append(.event(.http, "\(method) \(redaction.text(url, engine: engine))"))
             effects.append(.http(id: id, method: method, url: url, headers: headers, body: body, timeout: timeout))
         case let .record(path, maxSeconds, silenceSeconds, finishKey):
             do {

@@ -44,6 +44,8 @@ final class CallRunner {
     let metrics: IVRMetrics?
     let logger: Logger
     let flow: Flow
+    /// What may leave the call: every event, log line and variable below goes through it.
+    let redaction: CallRedaction
     var engine: FlowEngine
     var dtmf: DTMFDetector
     var audio: CallerAudioDecoder?
@@ -71,6 +73,7 @@ final class CallRunner {
     init(call: CallInfo, flow: Flow, opusFormatParameters: [String: String], prompts: PromptCache,
          speech: SpeechRuntime?, metrics: IVRMetrics?, now: Instant, logger: Logger) throws {
         self.flow = flow
+        self.redaction = CallRedaction(flow: flow)
         self.prompts = prompts
         self.settings = OpusEncoderSettings(fmtp: opusFormatParameters)
         self.speech = speech
@@ -78,7 +81,7 @@ final class CallRunner {
         self.logger = logger
         self.engine = FlowEngine(flow: flow, call: call, now: now, logger: logger)
         self.dtmf = try DTMFDetector()
-        self.lastVariables = flow.redacted(engine.variables).mapValues(\.quoted)
+        self.lastVariables = redaction.variables(engine)
     }
 
     func pollEffect() -> Effect? {
@@ -138,8 +141,9 @@ final class CallRunner {
 
     func keyword(_ word: String, confidence: Double, generation: Int, now: Instant) {
         guard generation == recognitionGeneration, recognition != nil else { return }
-        logger.info("keyword", metadata: ["word": "\(word)", "confidence": "\(confidence)"])
-        effects.append(.event(.keyword, "\(word)@\(String(format: "%.2f", confidence))"))
+        let shown = redaction.input(word, engine: engine)
+        logger.info("keyword", metadata: ["word": "\(shown)", "confidence": "\(confidence)"])
+        effects.append(.event(.keyword, "\(shown)@\(String(format: "%.2f", confidence))"))
         metrics?.input(kind: "keyword")
         engine.handle(.keyword(word, confidence: confidence), now: now)
         drain(now: now)

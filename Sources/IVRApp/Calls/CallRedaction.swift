@@ -1,0 +1,44 @@
+import Flow
+import Foundation
+
+/// The one place that decides what of a call may leave it: timeline events, log lines, the inputs
+/// and variables of the outcome, HTTP call-outs as recorded. A flow's `redact:` variables never
+/// leave: neither their values, nor the keys or words that make them up while they are being
+/// entered, nor URLs and bodies rendered from them.
+struct CallRedaction {
+    static let mask = "***"
+    let names: Set<String>
+
+    init(flow: Flow) {
+        names = Set(flow.redact)
+    }
+
+    /// Whether what the caller enters now goes into a redacted variable.
+    func isSecretInput(_ engine: FlowEngine) -> Bool {
+        engine.currentInputVariable.map(names.contains) ?? false
+    }
+
+    /// A key or keyword as it may be recorded and logged.
+    func input(_ text: String, engine: FlowEngine) -> String {
+        isSecretInput(engine) ? Self.mask : text
+    }
+
+    /// Text rendered from the flow's variables (a URL, a body) with every redacted value masked,
+    /// as written and as percent-encoded.
+    func text(_ text: String, engine: FlowEngine) -> String {
+        var out = text
+        for name in names {
+            guard let value = engine.variables[name]?.description, !value.isEmpty else { continue }
+            out = out.replacingOccurrences(of: value, with: Self.mask)
+            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics), encoded != value {
+                out = out.replacingOccurrences(of: encoded, with: Self.mask)
+            }
+        }
+        return out
+    }
+
+    /// The variables as stored: redacted names masked.
+    func variables(_ engine: FlowEngine) -> [String: String] {
+        engine.flow.redacted(engine.variables).mapValues(\.quoted)
+    }
+}
