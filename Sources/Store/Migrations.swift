@@ -74,6 +74,19 @@ enum Migrations {
             try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
             try db.create(index: "outbox_wamid", on: "outbox", columns: ["wamid"], unique: true)
         }
+        m.registerMigration("v3: durable webhook events (the body kept until its events are processed)") { db in
+            try db.create(table: "webhook_bodies") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("body", .blob).notNull()
+                t.column("received_at", .datetime).notNull()
+            }
+            try db.alter(table: "webhook_deliveries") { t in
+                t.add(column: "body_id", .integer)
+                t.add(column: "event_index", .integer)
+                t.add(column: "processed_at", .datetime)
+            }
+            try db.create(index: "webhook_deliveries_unprocessed", on: "webhook_deliveries", columns: ["processed_at"])
+        }
         return m
     }
 }

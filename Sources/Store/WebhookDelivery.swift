@@ -9,16 +9,37 @@ public struct WebhookDelivery: Codable, Equatable, Sendable, FetchableRecord, Pe
     public var subjectID: String
     public var event: String
     public var receivedAt: Date
+    /// The delivery's body (`webhook_bodies`), kept until every event in it is processed.
+    public var bodyID: Int64?
+    /// Which event of the body this is.
+    public var eventIndex: Int?
+    public var processedAt: Date?
 
-    public init(subjectID: String, event: String, receivedAt: Date) {
+    public init(subjectID: String, event: String, receivedAt: Date, bodyID: Int64? = nil, eventIndex: Int? = nil,
+                processedAt: Date? = nil) {
         self.subjectID = subjectID
         self.event = event
         self.receivedAt = receivedAt
+        self.bodyID = bodyID
+        self.eventIndex = eventIndex
+        self.processedAt = processedAt
     }
 
     enum CodingKeys: String, CodingKey {
         case subjectID = "subject_id"
         case event
         case receivedAt = "received_at"
+        case bodyID = "body_id"
+        case eventIndex = "event_index"
+        case processedAt = "processed_at"
     }
+}
+
+/// A webhook event accepted (acknowledged to WhatsApp) but not processed yet: what a restart replays.
+public struct PendingWebhookEvent: Sendable, Equatable {
+    public var subjectID: String
+    public var event: String
+    public var eventIndex: Int
+    public var body: [UInt8]
+    public var receivedAt: Date
 }

@@ -2,6 +2,7 @@ import Flow
 import Foundation
 import Logging
 import Media
+import MediaTransport
 import Speech
 import Store
 import WhatsApp
@@ -84,6 +85,18 @@ actor CallActor {
         timer?.cancel()
         for task in tasks { task.cancel() }
         runner?.close()
+        if let channel {
+            // The media ended on its own (its socket may still be open): release it.
+            self.channel = nil
+            await release(channel, reason: .local(.finished))
+        }
+    }
+
+    /// Closes the call's media and gives its port back.
+    private func release(_ channel: any CallMediaChannel, reason: MediaCloseReason) async {
+        await logMediaSummary(channel)
+        await channel.close(reason: reason)
+        context.ports.released()
     }
 
     private func handle(_ input: Input) async {
@@ -153,12 +166,14 @@ actor CallActor {
             do {
                 let answered = try await context.media.answer(offer: call.sdp, callID: callID, logger: logger)
                 channel = answered
+                context.ports.taken()
                 let inputs = self.inputs
                 own(Task {
                     for await event in answered.events { inputs.yield(.media(event)) }
                 })
                 machine.handle(.mediaAnswered, now: now)
             } catch {
+                if case MediaTransportError.noFreePort = error { context.metrics.callRefused(reason: "media_ports") }
                 machine.handle(.mediaAnswerFailed("\(error)"), now: now)
             }
         case let .graph(step, deadline):
@@ -182,8 +197,7 @@ actor CallActor {
         case let .closeMedia(reason):
             guard let channel else { return }
             self.channel = nil
-            await logMediaSummary(channel)
-            await channel.close(reason: reason)
+            await release(channel, reason: reason)
         case let .finalize(reason, outcome):
             logger.info("call ending", metadata: ["end_reason": "\(reason.code)", "detail": "\(reason.detail)"])
             await context.finalizer.finalize(callID: callID, phoneNumberID: call.business.phoneNumberID, reason: reason,

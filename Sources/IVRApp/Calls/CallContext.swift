@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Audio
 import Logging
+import NIOConcurrencyHelpers
 import Media
 import Store
 import WhatsApp
@@ -35,6 +36,8 @@ public struct CallContext: Sendable {
     public var metrics: IVRMetrics
     public var clock: any SleepingClock
     public var timing: CallMachine.Timing
+    /// Media sessions holding a port, for the `ivr_media_ports_in_use` gauge.
+    let ports: PortGauge
 
     public init(media: any CallMediaFactory, graph: any GraphAPI, store: Store, finalizer: CallFinalizer,
                 runtime: FlowRuntime?, catalog: FlowCatalog? = nil, metrics: IVRMetrics,
@@ -48,6 +51,7 @@ public struct CallContext: Sendable {
         self.metrics = metrics
         self.clock = clock
         self.timing = timing
+        self.ports = PortGauge(metrics: metrics)
     }
 
     /// A Graph deadline on the process clock for an instant on the call's clock.
@@ -72,4 +76,17 @@ public struct UnavailableMedia: CallMediaFactory {
 struct UnavailableMediaError: Error, CustomStringConvertible {
     let reason: String
     var description: String { reason }
+}
+
+/// Counts the media sessions holding a UDP port and keeps the gauge in step.
+final class PortGauge: Sendable {
+    private let count = NIOLockedValueBox(0)
+    let metrics: IVRMetrics
+
+    init(metrics: IVRMetrics) {
+        self.metrics = metrics
+    }
+
+    func taken() { metrics.mediaPortsInUse(count.withLockedValue { $0 += 1; return $0 }) }
+    func released() { metrics.mediaPortsInUse(count.withLockedValue { $0 = max(0, $0 - 1); return $0 }) }
 }

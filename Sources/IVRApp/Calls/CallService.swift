@@ -22,6 +22,8 @@ public final class CallService: Service, Sendable {
     public let registry: CallRegistry
     let context: CallContext
     let drainTimeout: Duration
+    /// Calls alive at once; a `connect` beyond it is refused with `reject` (`server.max_calls`).
+    let maxCalls: Int
     /// Signals that, once a drain has begun, end it at once (nil: none trapped here; tests).
     let hurrySignals: [UnixSignal]
     let logger: Logger
@@ -31,8 +33,9 @@ public final class CallService: Service, Sendable {
     private let continuation: AsyncStream<CallActor>.Continuation
 
     public init(context: CallContext, registry: CallRegistry = CallRegistry(), drainTimeout: Duration = .seconds(30),
-                hurrySignals: [UnixSignal] = [], logger: Logger) {
+                maxCalls: Int = 1000, hurrySignals: [UnixSignal] = [], logger: Logger) {
         self.context = context
+        self.maxCalls = max(1, maxCalls)
         self.registry = registry
         self.drainTimeout = drainTimeout
         self.hurrySignals = hurrySignals
@@ -49,6 +52,11 @@ public final class CallService: Service, Sendable {
     public func start(_ call: CallConnect, route: FlowRoute?, refusal: String? = nil,
                       receivedAt: Instant? = nil, logger: Logger) -> Bool {
         guard !registry.isDraining else { return false }
+        var refusal = refusal
+        if refusal == nil, registry.count >= maxCalls {
+            refusal = "the server is at its call limit (server.max_calls = \(maxCalls))"
+            context.metrics.callRefused(reason: "max_calls")
+        }
         let actor = CallActor(call: call, route: route, refusal: refusal, receivedAt: receivedAt ?? context.clock.now(),
                               context: context, logger: logger)
         let continuation = self.continuation
@@ -61,6 +69,7 @@ public final class CallService: Service, Sendable {
             registry.remove(call.callID)
             return false
         }
+        context.metrics.callsActive(registry.count)
         return inserted
     }
 
@@ -74,6 +83,7 @@ public final class CallService: Service, Sendable {
                     group.addTask {
                         await actor.run()
                         registry.remove(actor.callID)
+                        self.context.metrics.callsActive(registry.count)
                     }
                 }
                 // The drain closed the queue: the group now waits for every call to end.

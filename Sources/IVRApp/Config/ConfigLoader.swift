@@ -10,7 +10,7 @@ public enum ConfigLoader {
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
         "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
-        "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT",
+        "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT", "IVR_MAX_CALLS",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -39,9 +39,13 @@ public enum ConfigLoader {
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
                                                       "media", "log", "outbox", "speech", "server"])
-        if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout"]) }) {
+        if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
+            }
+            if let v = try r.int(server["max_calls"], "server.max_calls", 1...100_000) { config.server.maxCalls = v }
+            if let v = try r.int(server["max_queued_events"], "server.max_queued_events", 1...1_000_000) {
+                config.server.maxQueuedEvents = v
             }
         }
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
@@ -185,6 +189,12 @@ public enum ConfigLoader {
                 throw ConfigError(source: "IVR_DRAIN_TIMEOUT", message: "expected whole seconds 0–3600, got '\(v)'")
             }
             config.server.drainTimeoutSeconds = seconds
+        }
+        if let v = value("IVR_MAX_CALLS") {
+            guard let n = Int(v), (1...100_000).contains(n) else {
+                throw ConfigError(source: "IVR_MAX_CALLS", message: "expected a whole number 1–100000, got '\(v)'")
+            }
+            config.server.maxCalls = n
         }
         if let v = value("IVR_SPEECH_MODEL") { config.speech.model = v }
         if let v = value("IVR_SPEECH_DICTIONARY") { config.speech.dictionary = v }

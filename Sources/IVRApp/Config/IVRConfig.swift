@@ -84,6 +84,11 @@ public struct IVRConfig: Sendable, Equatable {
     public struct Server: Sendable, Equatable {
         /// On SIGTERM/SIGINT, running calls get this long to finish before they are terminated.
         public var drainTimeoutSeconds = 30
+        /// Calls alive at once; a `connect` beyond it is refused with `reject` (WhatsApp allows 1,000
+        /// concurrent calls per business number).
+        public var maxCalls = 1000
+        /// Webhook events accepted but not yet processed; beyond it deliveries are answered 503.
+        public var maxQueuedEvents = 10_000
     }
 
     public var server = Server()

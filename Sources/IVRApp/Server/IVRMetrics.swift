@@ -36,6 +36,26 @@ public struct IVRMetrics: Sendable {
         Counter(label: "ivr_caller_inputs_total", dimensions: [("kind", kind)], factory: factory).increment()
     }
 
+    /// A call we refused before answering it, by reason (`max_calls`, `media_ports`, `draining`, …).
+    public func callRefused(reason: String) {
+        Counter(label: "ivr_calls_refused_total", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
+    /// Calls alive in this process now (set-up, running or ending).
+    public func callsActive(_ count: Int) {
+        Gauge(label: "ivr_calls_active", factory: factory).record(count)
+    }
+
+    /// Media sessions holding a UDP port now.
+    public func mediaPortsInUse(_ count: Int) {
+        Gauge(label: "ivr_media_ports_in_use", factory: factory).record(count)
+    }
+
+    /// Webhook events accepted and waiting to be processed.
+    public func webhookQueueDepth(_ count: Int) {
+        Gauge(label: "ivr_webhook_queue_depth", factory: factory).record(count)
+    }
+
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String { registry.emitToString() }
 }

@@ -87,10 +87,12 @@ public struct IVRServer: Sendable {
                                                        http: http, speech: speech, metrics: metrics),
                                   catalog: catalog, metrics: metrics, clock: clock, timing: timing)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
+                                 maxCalls: config.server.maxCalls,
                                  hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
                                  logger: Logger(label: "ivr.calls"))
         self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
-                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer)
+                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer,
+                                          maxQueued: config.server.maxQueuedEvents)
     }
 
     func router() -> Router<BasicRequestContext> {
@@ -143,6 +145,7 @@ public struct IVRServer: Sendable {
     public func run() async throws {
         logStartup()
         await calls.reconcileInterrupted()
+        await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
                        httpApplication(services: []), calls],

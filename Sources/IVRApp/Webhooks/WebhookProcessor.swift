@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Store
 import WhatsApp
@@ -14,6 +15,8 @@ public final class WebhookProcessor: Service, Sendable {
     struct Work: Sendable {
         let event: WebhookEvent
         let receivedAt: ContinuousClock.Instant
+        /// Its durable delivery row, marked processed once the work is done.
+        var key: Store.DeliveryKey?
     }
 
     let store: Store
@@ -23,11 +26,15 @@ public final class WebhookProcessor: Service, Sendable {
     let metrics: IVRMetrics
     let logger: Logger
     let finalizer: CallFinalizer
+    /// Events accepted and not yet processed may not exceed this (`server.max_queued_events`).
+    let maxQueued: Int
+    private let queued = NIOLockedValueBox(0)
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
     public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
-                logger: Logger, finalizer: CallFinalizer) {
+                logger: Logger, finalizer: CallFinalizer, maxQueued: Int = 10_000) {
+        self.maxQueued = max(1, maxQueued)
         self.store = store
         self.graph = graph
         self.catalog = catalog
@@ -43,28 +50,108 @@ public final class WebhookProcessor: Service, Sendable {
         /// The server drains and the delivery carries a new call: answered 503 so that WhatsApp
         /// redelivers it (to another instance behind the load balancer, or to this one after its restart).
         case draining
+        /// Too many events wait to be processed (`server.max_queued_events`): 503, WhatsApp redelivers.
+        case busy(queued: Int)
     }
+
+    /// Events accepted and not yet processed.
+    public var queueDepth: Int { queued.withLockedValue { $0 } }
 
     /// Records each event's delivery and queues the new ones. Throws if the store cannot record
     /// them, so the caller answers 5xx and WhatsApp redelivers: nothing is lost. While draining, a
     /// delivery with a `connect` is refused whole (nothing recorded), so its redelivery is not a duplicate.
-    public func submit(_ events: [WebhookEvent], receivedAt: ContinuousClock.Instant = .now) async throws {
+    ///
+    /// Durable: each event's delivery row and the body it came in are committed before this returns
+    /// (and so before the 200), and the row is marked processed only once the event was handled; a
+    /// crash in between is made good by `replayPending()` at the next start.
+    public func submit(_ events: [WebhookEvent], body: [UInt8], receivedAt: ContinuousClock.Instant = .now) async throws {
         if calls.isDraining, events.contains(where: { if case .connect = $0 { return true } else { return false } }) {
             metrics.webhookRejected(reason: "draining")
             throw SubmitError.draining
         }
+        let depth = queueDepth
+        guard depth + events.count <= maxQueued else {
+            metrics.webhookRejected(reason: "queue_full")
+            throw SubmitError.busy(queued: depth)
+        }
+        let keys = events.enumerated().compactMap { i, e in
+            e.dedupeKey.map { Store.DeliveryKey(subjectID: $0.subject, event: $0.event, index: i) }
+        }
+        let fresh = try await store.recordDeliveries(keys, body: body)
+        var next = 0
         for event in events {
             metrics.webhookReceived(kind: event.kind)
-            if let key = event.dedupeKey {
-                guard try await store.recordDelivery(subjectID: key.subject, event: key.event) else {
+            var key: Store.DeliveryKey?
+            if event.dedupeKey != nil {
+                key = keys[next]
+                defer { next += 1 }
+                guard fresh[next] else {
                     metrics.webhookDuplicate(kind: event.kind)
                     logger.info("duplicate webhook delivery ignored", metadata: [
-                        "kind": "\(event.kind)", "subject": "\(key.subject)", "event": "\(key.event)",
+                        "kind": "\(event.kind)", "subject": "\(keys[next].subjectID)", "event": "\(keys[next].event)",
                     ])
                     continue
                 }
             }
-            continuation.yield(Work(event: event, receivedAt: receivedAt))
+            enqueue(Work(event: event, receivedAt: receivedAt, key: key))
+        }
+    }
+
+    private func enqueue(_ work: Work) {
+        metrics.webhookQueueDepth(queued.withLockedValue { $0 += 1; return $0 })
+        continuation.yield(work)
+    }
+
+    /// Events a previous process acknowledged but never handled: handled now. A `connect` whose accept
+    /// window has passed cannot be answered any more; it is recorded and finalized as `interrupted`.
+    public func replayPending() async {
+        let pending: [PendingWebhookEvent]
+        do {
+            pending = try await store.pendingWebhookEvents()
+        } catch {
+            logger.error("cannot read pending webhook events", metadata: ["error": "\(error)"])
+            return
+        }
+        for p in pending {
+            let key = Store.DeliveryKey(subjectID: p.subjectID, event: p.event, index: p.eventIndex)
+            guard let events = try? WebhookDecoder.decode(p.body), events.indices.contains(p.eventIndex) else {
+                logger.error("a stored webhook event cannot be read again; dropped", metadata: ["subject": "\(p.subjectID)"])
+                await markProcessed(key)
+                continue
+            }
+            let age = Date().timeIntervalSince(p.receivedAt)
+            let event = events[p.eventIndex]
+            logger.notice("replaying a webhook event accepted before a restart", metadata: [
+                "kind": "\(event.kind)", "subject": "\(p.subjectID)", "age_s": "\(Int(max(0, min(age, 1e9))))",
+            ])
+            if case let .connect(call) = event, age >= calls.context.timing.acceptWindow.seconds {
+                await missed(call, receivedAt: p.receivedAt)
+                await markProcessed(key)
+                continue
+            }
+            let waited = Duration.milliseconds(Int64(max(0, min(age, 86_400)) * 1000))
+            enqueue(Work(event: event, receivedAt: .now - waited, key: key))
+        }
+    }
+
+    /// A call we acknowledged but could not answer before its window closed: recorded and finalized.
+    private func missed(_ call: CallConnect, receivedAt: Date) async {
+        let row = CallRecord(id: call.callID, phoneNumberID: call.business.phoneNumberID, caller: call.from,
+                             direction: call.direction ?? "USER_INITIATED", status: .received, receivedAt: receivedAt)
+        do {
+            try await store.insertCall(row)
+        } catch {
+            logger.error("cannot record call", metadata: ["call_id": "\(call.callID)", "error": "\(error)"])
+        }
+        await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID, reason: .interrupted)
+    }
+
+    private func markProcessed(_ key: Store.DeliveryKey?) async {
+        guard let key else { return }
+        do {
+            try await store.markDeliveryProcessed(subjectID: key.subjectID, event: key.event)
+        } catch {
+            logger.error("cannot mark a webhook event processed", metadata: ["subject": "\(key.subjectID)", "error": "\(error)"])
         }
     }
 
@@ -72,7 +159,11 @@ public final class WebhookProcessor: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for await work in stream {
-                    group.addTask { await self.process(work) }
+                    group.addTask {
+                        await self.process(work)
+                        await self.markProcessed(work.key)
+                        self.metrics.webhookQueueDepth(self.queued.withLockedValue { $0 -= 1; return $0 })
+                    }
                 }
             }
         } onGracefulShutdown: {

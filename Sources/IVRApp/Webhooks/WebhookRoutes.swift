@@ -82,7 +82,12 @@ public struct WebhookRoutes: Sendable {
             return .text(.badRequest, error.description)
         }
         do {
-            try await processor.submit(events, receivedAt: received)
+            try await processor.submit(events, body: body, receivedAt: received)
+        } catch let WebhookProcessor.SubmitError.busy(queued) {
+            logger.warning("webhook work queue full; delivery refused for redelivery", metadata: ["queued": "\(queued)"])
+            var response = Response.text(.serviceUnavailable, "busy: \(queued) events wait to be processed; redeliver")
+            response.headers[.retryAfter] = "5"
+            return response
         } catch WebhookProcessor.SubmitError.draining {
             logger.notice("new call refused while draining; WhatsApp will redeliver it")
             var response = Response.text(.serviceUnavailable, "draining: this instance is shutting down; redeliver")

@@ -29,7 +29,7 @@ final class CallHarness: Sendable {
     let lines = CallOutcomeTests.Lines()
     private let running: NIOLockedValueBox<Task<Void, any Error>?> = NIOLockedValueBox(nil)
 
-    init(flows: [String: String], drainTimeout: Duration = .seconds(30)) async throws {
+    init(flows: [String: String], drainTimeout: Duration = .seconds(30), maxCalls: Int = 1000) async throws {
         dir = try Fixtures.temporaryDirectory("calls")
         let flowsDir = dir.appendingPathComponent("Flows")
         try FileManager.default.createDirectory(at: flowsDir, withIntermediateDirectories: true)
@@ -54,7 +54,8 @@ final class CallHarness: Sendable {
         let context = CallContext(media: media, graph: graph, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: prompts), http: .shared),
                                   catalog: catalog, metrics: IVRMetrics(), clock: clock)
-        service = CallService(context: context, drainTimeout: drainTimeout, logger: Logger(label: "test.calls"))
+        service = CallService(context: context, drainTimeout: drainTimeout, maxCalls: maxCalls,
+                              logger: Logger(label: "test.calls"))
         let service = self.service
         running.withLockedValue { $0 = Task { try await service.run() } }
     }
