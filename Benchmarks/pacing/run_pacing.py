@@ -69,9 +69,10 @@ def main():
         wait_healthy("http://127.0.0.1:18082/healthz", server)
         hog = start_hog(args.hog_core) if args.hog_core >= 0 else None
         out = work / "load.json"
+        # ivr-load presses 1 at --press-after before it waits to hang up: 1 s before, so the menu keeps listening.
         cmd = [load, "--webhook", "http://127.0.0.1:18082/webhook", "--secret", SECRET, "--graph-port",
                str(GRAPH_PORT), "--calls", str(args.calls), "--rate", "20", "--server-pid", str(server.pid),
-               "--label", "ivrd", "--hang-up-after", str(args.seconds), "--press-after", str(args.seconds + 600),
+               "--label", "ivrd", "--hang-up-after", str(args.seconds), "--press-after", str(max(1.0, args.seconds - 1)),
                "--max-call", str(args.seconds + 120), "--out", str(out)]
         started = time.time()
         subprocess.run(cmd, check=True, preexec_fn=raise_fd_limit, timeout=args.seconds + 900)
