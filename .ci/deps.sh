@@ -6,6 +6,8 @@ group=${1:-build}
 
 apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
+# The network-namespace tests (Tests/netns): ip netns, ip link (veth), tc.
+apt_test+=(iproute2)
 pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML)
 # The capacity benchmark's comparison server (aiortc + aiohttp) and its plot.
 pip_bench=(aiortc==1.16.0 aiohttp==3.14.5 matplotlib==3.11.2)

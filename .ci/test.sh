@@ -17,3 +17,5 @@ echo "== stage 4: media interop with aiortc (pytest, loopback)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/interop
 echo "== stage 5: whole calls against ivrd with the WhatsApp stand-in (pytest)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/e2e
+echo "== stage 6: network faults in network namespaces (pytest, root: ip netns + veth)"
+IVRD_BIN="$bin" python3 -m pytest -q Tests/netns

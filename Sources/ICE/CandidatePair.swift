@@ -43,6 +43,8 @@ struct CheckTransaction: Sendable {
     var kind: Kind
     var sentAsRole: ICERole
     var sends = 1
+    /// When the first send went out.
+    var sentAt: Instant
     var rto: Duration
     /// When to retransmit, or (after the last send) when the transaction times out.
     var deadline: Instant

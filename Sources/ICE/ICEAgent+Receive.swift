@@ -76,6 +76,10 @@ extension ICEAgent {
         }
         respond(to: request, from: source, error: nil)
 
+        if state == .connected, source != selectedRemote {
+            // The peer moved (a NAT rebinding, Wi-Fi to LTE) or checks another path: validate it ourselves.
+            peerCheckedAnotherPath(from: source, priority: priority, useCandidate: request.useCandidate, now: now)
+        }
         guard state == .checking else { return }
         var pairID = pairs.first(where: { $0.remote == source })?.id
         if pairID == nil {
@@ -147,6 +151,10 @@ extension ICEAgent {
 
         if tx.kind == .consent {
             if response.messageClass == .successResponse, tx.pairID == selectedPairID { lastConsent = now }
+            return
+        }
+        if state == .connected {
+            probeAnswered(pairIndex: index, success: response.messageClass == .successResponse, now: now)
             return
         }
         guard state == .checking else { return }

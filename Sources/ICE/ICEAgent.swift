@@ -13,6 +13,10 @@ import Wire
 ///   (ordinary or triggered) succeeded, in either order.
 /// - The peer's checks are answered for the whole call (also after `.failed`/`.disconnected`).
 /// - Once connected, ordinary checks stop and consent checks run on the selected pair.
+/// - Connected, an authenticated check from a new remote address (the peer moved: a NAT rebinding, Wi-Fi to
+///   LTE) is answered and the new pair checked in turn; once that succeeds, the agent moves the selected pair
+///   there (`.selectedPairChanged`) when the peer nominated it (USE-CANDIDATE, controlled role) or when a
+///   consent check on the old pair has gone unanswered for `pathSwitchAfter`. See `ICEAgent+PathChange`.
 ///
 /// Simplifications (one component, one socket): no Frozen state (all pairs start Waiting); a remote candidate
 /// is paired with the first local address of its family only (other addresses of that family are aliases of
@@ -23,7 +27,7 @@ public struct ICEAgent: Sendable {
     public private(set) var role: ICERole
     public private(set) var state: ICEState = .checking
     /// The remote address of the selected pair once connected.
-    public private(set) var selectedRemote: TransportAddress?
+    public internal(set) var selectedRemote: TransportAddress?
     public let tieBreaker: UInt64
     public let remoteIsLite: Bool
 
@@ -41,6 +45,8 @@ public struct ICEAgent: Sendable {
     var nextCheckAt: Instant
     var nominatingPairID: Int?
     var selectedPairID: Int?
+    /// Connected: another pair the peer checked and we validated, ready to take over from the selected one.
+    var standbyPairID: Int?
     var diagnostics: [TransportAddress: RemoteDiagnostics] = [:]
     var lastConsent: Instant
     var nextConsentCheck: Instant
@@ -144,6 +150,7 @@ public struct ICEAgent: Sendable {
         if state == .connected {
             candidates.append(nextConsentCheck)
             candidates.append(lastConsent + config.consentTimeout)
+            if let due = failoverDue() { candidates.append(due) }
         }
         return candidates.min()
     }
@@ -175,6 +182,7 @@ public struct ICEAgent: Sendable {
                 sendCheck(pairID: id, kind: .consent, now: now)
                 scheduleConsent(now: now)
             }
+            failOverIfDue(now: now)
         }
         runChecks(now: now)
         evaluateFailure()
@@ -235,7 +243,8 @@ public struct ICEAgent: Sendable {
         if kind != .consent, pairs[index].state != .succeeded { pairs[index].state = .inProgress }
         let deadline = kind == .consent ? now + config.consentTimeout : now + config.initialRTO
         transactions[id] = CheckTransaction(pairID: pairID, local: pair.local, remote: pair.remote, bytes: bytes,
-                                            kind: kind, sentAsRole: role, rto: config.initialRTO, deadline: deadline)
+                                            kind: kind, sentAsRole: role, sentAt: now, rto: config.initialRTO,
+                                            deadline: deadline)
         transmits.append(ICETransmit(bytes: bytes, destination: pair.remote, source: pair.local))
     }
 

@@ -27,6 +27,9 @@ public enum ICEEvent: Sendable, Equatable {
     case roleChanged(ICERole)
     /// A pair was selected: send media to this remote address.
     case connected(TransportAddress)
+    /// Connected, the selected pair moved to a new remote address the peer checked from and we validated
+    /// (the peer's address changed): send media there from now on.
+    case selectedPairChanged(from: TransportAddress, to: TransportAddress)
     /// ICE failed; `reason.description` is the sentence to log.
     case failed(reason: ICEError)
     /// Consent freshness (RFC 7675) was lost after being connected.
@@ -75,6 +78,10 @@ public struct ICEConfig: Sendable, Equatable {
     public var consentIntervalMax: Duration = .seconds(6)
     /// Consent is lost this long after the last successful response. Default 30 s (RFC 7675).
     public var consentTimeout: Duration = .seconds(30)
+    /// Connected, with another pair validated (the peer checked from a new address and our check there
+    /// succeeded): move to it once a consent check on the selected pair has gone unanswered this long.
+    /// Default 1 s.
+    public var pathSwitchAfter: Duration = .seconds(1)
     /// SOFTWARE attribute for our messages; nil (default) omits it.
     public var software: String? = nil
 

@@ -226,7 +226,7 @@ public final class CallSession: DatagramSession {
             case let .failed(reason), let .disconnected(reason):
                 close(reason: .ice(reason), now: now)
                 return
-            case .roleChanged:
+            case .roleChanged, .selectedPairChanged:  // the selected remote is read below
                 continue
             }
         }

@@ -7,6 +7,7 @@ import Wire
 /// `BUNDLE` group of it, the offer's Opus and telephone-event payload types (Opus fmtp echoed), our ICE
 /// credentials, exactly one `fingerprint:sha-256`, `setup:active`, never `ice-lite`, `rtcp-mux` when the
 /// offer has it, the complement of the offer's direction, one host candidate and `end-of-candidates`,
+/// the rtpmaps in their canonical spelling (`opus/48000/2` even when the offer wrote `OPUS/48000`),
 /// `ptime:20`, the `ssrc-audio-level` extmap if offered, and our `ssrc … cname:` if given.
 public enum AnswerBuilder {
     /// The host candidate's type preference (RFC 8445 recommends 126 for host).
@@ -68,7 +69,7 @@ public enum AnswerBuilder {
         if n.rtcpMux { a("rtcp-mux") }
         if let id = n.audioLevelExtensionID { a("extmap", ExtMap(id: id, uri: ExtMap.audioLevelURI).attributeValue) }
         for codec in codecs {
-            a("rtpmap", codec.rtpMap.withPayloadType(codec.payloadType).description)
+            a("rtpmap", canonicalMap(codec).description)
             if let fmtp = codec.formatParameters { a("fmtp", "\(codec.payloadType) \(fmtp.raw)") }
         }
         a("ptime", "20")
@@ -118,10 +119,19 @@ public enum AnswerBuilder {
     }
 }
 
-extension RTPMap {
-    fileprivate func withPayloadType(_ pt: UInt8) -> RTPMap {
-        var copy = self
-        copy.payloadType = pt
+extension AnswerBuilder {
+    /// Strict in what we send, whatever the offer wrote: `opus/48000/2` (RFC 7587 §7) and
+    /// `telephone-event/<rate>` (RFC 4733 §7.1.1), lower case, on the offer's payload type.
+    static func canonicalMap(_ codec: AudioNegotiation.Codec) -> RTPMap {
+        let offered = codec.rtpMap
+        if offered.isCodec("opus", clockRate: 48000) {
+            return RTPMap(payloadType: codec.payloadType, encoding: "opus", clockRate: 48000, channels: 2)
+        }
+        if offered.isCodec("telephone-event", clockRate: offered.clockRate) {
+            return RTPMap(payloadType: codec.payloadType, encoding: "telephone-event", clockRate: offered.clockRate)
+        }
+        var copy = offered
+        copy.payloadType = codec.payloadType
         return copy
     }
 }

@@ -20,7 +20,8 @@ public struct AudioNegotiation: Sendable, Hashable {
     public var mediaIndex: Int
     /// The offer's `a=mid` for the audio section (`audio` for WhatsApp, `0` for browsers); nil if absent.
     public var mid: String?
-    /// The Opus payload type (`opus/48000/2`), e.g. 111.
+    /// The Opus payload type, e.g. 111: `opus/48000/2`, the encoding name in any case and the channel
+    /// count optional (`OPUS/48000` from GStreamer 1.22 is the same codec).
     public var opus: Codec
     /// `telephone-event/8000`, if offered (WhatsApp: 126).
     public var telephoneEvent: Codec?
@@ -37,7 +38,9 @@ public struct AudioNegotiation: Sendable, Hashable {
     public var remoteFingerprint: Fingerprint
     /// The remote `a=setup` (actpass or passive; nil when the offer has none). We answer `active`.
     public var remoteSetup: SetupRole?
-    /// The remote candidates usable by us: component 1, UDP, in offer order. Addresses may be hostnames.
+    /// The remote candidates usable by us: component 1, UDP, not link-local, in offer order. Addresses may be
+    /// hostnames (mDNS). TCP candidates, RTCP's component 2 and link-local addresses are ignored wherever
+    /// they stand in the list (browsers put IPv6 and link-local ones first).
     public var remoteCandidates: [Candidate]
     /// The `c=` address of the audio section (or session), e.g. WhatsApp's media IP.
     public var remoteConnectionAddress: String?
@@ -60,6 +63,12 @@ public struct AudioNegotiation: Sendable, Hashable {
     public var answerDirection: MediaDirection { offerDirection.answer }
 
     /// Negotiates the first audio m-line whose port is not 0 (or refuses the first audio m-line).
+    ///
+    /// Liberal in what it accepts: encoding names in any case (RFC 4855), Opus without its channel count,
+    /// static payload types without an rtpmap (RFC 3551), unknown attributes, `a=ice-options:trickle`,
+    /// `a=rtcp-mux-only`, `a=extmap-allow-mixed`, port 9 with `c=IN IP4 0.0.0.0` and no candidates (trickle:
+    /// the peer's checks then arrive as peer-reflexive), and any number of other m-lines (the answer rejects
+    /// them with port 0).
     ///
     /// Refusals, each a precise `SDPError`: no audio m-line (`.noAudio`), port 0 (`.audioRejected`),
     /// proto other than `UDP/TLS/RTP/SAVPF` or no fingerprint (`.notDTLSSRTP`), no `opus/48000/2`
@@ -122,7 +131,7 @@ public struct AudioNegotiation: Sendable, Hashable {
         remoteIsICELite = offer.isICELite
         remoteFingerprint = fingerprint
         remoteSetup = setup
-        remoteCandidates = m.candidates.filter { $0.component == 1 && $0.isUDP }
+        remoteCandidates = m.candidates.filter { $0.component == 1 && $0.isUDP && !$0.isLinkLocal }
         remoteConnectionAddress = offer.connection(for: m)?.address
         remotePort = m.port
         remoteSSRC = ssrc?.ssrc

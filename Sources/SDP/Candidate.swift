@@ -102,6 +102,17 @@ public struct Candidate: Sendable, Hashable, CustomStringConvertible {
     /// Whether the transport is UDP (without regard to case).
     public var isUDP: Bool { transport.lowercased() == "udp" }
 
+    /// Whether the address is link-local (IPv4 169.254.0.0/16, IPv6 fe80::/10, with or without a
+    /// `%zone`): reachable only on the peer's own link, never from a media server.
+    public var isLinkLocal: Bool {
+        let unzoned = address.split(separator: "%", maxSplits: 1).first.map(String.init) ?? address
+        switch IPAddress(unzoned) {
+        case let .v4(b)?: return b.count == 4 && b[0] == 169 && b[1] == 254
+        case let .v6(b)?: return b.count == 16 && b[0] == 0xFE && b[1] & 0xC0 == 0x80
+        case nil: return false
+        }
+    }
+
     /// The address as an IP address, or nil for a hostname (for example an mDNS `.local` name).
     public var ipAddress: IPAddress? { IPAddress(address) }
 

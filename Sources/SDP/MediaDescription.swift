@@ -131,7 +131,9 @@ extension Array where Element == SDPLine {
 
     var direction: MediaDirection? {
         for attribute in attributes {
-            if attribute.value == nil, let d = MediaDirection(rawValue: attribute.name.lowercased()) { return d }
+            if attribute.value == nil, let d = MediaDirection(rawValue: attribute.name.trimmingSpaces.lowercased()) {
+                return d
+            }
         }
         return nil
     }

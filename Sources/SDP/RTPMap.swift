@@ -26,10 +26,18 @@ public struct RTPMap: Sendable, Hashable, CustomStringConvertible {
         channels = parts.count == 3 ? Int(try Numbers.parse(parts[2], in: 1...255, expected: "a channel count") as UInt8) : nil
     }
 
-    /// Matches the encoding name without regard to case (`opus`, `OPUS`), the clock rate and the channels.
+    /// Matches the encoding name without regard to case (`opus`, `OPUS`: RFC 4855 §3), the clock rate and
+    /// the channels. A missing channel count is read as `effectiveChannels`: 2 for Opus, else 1.
     public func isCodec(_ name: String, clockRate: UInt32, channels: Int? = nil) -> Bool {
         encoding.lowercased() == name.lowercased() && self.clockRate == clockRate
-            && (channels == nil || (self.channels ?? 1) == channels)
+            && (channels == nil || effectiveChannels == channels)
+    }
+
+    /// The channel count, with the default filled in when the rtpmap omits it: 1 for audio (RFC 8866
+    /// §6.6), but 2 for Opus, whose rtpmap is always `opus/48000/2` (RFC 7587 §7) and which some stacks
+    /// (GStreamer 1.22 writes `OPUS/48000`) leave out; aiortc reads it the same way.
+    public var effectiveChannels: Int {
+        channels ?? (encoding.lowercased() == "opus" ? 2 : 1)
     }
 
     /// `PT encoding/clock[/channels]`, as used in `SDPError.noOpus` and after `a=rtpmap:`.

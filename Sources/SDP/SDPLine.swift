@@ -54,10 +54,10 @@ extension Array where Element == SDPLine {
         compactMap { if case let .attribute(a) = $0 { return a } else { return nil } }
     }
 
-    /// The attributes with this name (compared without regard to case), in order.
+    /// The attributes with this name (compared without regard to case or surrounding spaces), in order.
     func attributes(named name: String) -> [SDPAttribute] {
         let wanted = name.lowercased()
-        return attributes.filter { $0.name.lowercased() == wanted }
+        return attributes.filter { $0.name.trimmingSpaces.lowercased() == wanted }
     }
 
     func hasAttribute(_ name: String) -> Bool { !attributes(named: name).isEmpty }

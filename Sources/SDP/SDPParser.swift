@@ -85,7 +85,7 @@ enum SDPParser {
     /// Checks the syntax of the attributes we give typed access to; others pass untouched.
     private static func validate(_ attribute: SDPAttribute) throws(FieldError) {
         let value = attribute.value?[...] ?? ""
-        switch attribute.name.lowercased() {
+        switch attribute.name.trimmingSpaces.lowercased() {
         case "": throw FieldError("an attribute name after 'a='", found: "")
         case "rtpmap": _ = try RTPMap(parsing: value)
         case "fmtp": _ = try FormatParameters(parsing: value)

@@ -32,7 +32,8 @@ protocol Endpoint {
 
 struct AgentEndpoint: Endpoint {
     var agent: ICEAgent
-    let address: TransportAddress
+    /// Where the network sees this endpoint; change it mid-run to move the endpoint (a NAT rebinding).
+    var address: TransportAddress
     var events: [ICEEvent] = []
     var eventTimes: [Instant] = []
     var dropped: [ICEError] = []

@@ -57,22 +57,24 @@ class GraphStandIn:
 
 
 class Daemon:
-    def __init__(self, tmp_path, env_extra, config=None, name="ivrd"):
+    def __init__(self, tmp_path, env_extra, config=None, name="ivrd", host="127.0.0.1", prefix=()):
+        """`host`: the address ivrd's HTTP server binds to and the tests reach it at; `prefix`: a command
+        ivrd runs under (e.g. `ip netns exec NAME` in Tests/netns)."""
         binary = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
         self.port = free_port()
         self.db = tmp_path / "var" / "ivr.sqlite"
         env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
-        env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(self.db),
+        env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": host, "IVR_DB": str(self.db),
                     "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"),
                     # Calls still up when a test stops the daemon get this long (the drain) before terminate.
                     "IVR_DRAIN_TIMEOUT": "5"})
         env.update(env_extra)
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w+")
-        self.proc = subprocess.Popen([binary, "serve", "--config", str(config or ROOT / "Deploy" / "ivr.example.yaml"),
+        self.proc = subprocess.Popen([*prefix, binary, "serve", "--config", str(config or ROOT / "Deploy" / "ivr.example.yaml"),
                                       "--log-format", "json"],
                                      cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
+        self.base = f"http://{host}:{self.port}"
         for _ in range(300):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"ivrd exited early:\n{self.logs()}")

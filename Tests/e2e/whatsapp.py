@@ -44,7 +44,7 @@ EVENTS = {**{str(d): d for d in range(10)}, "*": 10, "#": 11, "A": 12, "B": 13, 
 
 
 class GraphAPI:
-    def __init__(self):
+    def __init__(self, host="127.0.0.1"):
         self.requests = []
         self.failures = collections.defaultdict(list)  # action → [status, …] to answer first
         self.answers = {}                               # call id → SDP from pre_accept
@@ -82,8 +82,8 @@ class GraphAPI:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server = http.server.ThreadingHTTPServer((host, 0), Handler)
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def fail(self, action, status=500, times=1):

@@ -12,6 +12,20 @@ struct CallerStats: Sendable {
     /// |arrival gap − sequence gap × 20 ms| between packets arriving in order.
     var intervalError = LatenessHistogram()
     var dropped = 0
+    /// Consecutive in-order packets whose RTP timestamps did not advance by 960 per sequence number
+    /// (a discontinuity in the 48 kHz clock the server stamps its 20 ms frames with).
+    var timestampJumps = 0
+    /// First and latest in-order arrival with its (unwrapped) RTP timestamp: the drift of the server's
+    /// media clock against ours is (arrival span) − (timestamp span ÷ 48 kHz).
+    var firstStamp: (arrival: Instant, timestamp: Int64)?
+    var lastStamp: (arrival: Instant, timestamp: Int64)?
+
+    /// How far the server's RTP clock fell behind (positive) or ran ahead of real time over the call.
+    var drift: Duration? {
+        guard let first = firstStamp, let last = lastStamp, last.arrival > first.arrival else { return nil }
+        let media = Duration.nanoseconds((last.timestamp - first.timestamp) * 1_000_000_000 / 48_000)
+        return (last.arrival - first.arrival) - media
+    }
 }
 
 /// The caller's side of one call, as WhatsApp's media server would run it: our own sans-IO
@@ -67,23 +81,31 @@ final class CallerSession: DatagramSession {
         guard let inner else { stats.dropped += 1; return }
         if inner.state == .connected, bytes.count >= 12, bytes[0] >> 6 == 2, !(72...76).contains(bytes[1] & 0x7F),
            bytes[1] & 0x7F == inner.parameters.opusPayloadType {
-            observe(sequence: UInt16(bytes[2]) << 8 | UInt16(bytes[3]), now: now)
+            let timestamp = UInt32(bytes[4]) << 24 | UInt32(bytes[5]) << 16 | UInt32(bytes[6]) << 8 | UInt32(bytes[7])
+            observe(sequence: UInt16(bytes[2]) << 8 | UInt16(bytes[3]), timestamp: timestamp, now: now)
         }
         inner.handleDatagram(bytes, from: source, now: now)
     }
 
-    private func observe(sequence: UInt16, now: Instant) {
+    private func observe(sequence: UInt16, timestamp: UInt32, now: Instant) {
         stats.received += 1
         if stats.firstAudioAt == nil { stats.firstAudioAt = now }
         guard let highest = highestSequence else {
             highestSequence = Int64(sequence)
             firstSequence = Int64(sequence)
             lastArrival = now
+            stats.firstStamp = (now, Int64(timestamp))
+            stats.lastStamp = stats.firstStamp
             return
         }
         let delta = Int64(Int16(bitPattern: sequence &- UInt16(truncatingIfNeeded: highest)))
         guard delta > 0 else { return }  // late or duplicate: not an interval
         highestSequence = highest + delta
+        if let last = stats.lastStamp {
+            let step = Int64(Int32(bitPattern: timestamp &- UInt32(truncatingIfNeeded: last.timestamp)))
+            if step != 960 * delta { stats.timestampJumps += 1 }
+            stats.lastStamp = (now, last.timestamp + step)
+        }
         if let last = lastArrival {
             let error = (now - last) - frameInterval * Int(delta)
             stats.intervalError.record(error < .zero ? .zero - error : error)

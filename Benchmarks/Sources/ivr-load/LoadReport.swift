@@ -69,6 +69,8 @@ struct LoadReport {
                                   "max": Double(h.maxMicros) / 1000, "intervals": h.count],
             "packets_received": received, "packets_lost": lost,
             "loss_percent": received + lost > 0 ? Self.round3(Double(lost) * 100 / Double(received + lost)) : 0,
+            "rtp_timestamp_jumps": results.reduce(0) { $0 + $1.stats.timestampJumps },
+            "rtp_clock_drift_ms": Self.quantiles(results.compactMap { $0.stats.drift.map { $0 < .zero ? .zero - $0 : $0 } }),
             "loadgen_cpu_seconds": Self.round3(loadgenCPUSeconds),
             "unmatched_graph_requests": unmatchedGraphRequests,
         ]
