@@ -17,6 +17,10 @@ public struct Flow: Sendable {
     public let versionHash: String
     /// Step names in file order.
     public let stepNames: [String]
+    /// Hosts this flow's `http` steps may call (`http_allow`): names, `*.domain` or IP addresses.
+    /// A listed host may also be private or loopback; unlisted hosts must be public addresses,
+    /// and when any allow-list is set (here or `flows.http_allow`), must be listed.
+    public internal(set) var httpAllow: [String] = []
 
     let steps: [String: Step]
     let followupRules: [FollowupRule]

@@ -59,13 +59,13 @@ extension CallRunner {
                 audio = nil
                 channel.setCallerAudioWanted(false)
             }
-        case let .http(id, method, url, headers, body, timeout):
+        case let .http(request):
             let continuation = inputs
             let http = self.http
-            await finalizer.recordEvent(callID: callID, kind: CallEventKind.http, detail: "\(method) \(url)")
+            await finalizer.recordEvent(callID: callID, kind: CallEventKind.http, detail: "\(request.method) \(request.url)")
             Task {
-                let result = await http.perform(method: method, url: url, headers: headers, body: body, timeout: timeout)
-                continuation?.yield(.httpDone(id: id, result: result))
+                let result = await http.perform(request)
+                continuation?.yield(.httpDone(id: request.id, result: result))
             }
         case let .record(path, maxSeconds, silenceSeconds, finishKey):
             do {

@@ -20,9 +20,10 @@ public struct FlowRuntime: Sendable {
     public let speech: SpeechRuntime?
     let metrics: IVRMetrics?
 
-    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil) {
+    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil,
+                httpAllow: [String] = []) {
         self.prompts = prompts
-        self.http = FlowHTTP(client: http)
+        self.http = FlowHTTP(client: http, policy: CallOutPolicy(globalAllow: httpAllow))
         self.speech = speech
         self.metrics = metrics
     }

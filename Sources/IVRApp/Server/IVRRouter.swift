@@ -5,16 +5,15 @@ import Store
 
 /// The HTTP surface: `/webhook`, `/healthz`, `/metrics`.
 public enum IVRRouter {
-    public static func build(webhooks: WebhookRoutes, store: Store, metrics: IVRMetrics) -> Router<BasicRequestContext> {
-        let router = Router()
+    public static func build(webhooks: WebhookRoutes, store: Store, metrics: IVRMetrics,
+                             queueDepth: @escaping @Sendable () -> Int = { 0 }) -> Router<IVRRequestContext> {
+        let router = Router(context: IVRRequestContext.self)
         webhooks.add(to: router)
         router.get("healthz") { _, _ -> Response in
-            do {
-                _ = try await store.recentCalls(limit: 1)
-                return .text(.ok, #"{"status":"ok","database":"ok"}"#)
-            } catch {
-                return .text(.serviceUnavailable, #"{"status":"unavailable","database":"error"}"#)
-            }
+            let report = await HealthCheck.run(store: store, webhookQueue: queueDepth())
+            return Response(status: .init(code: report.status.httpCode),
+                            headers: [.contentType: "application/json"],
+                            body: .init(byteBuffer: ByteBuffer(string: report.json + "\n")))
         }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -45,10 +45,12 @@ public struct IVRServer: Sendable {
         self.http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
                                           requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                          maxRetryAfter: .seconds(config.graph.maxRetryAfterSeconds),
                                           logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
         // The outbox schedules its retries itself (durably), so its client makes one attempt per send.
         let outboxClient = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: .none,
                                                 requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                                maxRetryAfter: .seconds(config.graph.maxRetryAfterSeconds),
                                                 logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
         self.outbox = OutboxWorker(store: store, graph: outboxClient, policy: config.outbox.policy,
                                    logger: Logger(label: "ivr.outbox"), metricsFactory: metrics.factory)
@@ -72,7 +74,8 @@ public struct IVRServer: Sendable {
                 callHandler = MediaCallHandler(media: engine, graph: client, store: store, metrics: metrics,
                                                finalizer: finalizer,
                                                runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
-                                                                    http: http, speech: speech, metrics: metrics),
+                                                                    http: http, speech: speech, metrics: metrics,
+                                                                    httpAllow: config.flowHTTPAllow),
                                                timing: timing)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
@@ -92,11 +95,19 @@ public struct IVRServer: Sendable {
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
         let webhooks = WebhookRoutes(secrets: config.whatsapp, maxBodyBytes: config.http.maxBodyBytes,
-                                     processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"))
-        let router = IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics)
+                                     processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"),
+                                     limits: FailureLimiter.Limits(burst: config.http.authFailureBurst,
+                                                                   perMinute: config.http.authFailuresPerMinute,
+                                                                   maxSources: config.http.rateLimitSources))
+        let work = self.processor
+        let router = IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics,
+                                     queueDepth: { work.queueDepth })
+        let limits = HTTPLimits(config.http)
+        let counters = self.metrics
         return Application(router: router,
-                           configuration: .init(address: .hostname(config.http.host, port: config.http.port),
-                                                serverName: "ivrd"),
+                           server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
+                           configuration: limits.configuration(host: config.http.host, port: config.http.port,
+                                                               logger: Logger(label: "ivr.http")),
                            services: [processor, outbox, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows"))],
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: Logger(label: "ivr.http"))

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import ServiceLifecycle
 import Store
 import WhatsApp
@@ -23,6 +24,10 @@ public final class WebhookProcessor: Service, Sendable {
     let finalizer: CallFinalizer
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
+    private let depth = NIOLockedValueBox(0)
+
+    /// Events queued or being handled (for `/healthz`).
+    public var queueDepth: Int { depth.withLockedValue { $0 } }
 
     public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, handler: any CallHandler, metrics: IVRMetrics,
                 logger: Logger, acceptWindow: Duration = .seconds(30), finalizer: CallFinalizer? = nil) {
@@ -52,6 +57,7 @@ public final class WebhookProcessor: Service, Sendable {
                     continue
                 }
             }
+            depth.withLockedValue { $0 += 1 }
             continuation.yield(Work(event: event, receivedAt: receivedAt))
         }
     }
@@ -60,7 +66,10 @@ public final class WebhookProcessor: Service, Sendable {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 for await work in stream {
-                    group.addTask { await self.process(work) }
+                    group.addTask {
+                        await self.process(work)
+                        self.depth.withLockedValue { $0 -= 1 }
+                    }
                 }
             }
         } onGracefulShutdown: {
