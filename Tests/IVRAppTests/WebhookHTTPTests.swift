@@ -51,6 +51,9 @@ import WhatsApp
         config.whatsapp.accessToken = "TOKEN"
         config.graph.baseURL = standIn.baseURL
         config.graph.retryBaseDelayMs = 5
+        // The read deadlines are the daemon tests' subject; here a starved test client must not trip them.
+        config.http.headerTimeoutSeconds = 300
+        config.http.idleTimeoutSeconds = 3600
         configure(&config)
         // These tests are about the webhook path; media is covered by the interop tests.
         let server = try IVRServer(config: config, logger: Logger(label: "test"), handler: UnavailableCallHandler())

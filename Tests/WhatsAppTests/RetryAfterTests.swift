@@ -10,7 +10,7 @@ import WhatsApp
     func client(_ standIn: GraphStandIn, maxRetryAfter: Duration) -> GraphClient {
         GraphClient(http: .shared, endpoint: .meta(baseURL: standIn.baseURL, apiVersion: "v23.0", accessToken: "T"),
                     retry: RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(5), maxDelay: .milliseconds(5), jitter: 0),
-                    requestTimeout: .seconds(30), maxRetryAfter: maxRetryAfter, logger: Logger(label: "test"))
+                    requestTimeout: .seconds(120), maxRetryAfter: maxRetryAfter, logger: Logger(label: "test"))
     }
 
     static func limited(_ retryAfter: String) -> GraphStandIn.Reply {
@@ -24,7 +24,7 @@ import WhatsApp
         let standIn = try await GraphStandIn.start()
         standIn.script(Self.limited(value))
         try await client(standIn, maxRetryAfter: .milliseconds(20))
-            .preAccept(callID: "wacid.RA", sdp: "v=0", phoneNumberID: "42", deadline: .now + .seconds(30))
+            .preAccept(callID: "wacid.RA", sdp: "v=0", phoneNumberID: "42", deadline: .now + .seconds(120))
         let count = standIn.requests.count
         await standIn.stop()
         #expect(count == 2)
