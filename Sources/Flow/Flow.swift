@@ -19,6 +19,10 @@ public struct Flow: Sendable {
     public let stepNames: [String]
     /// The step a running call jumps to when the server drains (`on_drain:`), e.g. a goodbye prompt.
     public let onDrain: String?
+    /// Hosts this flow's `http` steps may call (`http_allow`): names, `*.domain` or IP addresses.
+    /// A listed host may also be private or loopback; unlisted hosts must be public addresses,
+    /// and when any allow-list is set (here or `flows.http_allow`), must be listed.
+    public internal(set) var httpAllow: [String] = []
 
     let steps: [String: Step]
     let followupRules: [FollowupRule]

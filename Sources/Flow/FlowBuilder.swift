@@ -76,8 +76,20 @@ extension FlowLoader {
             }
         }
         let followup = top["followup"].map { reader.parseFollowup($0) } ?? []
-        return Flow(name: name, file: reader.file, numbers: numbers, start: start, language: language, description: description,
+        var allow: [String] = []
+        if let n = top["http_allow"] {
+            for (s, item) in reader.stringList(n, what: "'http_allow'") ?? [] {
+                guard HostPattern(s) != nil else {
+                    reader.error(item, "'http_allow': '\(s)' is not a host name, '*.' followed by a domain, or an IP address")
+                    continue
+                }
+                allow.append(s.lowercased())
+            }
+        }
+        var flow = Flow(name: name, file: reader.file, numbers: numbers, start: start, language: language, description: description,
                     redact: redact, versionHash: hash, stepNames: order, steps: steps, followupRules: followup,
                     initialVariables: vars, lines: lines, onDrain: onDrain)
+        flow.httpAllow = allow
+        return flow
     }
 }

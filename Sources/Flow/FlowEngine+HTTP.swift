@@ -15,7 +15,8 @@ extension FlowEngine {
         phase = .http(id: id)
         timer = .http
         deadline = now + h.timeout
-        emit(.http(id: id, method: h.method, url: h.url.render(ctx), headers: headers, body: body, timeout: h.timeout))
+        emit(.http(HTTPCallOut(id: id, method: h.method, url: h.url.renderURL(ctx), headers: headers, body: body,
+                               timeout: h.timeout, allowHosts: flow.httpAllow, maxRedirects: h.redirects)))
     }
 
     /// A response, a failure or our own timeout. 2xx saves the fields and goes to `next`; anything else goes to

@@ -134,6 +134,8 @@ struct HTTPStep: Sendable {
     /// Variable ← dotted path into the JSON response (`patient.name`, `slots.0`).
     var save: [(variable: String, path: String)]
     var onError: Ref?
+    /// Redirects the request may follow (`redirects:`); 0 = a 3xx answer is the result.
+    var redirects = 0
 }
 
 struct RecordStep: Sendable {

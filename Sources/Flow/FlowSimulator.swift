@@ -128,7 +128,8 @@ struct SimulationRun {
                 note("listen for " + (digits ? "keys" : "") + (keywords.isEmpty ? "" : (digits ? " and " : "") + "words: " + keywords.joined(separator: ", ")))
             case .stopListening:
                 listeningDigits = false
-            case let .http(id, method, url, _, body, _):
+            case let .http(request):
+                let (id, method, url, body) = (request.id, request.method, request.url, request.body)
                 note("http \(method) \(url)" + (body.map { " " + String(decoding: $0, as: UTF8.self) } ?? ""))
                 if let r = simulator.fixtures.response(method: method, url: url) {
                     if let failure = r.failure {

@@ -87,7 +87,7 @@ public enum FlowAction: Sendable, Equatable {
     case stopPlayback
     case listen(digits: Bool, keywords: [String], language: String?)
     case stopListening
-    case http(id: String, method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration)
+    case http(HTTPCallOut)
     case record(path: String, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?)
     case hangup(HangupDisposition)
     case setVariable(name: String, value: FlowValue)
@@ -98,8 +98,7 @@ public enum FlowAction: Sendable, Equatable {
         case let (.play(p1, b1), .play(p2, b2)): return p1 == p2 && b1 == b2
         case (.stopPlayback, .stopPlayback), (.stopListening, .stopListening): return true
         case let (.listen(d1, k1, l1), .listen(d2, k2, l2)): return d1 == d2 && k1 == k2 && l1 == l2
-        case let (.http(i1, m1, u1, h1, b1, t1), .http(i2, m2, u2, h2, b2, t2)):
-            return i1 == i2 && m1 == m2 && u1 == u2 && h1.map { $0.0 + ":" + $0.1 } == h2.map { $0.0 + ":" + $0.1 } && b1 == b2 && t1 == t2
+        case let (.http(r1), .http(r2)): return r1 == r2
         case let (.record(p1, m1, s1, f1), .record(p2, m2, s2, f2)): return p1 == p2 && m1 == m2 && s1 == s2 && f1 == f2
         case let (.hangup(d1), .hangup(d2)): return d1 == d2
         case let (.setVariable(n1, v1), .setVariable(n2, v2)): return n1 == n2 && v1 == v2

@@ -18,9 +18,7 @@ extension NodeReader {
         }
         if let n = f["url"], let t = template(n, what: "'url'") {
             h.url = t
-            if t.isConstant, !(t.source.hasPrefix("http://") || t.source.hasPrefix("https://")) {
-                error(n, "'url' must start with http:// or https://, got '\(t.source)'")
-            }
+            checkURL(t, node: n)
         }
         if let n = f["headers"] {
             if case let .mapping(m) = n {
@@ -49,7 +47,42 @@ extension NodeReader {
             }
         }
         if let n = f["on_error"] { h.onError = ref(n, what: "'on_error'") }
+        if let n = f["redirects"], let r = int(n, what: "'redirects'", range: 0...10) { h.redirects = r }
         return h
+    }
+
+    /// A constant URL is parsed as the daemon will (http/https only, no user info, a valid host).
+    /// A template whose scheme or host comes from a value cannot be checked here: a warning says
+    /// so, and the daemon checks the rendered URL against `http_allow` before connecting.
+    func checkURL(_ t: Template, node n: Node) {
+        if t.isConstant {
+            do throws(CallOutURLError) {
+                _ = try CallOutURL.parse(t.source)
+            } catch .notAbsolute {
+                self.error(n, "'url' must start with http:// or https://, got '\(t.source)'")
+            } catch {
+                self.error(n, "'url': \(error)")
+            }
+            return
+        }
+        if case let .text(lead)? = t.parts.first, let sep = lead.range(of: "://") {
+            let scheme = lead[..<sep.lowerBound].lowercased()
+            if scheme != "http", scheme != "https" {
+                error(n, "'url': scheme '\(scheme)' is not allowed: only http and https")
+                return
+            }
+            let authority = lead[sep.upperBound...].prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            if authority.contains("@") {
+                error(n, "'url': user info ('user@' before the host) is not allowed in a call-out URL")
+                return
+            }
+        }
+        let parts = t.urlHoleParts
+        if parts.contains(.scheme) {
+            warning(n, "'url' cannot be checked before the call runs: its scheme and host come from a template value; only the allow-list (http_allow, flows.http_allow) and the address checks limit where it goes")
+        } else if parts.contains(.authority) {
+            warning(n, "'url' cannot be checked before the call runs: its host comes from a template value; only the allow-list (http_allow, flows.http_allow) and the address checks limit where it goes")
+        }
     }
 
     /// A YAML value as a JSON body whose strings are templates.

@@ -76,7 +76,13 @@ public struct HTTPFixtures: Sendable {
                 throw .file(path: path, reason: "fixture '\(key)' must be an object with status and body, or error")
             }
             var r = Response()
-            if case let .number(n)? = fields["status"] { r.status = Int(n) }
+            if case let .number(n)? = fields["status"] {
+                // Range-checked before the conversion: Int(1e300) or Int(.nan) would trap.
+                guard n.isFinite, n == n.rounded(), (100...599).contains(n) else {
+                    throw .file(path: path, reason: "fixture '\(key)': status must be a whole number from 100 to 599, got \(FlowValue.format(n))")
+                }
+                r.status = Int(n)
+            }
             switch fields["body"] {
             case let .string(s)?: r.body = Array(s.utf8)
             case let b?: r.body = Array(b.json.utf8)

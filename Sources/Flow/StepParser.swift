@@ -5,7 +5,7 @@ extension NodeReader {
     static let menuKeys = ["prompt", "options", "timeout", "retries", "no_input", "invalid", "on_failure", "barge_in", "into"]
     static let gatherKeys = ["prompt", "into", "min_digits", "max_digits", "finish_on_key", "first_digit_timeout",
                              "inter_digit_timeout", "timeout", "retries", "pattern", "no_input", "invalid", "on_failure", "barge_in"]
-    static let httpKeys = ["method", "url", "headers", "body", "timeout", "save", "on_error"]
+    static let httpKeys = ["method", "url", "headers", "body", "timeout", "save", "on_error", "redirects"]
     static let recordKeys = ["prompt", "max_length", "silence", "finish_on_key", "into"]
 
     func parseStep(name: String, keyNode: Node, node: Node) -> Step? {

@@ -12,19 +12,22 @@ public struct GraphClient: GraphAPI {
     public let endpoint: GraphEndpoint
     public let retry: RetryPolicy
     public let requestTimeout: Duration
+    /// The longest a `Retry-After` answer can make us wait (`graph.max_retry_after_seconds`).
+    public let maxRetryAfter: Duration
     private let http: HTTPClient
     private let logger: Logger
     private let metricsFactory: any MetricsFactory
     private let random: @Sendable () -> Double
 
     public init(http: HTTPClient, endpoint: GraphEndpoint, retry: RetryPolicy = RetryPolicy(),
-                requestTimeout: Duration = .seconds(10), logger: Logger,
+                requestTimeout: Duration = .seconds(10), maxRetryAfter: Duration = .seconds(30), logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory,
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.http = http
         self.endpoint = endpoint
         self.retry = retry
         self.requestTimeout = requestTimeout
+        self.maxRetryAfter = maxRetryAfter
         self.logger = logger
         self.metricsFactory = metricsFactory
         self.random = random
@@ -102,8 +105,9 @@ public struct GraphClient: GraphAPI {
                 guard attempt < retry.maxAttempts else {
                     throw GraphError.gaveUp(action: action, attempts: attempt, last: error)
                 }
-                var wait = retry.delay(afterAttempt: attempt, random: random())
-                if let retryAfter, retryAfter > wait { wait = retryAfter }
+                let wait = RetryAfter.wait(backoff: retry.delay(afterAttempt: attempt, random: random()),
+                                           retryAfter: retryAfter, cap: maxRetryAfter)
+                // Never sleep past the action's deadline: give up now instead.
                 if let deadline, clock.now + wait >= deadline {
                     throw GraphError.gaveUp(action: action, attempts: attempt, last: error)
                 }
@@ -142,7 +146,7 @@ public struct GraphClient: GraphAPI {
         let bytes = Array(buffer: data)
         let status = Int(response.status.code)
         if (200..<300).contains(status) { return .success(bytes) }
-        let retryAfter = response.headers.first(name: "Retry-After").flatMap(Int.init).map { Duration.seconds($0) }
+        let retryAfter = RetryAfter.parse(response.headers.first(name: "Retry-After"))
         if let envelope = try? JSONDecoder().decode(GraphAPIErrorDetail.Envelope.self, from: Data(bytes)) {
             return .failure(.api(action: action, httpStatus: status, detail: envelope.error), retryAfter: retryAfter)
         }

@@ -127,6 +127,8 @@ public final class OutboxWorker: Service, Sendable {
         guard !policy.paused, let due = try? await store.nextOutboxDue() else { return policy.pollInterval }
         let seconds = due.timeIntervalSince(now())
         if seconds <= 0 { return .zero }
+        // A due date further away than the poll interval (or not finite) waits one interval.
+        guard seconds.isFinite, seconds < policy.pollInterval.seconds else { return policy.pollInterval }
         let wait = Duration.milliseconds(Int64((seconds * 1000).rounded(.up)))
         return min(wait, policy.pollInterval)
     }

@@ -56,7 +56,7 @@ struct CallPayload: Decodable {
     let status: String?
     let start_time: LenientString?
     let end_time: LenientString?
-    let duration: LenientInt?
+    let duration: LenientDuration?
     let biz_opaque_callback_data: String?
 }
 
@@ -111,5 +111,28 @@ struct LenientInt: Decodable, Sendable {
             throw DecodingError.typeMismatch(Int.self, .init(codingPath: decoder.codingPath,
                                                               debugDescription: "expected an integer"))
         }
+    }
+}
+
+/// A duration in seconds that may arrive as an integer, a decimal or a string. A value that is
+/// not a finite number within 0…`WireTime.maxDurationSeconds` decodes as nil (the call is still
+/// recorded, without WhatsApp's figure) instead of failing the whole delivery.
+struct LenientDuration: Decodable, Sendable {
+    let value: Int?
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        var number: Double?
+        if let i = try? c.decode(Int.self) {
+            number = Double(i)
+        } else if let d = try? c.decode(Double.self) {
+            number = d
+        } else if let s = try? c.decode(String.self) {
+            number = Double(s.trimmingCharacters(in: .whitespaces))
+        }
+        guard let number, number.isFinite, number >= 0, number <= Double(WireTime.maxDurationSeconds) else {
+            value = nil
+            return
+        }
+        value = Int(number.rounded())
     }
 }

@@ -67,9 +67,9 @@ import Testing
     @Test func httpRequestIsRenderedAndResponseFieldsSaved() throws {
         var d = Driver(try mustLoad(Self.httpFlow))
         let out = d.send(.started, at: 0)
-        #expect(out == [.http(id: "call-1", method: "POST", url: "https://api.example.com/x/15550001111",
-                              headers: [("Authorization", "Bearer s3cr3t"), ("Content-Type", "application/json")],
-                              body: Array(#"{"n":1,"who":"15550001111","tries":2}"#.utf8), timeout: .seconds(2))])
+        #expect(out == [.http(HTTPCallOut(id: "call-1", method: "POST", url: "https://api.example.com/x/15550001111",
+                                          headers: [("Authorization", "Bearer s3cr3t"), ("Content-Type", "application/json")],
+                                          body: Array(#"{"n":1,"who":"15550001111","tries":2}"#.utf8), timeout: .seconds(2)))])
         #expect(d.deadline == 2)
         d.send(.httpResult(id: "call-1", status: 200, body: Array(#"{"patient":{"name":"Ann"},"slots":["Tue"]}"#.utf8)), at: 0.5)
         #expect(d.engine.variables["name"] == .string("Ann"))

@@ -22,6 +22,61 @@ import WhatsApp
         #expect(c.graph.retryMaxAttempts == 5)
         #expect(c.media.ports == 40000...40999)
         #expect(c.whatsapp.appSecret == nil)
+        // Every limit the file documents is its default.
+        #expect(c.http == IVRConfig.HTTP())
+        #expect(c.graph.maxRetryAfterSeconds == IVRConfig.Graph().maxRetryAfterSeconds)
+        #expect(c.flowHTTPAllow == [])
+    }
+
+    @Test func edgeLimitsLoadFromTheFileAndTheEnvironment() throws {
+        var c = IVRConfig()
+        try ConfigLoader.apply(yaml: """
+            http:
+              header_timeout_seconds: 3
+              body_timeout_seconds: 4
+              idle_timeout_seconds: 5
+              max_connections: 6
+              auth_failure_burst: 7
+              auth_failures_per_minute: 8
+              rate_limit_sources: 900
+            graph:
+              max_retry_after_seconds: 0
+            flows:
+              http_allow: [API.example.com, "*.internal.example", 10.0.0.5, "[::1]"]
+            """, source: "c.yaml", to: &c)
+        #expect(c.http.headerTimeoutSeconds == 3)
+        #expect(c.http.bodyTimeoutSeconds == 4)
+        #expect(c.http.idleTimeoutSeconds == 5)
+        #expect(c.http.maxConnections == 6)
+        #expect(c.http.authFailureBurst == 7)
+        #expect(c.http.authFailuresPerMinute == 8)
+        #expect(c.http.rateLimitSources == 900)
+        #expect(c.graph.maxRetryAfterSeconds == 0)
+        #expect(c.flowHTTPAllow == ["api.example.com", "*.internal.example", "10.0.0.5", "[::1]"])
+        try ConfigLoader.apply(environment: ["IVR_HTTP_MAX_CONNECTIONS": "64", "IVR_HTTP_IDLE_TIMEOUT": "2"], to: &c)
+        #expect(c.http.maxConnections == 64)
+        #expect(c.http.idleTimeoutSeconds == 2)
+    }
+
+    @Test func edgeLimitsOutOfRangeAreNamed() {
+        var c = IVRConfig()
+        #expect(throws: ConfigError(source: "f.yaml", line: 2, message: "http.idle_timeout_seconds: 0 is outside 1…3600")) {
+            try ConfigLoader.apply(yaml: "http:\n  idle_timeout_seconds: 0\n", source: "f.yaml", to: &c)
+        }
+        #expect(throws: ConfigError(source: "f.yaml", line: 2,
+                                    message: "graph.max_retry_after_seconds: expected an integer, found '1e300'")) {
+            try ConfigLoader.apply(yaml: "graph:\n  max_retry_after_seconds: 1e300\n", source: "f.yaml", to: &c)
+        }
+        #expect(throws: ConfigError(source: "f.yaml", line: 2,
+                                    message: "flows.http_allow: 'a b' is not a host name, '*.' followed by a domain, or an IP address")) {
+            try ConfigLoader.apply(yaml: "flows:\n  http_allow: [\"a b\"]\n", source: "f.yaml", to: &c)
+        }
+        #expect(throws: ConfigError(source: "IVR_HTTP_MAX_CONNECTIONS", message: "expected a number of connections 1–100000, got '0'")) {
+            try ConfigLoader.apply(environment: ["IVR_HTTP_MAX_CONNECTIONS": "0"], to: &c)
+        }
+        #expect(throws: ConfigError(source: "IVR_HTTP_IDLE_TIMEOUT", message: "expected whole seconds 1–3600, got '9223372036854775808'")) {
+            try ConfigLoader.apply(environment: ["IVR_HTTP_IDLE_TIMEOUT": "9223372036854775808"], to: &c)
+        }
     }
 
     @Test func environmentWinsOverTheFile() throws {
@@ -60,7 +115,7 @@ import WhatsApp
         let error = #expect(throws: ConfigError.self) {
             try ConfigLoader.apply(yaml: "http:\n  host: 0.0.0.0\n  prot: 80\n", source: "ivr.yaml", to: &c)
         }
-        #expect(error?.description == "ivr.yaml:3: unknown key 'prot' in 'http' (did you mean 'port'?); expected one of: host, port, max_body_bytes")
+        #expect(error?.description == "ivr.yaml:3: unknown key 'prot' in 'http' (did you mean 'port'?); expected one of: host, port, max_body_bytes, header_timeout_seconds, body_timeout_seconds, idle_timeout_seconds, max_connections, auth_failure_burst, auth_failures_per_minute, rate_limit_sources")
     }
 
     @Test func wrongTypesAndRangesAreNamed() {

@@ -26,7 +26,8 @@ import WhatsApp
         }
     }
 
-    static func harness(appSecret: String? = secret, verifyToken: String? = verifyToken) async throws -> Harness {
+    static func harness(appSecret: String? = secret, verifyToken: String? = verifyToken,
+                        configure: (inout IVRConfig) -> Void = { _ in }) async throws -> Harness {
         let standIn = try await GraphStandIn.start()
         let dir = try Fixtures.temporaryDirectory("webhook")
         let flows = dir.appendingPathComponent("Flows")
@@ -50,6 +51,10 @@ import WhatsApp
         config.whatsapp.accessToken = "TOKEN"
         config.graph.baseURL = standIn.baseURL
         config.graph.retryBaseDelayMs = 5
+        // The read deadlines are the daemon tests' subject; here a starved test client must not trip them.
+        config.http.headerTimeoutSeconds = 300
+        config.http.idleTimeoutSeconds = 3600
+        configure(&config)
         // These tests are about the webhook path; media is covered by the interop tests.
         let server = try IVRServer(config: config, logger: Logger(label: "test"), media: UnavailableMedia())
         return Harness(server: server, standIn: standIn)

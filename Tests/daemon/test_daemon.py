@@ -50,6 +50,8 @@ def test_handshake_signed_connect_and_bad_signature(daemon_factory, graph):
     assert req["headers"]["Authorization"] == "Bearer acc-1"
     assert req["body"] == {"messaging_product": "whatsapp", "call_id": "wacid.DAEMON1", "action": "reject"}
 
+    # The reject can be answered before the pre_accept's own answer is counted (media gave up first).
+    assert wait_for(lambda: 'ivr_graph_requests_total{action="pre_accept",status="ok"} 1' in d.get("/metrics")[1])
     metrics = d.get("/metrics")[1]
     assert 'ivr_webhooks_rejected_total{reason="signature_mismatch"} 1' in metrics
     assert 'ivr_graph_requests_total{action="reject",status="ok"} 1' in metrics

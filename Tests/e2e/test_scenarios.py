@@ -251,6 +251,8 @@ class Bookings:
 def test_digits_and_an_http_call_out_drive_the_appointment_flow(start, graph, tmp_path):
     bookings = Bookings()
     text = (ROOT / "Flows" / "appointment.yaml").read_text().replace("https://bookings.example.com/api", bookings.url)
+    # The stand-in listens on loopback, which call-outs may reach only when the flow allows it.
+    text = text.replace("\nstart:", "\nhttp_allow: [127.0.0.1]\nstart:", 1)
 
     async def scenario():
         flows = tmp_path / "Flows"

@@ -285,12 +285,12 @@ actor CallActor {
         case let .callerAudio(wanted): channel?.setCallerAudioWanted(wanted)
         case let .event(kind, detail): await context.finalizer.recordEvent(callID: callID, kind: kind, detail: detail)
         case let .variables(values): await context.finalizer.recordVariables(callID: callID, values)
-        case let .http(id, method, url, headers, body, timeout):
+        case let .http(request):
             guard let http = context.runtime?.http else { return }
             let inputs = self.inputs
             own(Task {
-                let result = await http.perform(method: method, url: url, headers: headers, body: body, timeout: timeout)
-                inputs.yield(.httpDone(id: id, result: result))
+                let result = await http.perform(request)
+                inputs.yield(.httpDone(id: request.id, result: result))
             })
         case let .recognition(session, generation):
             let inputs = self.inputs, log = logger

@@ -15,9 +15,11 @@ public struct FlowRuntime: Sendable {
     public let speech: SpeechRuntime?
     let metrics: IVRMetrics?
 
-    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil) {
+    /// `httpAllow`: hosts every flow's `http` steps may call (`flows.http_allow`), beside the flow's own list.
+    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil,
+                httpAllow: [String] = []) {
         self.prompts = prompts
-        self.http = FlowHTTP(client: http)
+        self.http = FlowHTTP(client: http, policy: CallOutPolicy(globalAllow: httpAllow))
         self.speech = speech
         self.metrics = metrics
     }

@@ -131,11 +131,12 @@ public final class CallFinalizer: Sendable {
         let received = at ?? now()
         let reason = CallEndReason.whatsApp(status: t.status)
         let codes = t.errors.compactMap { $0.code }.map(String.init)
-        let ended = t.endTime.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) } ?? received
-        let started = t.startTime.flatMap(Double.init).map { Date(timeIntervalSince1970: $0) }
+        // Range-checked: a non-finite or absurd time from the wire is treated as absent.
+        let ended = t.endDate ?? received
+        let started = t.startDate
         let missing = CallRecord(id: t.callID, phoneNumberID: t.business.phoneNumberID, caller: t.from ?? "",
                                  status: reason.status, reason: Self.unknownCallReason, receivedAt: received,
-                                 connectedAt: started, endedAt: ended, durationSeconds: t.durationSeconds)
+                                 connectedAt: started, endedAt: ended, durationSeconds: t.duration)
         do {
             let done = try await store.finalizeCall(id: t.callID, at: received, ifMissing: missing,
                                                     endDetail: reason.detail) { row, events, first in
@@ -143,7 +144,7 @@ public final class CallFinalizer: Sendable {
                 row.waStatus = t.status?.description
                 row.waStartTime = started
                 row.waEndTime = ended
-                row.durationSeconds = t.durationSeconds ?? row.durationSeconds
+                row.durationSeconds = t.duration ?? row.durationSeconds
                 if !codes.isEmpty {
                     let note = "whatsapp errors \(codes.joined(separator: ","))"
                     if row.reason != Self.unknownCallReason, !(row.reason ?? "").contains(note) {

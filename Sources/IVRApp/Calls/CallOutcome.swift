@@ -70,7 +70,7 @@ public struct CallOutcome: Sendable, Equatable {
     public init(_ row: CallRecord) {
         let connected: Int? = {
             guard let c = row.connectedAt, let e = row.endedAt, e >= c else { return nil }
-            return Int(e.timeIntervalSince(c).rounded())
+            return WireTime.rounded(e.timeIntervalSince(c))
         }()
         self.init(callID: row.id, phoneNumberID: row.phoneNumberID, caller: row.caller, flow: row.flow,
                   flowVersion: row.flowVersion, status: row.status, endReason: row.endReason ?? "-",
@@ -91,7 +91,7 @@ public struct CallOutcome: Sendable, Equatable {
         row.inputsJSON = json(inputs)
         func ms(_ kind: CallEventKind) -> Int? {
             guard let e = events.first(where: { $0.kind == kind }) else { return nil }
-            return max(0, Int((e.at.timeIntervalSince(row.receivedAt) * 1000).rounded()))
+            return WireTime.rounded(e.at.timeIntervalSince(row.receivedAt), scale: 1000).map { max(0, $0) }
         }
         row.setupPreAcceptMs = ms(CallEventKind.preAccept)
         row.setupConnectedMs = ms(CallEventKind.connected)

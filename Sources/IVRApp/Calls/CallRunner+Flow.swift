@@ -61,9 +61,9 @@ extension CallRunner {
                 audio = nil
                 effects.append(.callerAudio(false))
             }
-        case let .http(id, method, url, headers, body, timeout):
-            effects.append(.event(.http, "\(method) \(redaction.text(url, engine: engine))"))
-            effects.append(.http(id: id, method: method, url: url, headers: headers, body: body, timeout: timeout))
+        case let .http(request):
+            effects.append(.event(.http, "\(request.method) \(redaction.text(request.url, engine: engine))"))
+            effects.append(.http(request))
         case let .record(path, maxSeconds, silenceSeconds, finishKey):
             do {
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,

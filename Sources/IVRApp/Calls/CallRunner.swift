@@ -24,7 +24,7 @@ final class CallRunner {
         case event(CallEventKind, String)
         /// Every variable now, redacted names masked, as stored text (`FlowValue.quoted`).
         case variables([String: String])
-        case http(id: String, method: String, url: String, headers: [(String, String)], body: [UInt8]?, timeout: Duration)
+        case http(HTTPCallOut)
         /// A voice menu's recognition: its keyword events come back as `keyword(...)` with the generation.
         case recognition(RecognitionSession, generation: Int)
         case hangup(HangupDisposition)

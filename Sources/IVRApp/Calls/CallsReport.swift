@@ -8,7 +8,8 @@ public enum CallsReport {
     /// `--since`: `90m`, `2h`, `1d`, `1w`, or an ISO date (`2026-11-25`) or date-time (`2026-11-25T10:00:00Z`).
     public static func parseSince(_ text: String, now: Date) -> Date? {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if let unit = t.last, let n = Double(t.dropLast()), n >= 0 {
+        // At most about 100 years back: a larger (or non-finite) amount is not a date.
+        if let unit = t.last, let n = Double(t.dropLast()), n.isFinite, n >= 0, n <= 3_200_000_000 {
             let seconds: Double? = switch unit {
             case "s": 1
             case "m": 60
@@ -17,7 +18,7 @@ public enum CallsReport {
             case "w": 604_800
             default: nil
             }
-            if let seconds { return now.addingTimeInterval(-n * seconds) }
+            if let seconds, n * seconds <= 3_200_000_000 { return now.addingTimeInterval(-n * seconds) }
         }
         let full = ISO8601DateFormatter()
         if let d = full.date(from: t) { return d }
@@ -44,7 +45,7 @@ public enum CallsReport {
 
     static func duration(_ call: CallRecord) -> String {
         if let s = call.durationSeconds { return "\(s)s" }
-        if let c = call.connectedAt, let e = call.endedAt { return "\(Int(e.timeIntervalSince(c).rounded()))s" }
+        if let c = call.connectedAt, let e = call.endedAt, let s = WireTime.rounded(e.timeIntervalSince(c)) { return "\(s)s" }
         return "-"
     }
 
@@ -119,8 +120,9 @@ public enum CallsReport {
 
             """
         out += table(["OFFSET", "TIME", "KIND", "DETAIL"], events.map { e in
-            let ms = Int((e.at.timeIntervalSince(call.receivedAt) * 1000).rounded())
-            return [String(format: "%+.3fs", Double(ms) / 1000), time(e.at), e.kind.rawValue, e.detail]
+            let offset = WireTime.rounded(e.at.timeIntervalSince(call.receivedAt), scale: 1000)
+                .map { String(format: "%+.3fs", Double($0) / 1000) } ?? "?"
+            return [offset, time(e.at), e.kind.rawValue, e.detail]
         })
         if !outbox.isEmpty {
             out += "\n" + outboxText(outbox)

@@ -11,6 +11,7 @@ public enum ConfigLoader {
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
         "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
         "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT", "IVR_MAX_CALLS",
+        "IVR_HTTP_MAX_CONNECTIONS", "IVR_HTTP_IDLE_TIMEOUT",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -48,12 +49,8 @@ public enum ConfigLoader {
                 config.server.maxQueuedEvents = v
             }
         }
-        if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
-            if let v = try r.string(http["host"], "http.host") { config.http.host = v }
-            if let v = try r.int(http["port"], "http.port", 1...65535) { config.http.port = v }
-            if let v = try r.int(http["max_body_bytes"], "http.max_body_bytes", 1024...(64 << 20)) {
-                config.http.maxBodyBytes = v
-            }
+        if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: httpKeys) }) {
+            try applyHTTP(http, reader: r, to: &config.http)
         }
         if let w = try top["whatsapp"].map({
             try r.mapping($0, path: "whatsapp", keys: ["app_secret", "verify_token", "access_token"])
@@ -64,7 +61,8 @@ public enum ConfigLoader {
         }
         if let g = try top["graph"].map({
             try r.mapping($0, path: "graph", keys: ["profile", "base_url", "api_version", "auth_header", "calls_path",
-                                                   "messages_path", "request_timeout_ms", "retry", "accept_window_seconds"])
+                                                   "messages_path", "request_timeout_ms", "retry", "accept_window_seconds",
+                                                   "max_retry_after_seconds"])
         }) {
             if let v = try r.string(g["profile"], "graph.profile") {
                 guard let p = GraphEndpoint.Profile(rawValue: v) else {
@@ -83,6 +81,9 @@ public enum ConfigLoader {
             if let v = try r.int(g["accept_window_seconds"], "graph.accept_window_seconds", 1...120) {
                 config.graph.acceptWindowSeconds = v
             }
+            if let v = try r.int(g["max_retry_after_seconds"], "graph.max_retry_after_seconds", 0...3600) {
+                config.graph.maxRetryAfterSeconds = v
+            }
             if let retry = try g["retry"].map({
                 try r.mapping($0, path: "graph.retry", keys: ["max_attempts", "base_delay_ms", "max_delay_ms", "jitter"])
             }) {
@@ -95,9 +96,10 @@ public enum ConfigLoader {
         if let s = try top["storage"].map({ try r.mapping($0, path: "storage", keys: ["db"]) }) {
             if let v = try r.string(s["db"], "storage.db") { config.database = v }
         }
-        if let f = try top["flows"].map({ try r.mapping($0, path: "flows", keys: ["dir", "default"]) }) {
+        if let f = try top["flows"].map({ try r.mapping($0, path: "flows", keys: ["dir", "default", "http_allow"]) }) {
             if let v = try r.string(f["dir"], "flows.dir") { config.flowsDirectory = v }
             if let v = try r.string(f["default"], "flows.default"), !v.isEmpty { config.defaultFlow = v }
+            if let node = f["http_allow"] { config.flowHTTPAllow = try hostList(node, reader: r, path: "flows.http_allow") }
         }
         if let p = try top["prompts"].map({ try r.mapping($0, path: "prompts", keys: ["dir"]) }) {
             if let v = try r.string(p["dir"], "prompts.dir") { config.promptsDirectory = v }
@@ -178,6 +180,7 @@ public enum ConfigLoader {
             }
             config.media.ports = range
         }
+        try applyHTTP(environment: env, to: &config.http)
         if let v = value("IVR_MEDIA_CONNECT_TIMEOUT") {
             guard let seconds = Int(v), (1...60).contains(seconds) else {
                 throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")

@@ -7,6 +7,21 @@ public struct IVRConfig: Sendable, Equatable {
         public var host = "0.0.0.0"
         public var port = 8080
         public var maxBodyBytes = 1 << 20
+        /// A request's head (request line and headers) must arrive within this after its first byte.
+        public var headerTimeoutSeconds = 10
+        /// A request's body must arrive within this after its head.
+        public var bodyTimeoutSeconds = 30
+        /// A connection with no request in progress is closed after this.
+        public var idleTimeoutSeconds = 60
+        /// Connections open at once; further ones wait in the kernel's accept queue.
+        public var maxConnections = 512
+        /// Failed (401, 400) webhook requests one source address may make in a burst...
+        public var authFailureBurst = 20
+        /// ...and per minute after that; beyond them it is answered 429 without its body being read.
+        public var authFailuresPerMinute = 60
+        /// Source addresses the failure limiter remembers (the least recently failing are forgotten first).
+        public var rateLimitSources = 10_000
+        public init() {}
     }
 
     public struct WhatsAppSecrets: Sendable, Equatable {
@@ -28,6 +43,9 @@ public struct IVRConfig: Sendable, Equatable {
         public var retryMaxDelayMs = 8_000
         public var retryJitter = 0.5
         public var acceptWindowSeconds = 30
+        /// A `Retry-After` from the API never makes a retry wait longer than this.
+        public var maxRetryAfterSeconds = 30
+        public init() {}
     }
 
     public struct Media: Sendable, Equatable {
@@ -99,6 +117,8 @@ public struct IVRConfig: Sendable, Equatable {
     public var flowsDirectory = "Flows"
     public var defaultFlow: String?
     public var promptsDirectory = "Prompts"
+    /// Hosts every flow's `http` steps may call (`flows.http_allow`), added to each flow's own `http_allow`.
+    public var flowHTTPAllow: [String] = []
     public var media = Media()
     public var speech = Speech()
     public var outbox = Outbox()

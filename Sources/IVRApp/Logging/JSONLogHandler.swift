@@ -2,7 +2,8 @@ import Foundation
 import Logging
 
 /// One JSON object per line: `ts`, `level`, `label`, `msg`, then the metadata fields.
-/// Meant for log shippers; the text format is swift-log's `StreamLogHandler`.
+/// Meant for log shippers; the text format is `TextLogHandler`. Lines go through `LogWriter`:
+/// a failed write (EPIPE, ENOSPC) drops the line and counts it, it never stops the daemon.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -52,6 +53,6 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public static let standardError: @Sendable (String) -> Void = { line in
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        LogWriter.standardError.write(line: line)
     }
 }

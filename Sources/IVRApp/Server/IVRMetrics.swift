@@ -1,4 +1,5 @@
 import Metrics
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The server's metrics, kept in its own Prometheus registry and exported as text on `/metrics`.
@@ -6,9 +7,24 @@ public struct IVRMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: any MetricsFactory
 
+    /// How many of `LogWriter.failures` this registry has counted already.
+    private let logFailuresCounted = NIOLockedValueBox(0)
+
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         self.factory = PrometheusMetricsFactory(registry: registry)
+        Counter(label: "ivr_log_write_failures_total", factory: factory).increment(by: 0)
+        Counter(label: "ivr_webhooks_rate_limited_total", factory: factory).increment(by: 0)
+    }
+
+    /// A connection closed because its request head or body did not arrive in time (`kind`: header, body).
+    public func httpTimeout(kind: String) {
+        Counter(label: "ivr_http_timeouts_total", dimensions: [("kind", kind)], factory: factory).increment()
+    }
+
+    /// A request from a source that used up its allowance of failed (401/400) webhook requests: answered 429.
+    public func webhookRateLimited() {
+        Counter(label: "ivr_webhooks_rate_limited_total", factory: factory).increment()
     }
 
     public func webhookReceived(kind: String) {
@@ -57,5 +73,15 @@ public struct IVRMetrics: Sendable {
     }
 
     /// The Prometheus text exposition of every metric.
-    public func exposition() -> String { registry.emitToString() }
+    public func exposition() -> String {
+        // Log lines are written before (and without) any registry: bring the dropped-line count up to date.
+        let total = LogWriter.failures
+        let delta = logFailuresCounted.withLockedValue { counted -> Int in
+            let d = max(0, total - counted)
+            counted = max(counted, total)
+            return d
+        }
+        if delta > 0 { Counter(label: "ivr_log_write_failures_total", factory: factory).increment(by: delta) }
+        return registry.emitToString()
+    }
 }

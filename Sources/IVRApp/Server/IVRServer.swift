@@ -51,10 +51,12 @@ public struct IVRServer: Sendable {
         self.http = HTTPClient(eventLoopGroupProvider: .singleton)
         let client = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: config.retryPolicy,
                                           requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                          maxRetryAfter: .seconds(config.graph.maxRetryAfterSeconds),
                                           logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
         // The outbox schedules its retries itself (durably), so its client makes one attempt per send.
         let outboxClient = graph ?? GraphClient(http: http, endpoint: config.graphEndpoint, retry: .none,
                                                 requestTimeout: .milliseconds(config.graph.requestTimeoutMs),
+                                                maxRetryAfter: .seconds(config.graph.maxRetryAfterSeconds),
                                                 logger: Logger(label: "ivr.graph"), metricsFactory: metrics.factory)
         self.outbox = OutboxWorker(store: store, graph: outboxClient, policy: config.outbox.policy,
                                    logger: Logger(label: "ivr.outbox"), metricsFactory: metrics.factory)
@@ -84,7 +86,8 @@ public struct IVRServer: Sendable {
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
-                                                       http: http, speech: speech, metrics: metrics),
+                                                       http: http, speech: speech, metrics: metrics,
+                                                       httpAllow: config.flowHTTPAllow),
                                   catalog: catalog, metrics: metrics, clock: clock, timing: timing)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
                                  maxCalls: config.server.maxCalls,
@@ -95,11 +98,15 @@ public struct IVRServer: Sendable {
                                           maxQueued: config.server.maxQueuedEvents)
     }
 
-    func router() -> Router<BasicRequestContext> {
+    func router() -> Router<IVRRequestContext> {
         let webhooks = WebhookRoutes(secrets: config.whatsapp, maxBodyBytes: config.http.maxBodyBytes,
-                                     processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"))
-        let calls = self.calls
-        return IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics, draining: { calls.isDraining })
+                                     processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"),
+                                     limits: FailureLimiter.Limits(burst: config.http.authFailureBurst,
+                                                                   perMinute: config.http.authFailuresPerMinute,
+                                                                   maxSources: config.http.rateLimitSources))
+        let calls = self.calls, work = self.processor
+        return IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics,
+                               queueDepth: { work.queueDepth }, draining: { calls.isDraining })
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
@@ -111,11 +118,15 @@ public struct IVRServer: Sendable {
 
     func httpApplication(services: [any Service], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        Application(router: router(),
-                    configuration: .init(address: .hostname(config.http.host, port: config.http.port), serverName: "ivrd"),
-                    services: services,
-                    onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                    logger: Logger(label: "ivr.http"))
+        let limits = HTTPLimits(config.http)
+        let counters = self.metrics
+        return Application(router: router(),
+                           server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
+                           configuration: limits.configuration(host: config.http.host, port: config.http.port,
+                                                               logger: Logger(label: "ivr.http")),
+                           services: services,
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                           logger: Logger(label: "ivr.http"))
     }
 
     /// Logs the start-up summary, with one warning if secrets are missing.

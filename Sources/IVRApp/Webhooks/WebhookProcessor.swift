@@ -54,7 +54,7 @@ public final class WebhookProcessor: Service, Sendable {
         case busy(queued: Int)
     }
 
-    /// Events accepted and not yet processed.
+    /// Events accepted and not yet processed (`/healthz`, the `ivr_webhook_queue_depth` gauge).
     public var queueDepth: Int { queued.withLockedValue { $0 } }
 
     /// Records each event's delivery and queues the new ones. Throws if the store cannot record

@@ -2,31 +2,59 @@ import Hashing
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import WhatsApp
+import Wire
 
 /// `GET /webhook` (Meta's verification handshake) and `POST /webhook` (signed deliveries).
-/// The POST path checks, in order: configuration (503), body size (413), signature on the raw
-/// bytes (401), JSON shape (400), then records and queues the events and answers 200 at once.
+/// The POST path checks, in order: configuration (503), the source's failure allowance (429, before
+/// the body is read or hashed), body size (413), signature on the raw bytes (401), JSON shape
+/// (400), then records and queues the events and answers 200 at once. Each 401/400 uses one of
+/// the source address's tokens (`FailureLimiter`); a limited source's 429s are counted, not logged.
 public struct WebhookRoutes: Sendable {
     let secrets: IVRConfig.WhatsAppSecrets
     let maxBodyBytes: Int
     let processor: WebhookProcessor
     let metrics: IVRMetrics
     let logger: Logger
+    private let limiter: NIOLockedValueBox<FailureLimiter>
+    private let clock: any MonotonicClock
 
     public init(secrets: IVRConfig.WhatsAppSecrets, maxBodyBytes: Int, processor: WebhookProcessor,
-                metrics: IVRMetrics, logger: Logger) {
+                metrics: IVRMetrics, logger: Logger, limits: FailureLimiter.Limits = .init(burst: 20, perMinute: 60,
+                                                                                            maxSources: 10_000),
+                clock: any MonotonicClock = SystemMonotonicClock()) {
         self.secrets = secrets
         self.maxBodyBytes = maxBodyBytes
         self.processor = processor
         self.metrics = metrics
         self.logger = logger
+        self.limiter = NIOLockedValueBox(FailureLimiter(limits: limits))
+        self.clock = clock
     }
 
-    public func add<Context: RequestContext>(to router: Router<Context>) {
+    public func add(to router: Router<IVRRequestContext>) {
         router.get("webhook") { request, _ in verify(request) }
-        router.post("webhook") { request, _ in await deliver(request) }
+        router.post("webhook") { request, context in await deliver(request, source: context.sourceKey) }
+    }
+
+    /// Delivers, then charges a 401/400 to the source's allowance.
+    func deliver(_ request: Request, source: String) async -> Response {
+        let allowed = limiter.withLockedValue { $0.allows(source, now: clock.now()) }
+        guard allowed else {
+            metrics.webhookRateLimited()
+            return .text(.tooManyRequests, "too many failed webhook requests from this address; try again later")
+        }
+        let response = await handle(request)
+        if response.status == .unauthorized || response.status == .badRequest {
+            let nowLimited = limiter.withLockedValue { $0.recordFailure(source, now: clock.now()) }
+            if nowLimited {
+                logger.warning("webhook source limited: further requests are answered 429 (counted in ivr_webhooks_rate_limited_total, not logged)",
+                               metadata: ["source": "\(source)"])
+            }
+        }
+        return response
     }
 
     func verify(_ request: Request) -> Response {
@@ -47,7 +75,7 @@ public struct WebhookRoutes: Sendable {
                         body: .init(byteBuffer: ByteBuffer(string: challenge)))
     }
 
-    func deliver(_ request: Request) async -> Response {
+    func handle(_ request: Request) async -> Response {
         let received = ContinuousClock.now
         guard let secret = secrets.appSecret, !secret.isEmpty else {
             metrics.webhookRejected(reason: "not_configured")

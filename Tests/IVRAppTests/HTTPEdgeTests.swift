@@ -1,0 +1,58 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import IVRApp
+import IVRTesting
+import NIOCore
+import Testing
+import WhatsApp
+
+/// `/healthz` and the webhook failure limiter over real HTTP.
+@Suite struct HTTPEdgeTests {
+    @Test func healthzWritesToTheStoreAndReportsTheQueue() async throws {
+        let h = try await WebhookHTTPTests.harness()
+        defer { Task { await h.close() } }
+        try await h.server.application().test(.live) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentType] == "application/json")
+                #expect(String(buffer: r.body) == #"{"status":"ok","database":"ok","webhook_queue":0}"# + "\n")
+            }
+        }
+    }
+
+    @Test func healthReportShapes() {
+        let down = HealthReport(status: .unavailable, database: "error", webhookQueue: 3)
+        #expect(down.json == #"{"status":"unavailable","database":"error","webhook_queue":3}"#)
+        #expect(down.status.httpCode == 503)
+        #expect(HealthReport.Status.ok.httpCode == 200)
+    }
+
+    @Test func repeatedBadSignaturesFromOneAddressAreAnswered429AndCounted() async throws {
+        let h = try await WebhookHTTPTests.harness { config in
+            config.http.authFailureBurst = 3
+            config.http.authFailuresPerMinute = 1
+        }
+        defer { Task { await h.close() } }
+        let body = try WebhookHTTPTests.connectBody()
+        var fields = WebhookHTTPTests.signed(body)
+        fields[HTTPField.Name("X-Hub-Signature-256")!] = "sha256=" + String(repeating: "0", count: 64)
+        let forged = fields
+        try await h.server.application().test(.live) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 { statuses.append(try await WebhookHTTPTests.post(client, body, headers: forged).0) }
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests,
+                                 .tooManyRequests])
+            // A correctly signed delivery from the same address is refused too while it is limited.
+            let (status, text) = try await WebhookHTTPTests.post(client, body, headers: WebhookHTTPTests.signed(body))
+            #expect(status == .tooManyRequests)
+            #expect(text == "too many failed webhook requests from this address; try again later\n")
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(text.contains("ivr_webhooks_rate_limited_total 4"))
+                #expect(text.contains(#"ivr_webhooks_rejected_total{reason="signature_mismatch"} 3"#))
+            }
+        }
+    }
+}
