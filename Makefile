@@ -2,7 +2,7 @@
 CONFIG ?= Deploy/ivr.example.yaml
 SWIFT_FLAGS ?=
 
-.PHONY: run test demo bench build deps test-deps clean lint
+.PHONY: run test test-netns demo bench build deps test-deps clean lint
 
 run: deps
 	swift build --product ivrd $(SWIFT_FLAGS)
@@ -10,6 +10,11 @@ run: deps
 
 test: test-deps
 	SWIFT_FLAGS="$(SWIFT_FLAGS)" bash .ci/test.sh
+
+# Every network-namespace test, the quarantined 5 % loss test included (root: ip netns + veth).
+test-netns: test-deps
+	swift build --product ivrd $(SWIFT_FLAGS)
+	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 -m pytest -q Tests/netns
 
 # One scripted WhatsApp call against a real ivrd, printed as a transcript (no WhatsApp account needed).
 demo: test-deps

@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Wire", "Hashing"]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Wire"], exclude: ["Fixtures"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "Wire"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "Wire", "Audio", "DTMF"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -3,6 +3,7 @@ menus answered by key and by voice, branches, end, outcome, follow-up."""
 import asyncio
 import json
 import shutil
+import wave
 
 from aiortc import RTCPeerConnection
 
@@ -312,3 +313,71 @@ def test_the_menu_answered_by_voice(start, graph):
     assert "support" in heard, heard
     steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VOICE' and kind = 'step' order by id")]
     assert "support" in steps and "sales" not in steps, steps
+
+
+def test_an_in_band_key_answers_the_menu(start, graph):
+    async def scenario():
+        d, wa = start(await media_ip())
+        c = Caller(wa, graph, "wacid.E2E-INBAND")
+        await c.dial()
+        await c.wait(3.0)           # the welcome prompt, then the menu listens
+        c.tone_key("2")             # tones in the audio only: no RFC 4733 packets
+        await c.wait(3.0)
+        heard = heard_ids(c)
+        await c.hang_up()
+        return d, heard
+
+    d, heard = asyncio.run(scenario())
+    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-INBAND' and kind = 'key'")]
+    assert keys == ["2"], (keys, d.logs()[-3000:])
+    assert "support" in heard, heard
+    metrics = d.get("/metrics")[1]
+    assert 'ivr_caller_inputs_total{kind="dtmf_inband"}' in metrics, metrics
+
+
+def recording(tmp_path, call_id):
+    """(sample rate, seconds) of the call's voicemail file."""
+    with wave.open(str(tmp_path / "var" / "recordings" / f"{call_id.replace('.', '_')}-take_message.wav")) as w:
+        return w.getframerate(), w.getnframes() / w.getframerate()
+
+
+def test_a_voicemail_ends_on_the_finish_key(start, graph, tmp_path):
+    async def scenario():
+        d, wa = start(await media_ip())
+        wa.phone_number_id = "100000000000002"
+        c = Caller(wa, graph, "wacid.E2E-VMKEY")
+        await c.dial()
+        await c.wait(4.0)           # "closed", "leave a message", then two seconds of quiet recorded
+        await c.press("#")
+        term = await graph.wait_for("terminate", "wacid.E2E-VMKEY", timeout=20)
+        await c.close()
+        return d, term
+
+    d, term = asyncio.run(scenario())
+    assert term, "the flow says the message is saved and hangs up"
+    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VMKEY' and kind = 'step' order by id")]
+    assert steps == ["closed", "take_message", "saved", "end"], steps
+    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VMKEY' and kind = 'key'")]
+    assert keys == ["#"], keys
+    rate, seconds = recording(tmp_path, "wacid.E2E-VMKEY")
+    assert rate == 16000 and 1.0 < seconds < 4.0, (rate, seconds)
+
+
+def test_a_voicemail_ends_when_the_caller_stops_speaking(start, graph, tmp_path):
+    async def scenario():
+        d, wa = start(await media_ip())
+        wa.phone_number_id = "100000000000002"
+        c = Caller(wa, graph, "wacid.E2E-VMTALK")
+        await c.dial()
+        await c.wait(2.5)           # "closed", then "leave a message"
+        await c.say("please call me back about my order")
+        term = await graph.wait_for("terminate", "wacid.E2E-VMTALK", timeout=20)
+        await c.close()
+        return d, term
+
+    d, term = asyncio.run(scenario())
+    assert term, "the flow says the message is saved and hangs up"
+    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VMTALK' and kind = 'step' order by id")]
+    assert steps == ["closed", "take_message", "saved", "end"], steps
+    rate, seconds = recording(tmp_path, "wacid.E2E-VMTALK")
+    assert rate == 16000 and 1.0 < seconds < 8.0, (rate, seconds)

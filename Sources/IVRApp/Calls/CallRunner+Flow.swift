@@ -50,17 +50,13 @@ extension CallRunner {
         case .stopPlayback:
             effects.append(.stopPlayback)
         case let .listen(_, keywords, _):
-            listening = true
-            effects.append(.callerAudio(true))
-            if audio == nil { audio = try? CallerAudioDecoder(sampleRate: Self.callerAudioRate) }
+            callerAudio.setListening(true)
+            effects.append(.callerAudio(callerAudio.wantsAudio))
             startRecognition(keywords)
         case .stopListening:
-            listening = false
             stopRecognition()
-            if recorder == nil {
-                audio = nil
-                effects.append(.callerAudio(false))
-            }
+            callerAudio.setListening(false)
+            effects.append(.callerAudio(callerAudio.wantsAudio))
         case let .http(request):
             effects.append(.event(.http, "\(request.method) \(redaction.text(request.url, engine: engine))"))
             effects.append(.http(request))
@@ -68,10 +64,11 @@ extension CallRunner {
             do {
                 try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                         withIntermediateDirectories: true)
-                recorder = try Recorder(path: path, started: now, maxSeconds: maxSeconds, silenceSeconds: silenceSeconds,
-                                        finishKey: finishKey)
-                effects.append(.callerAudio(true))
-                if audio == nil { audio = try? CallerAudioDecoder(sampleRate: Self.callerAudioRate) }
+                recordingWriter = try WAVWriter(path: path, sampleRate: Int32(clamping: callerAudio.configuration.sampleRate))
+                recordingPath = path
+                callerAudio.startRecording(maxSeconds: maxSeconds, silenceSeconds: silenceSeconds, finishKey: finishKey,
+                                           now: now)
+                effects.append(.callerAudio(callerAudio.wantsAudio))
             } catch {
                 logger.error("cannot record", metadata: ["path": "\(path)", "error": "\(error)"])
                 effects.append(.event(.error, "record: \(error)"))

@@ -1,5 +1,4 @@
 import Audio
-import DTMF
 import Flow
 import Foundation
 import Logging
@@ -31,13 +30,6 @@ final class CallRunner {
         case finished(FlowOutcome)
     }
 
-    /// WhatsApp's offers announce a wideband caller (`maxplaybackrate=16000`): decoding at 16 kHz
-    /// keeps all of it, feeds the VAD, DTMF and speech directly, and records voicemail at 16 kHz.
-    static let callerAudioRate = 16_000
-    /// While the caller's packets keep coming, each batch pulls the decoder on arrival; its own
-    /// deadline only matters once they stop (a gap, DTX, a hang-up), so no 20 ms timer per call.
-    static let audioIdle: Duration = .milliseconds(150)
-
     let prompts: PromptCache
     let settings: OpusEncoderSettings
     let speech: SpeechRuntime?
@@ -47,22 +39,17 @@ final class CallRunner {
     /// What may leave the call: every event, log line and variable below goes through it.
     let redaction: CallRedaction
     var engine: FlowEngine
-    var dtmf: DTMFDetector
-    var audio: CallerAudioDecoder?
-    var vad = VoiceActivityDetector(sampleRate: 16_000)
+    /// The caller's audio: decoding while wanted, DTMF (RFC 4733 and in-band), voice activity, the
+    /// speech pre-roll and the recording's end rules (sans-IO, in Media).
+    let callerAudio: CallerAudioPipeline
+    /// The voicemail being written, and where.
+    var recordingWriter: WAVWriter?
+    var recordingPath: String?
     /// The active menu's recognition, fed 16 kHz audio while the caller speaks.
     var recognition: RecognitionSession?
     var recognitionGeneration = 0
-    /// The last 200 ms of 16 kHz audio, so an utterance's start (before the VAD decides) is not lost.
-    var preRoll: [[Int16]] = []
-    var listening = false
-    /// When the caller's last audio packet was handed over (audio comes in batches, ~60 ms apart).
-    var lastAudioAt: Instant?
-    /// The in-band DTMF detector's timeline, counted from the stream's samples.
-    var inbandTimeline: (start: Instant, samples: Int64)?
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
     var nextTag = 1
-    var recorder: Recorder?
     var recordedSteps = 0
     var lastVariables: [String: String]
     var effects: [Effect] = []
@@ -80,7 +67,7 @@ final class CallRunner {
         self.metrics = metrics
         self.logger = logger
         self.engine = FlowEngine(flow: flow, call: call, now: now, logger: logger)
-        self.dtmf = try DTMFDetector()
+        self.callerAudio = try CallerAudioPipeline()
         self.lastVariables = redaction.variables(engine)
     }
 
@@ -112,19 +99,13 @@ final class CallRunner {
             guard playing.removeValue(forKey: tag) != nil else { return }
             engine.handle(.promptFinished, now: now)
         case let .telephoneEvent(payload, ts, seq, marker):
-            do {
-                try dtmf.handleTelephoneEvent(payload: payload, rtpTimestamp: ts, sequence: seq, marker: marker, arrival: now)
-            } catch {
-                logger.debug("bad telephone-event payload", metadata: ["error": "\(error)"])
-            }
-            pumpDigits(now: now)
+            handleCallerTelephoneEvent(payload: payload, rtpTimestamp: ts, sequence: seq, marker: marker, now: now)
         case let .audio(payload, ts, seq, _):
-            // Decode only while someone listens (DTMF fallback, barge-in, recording): otherwise a
+            // Decoded only while someone listens (DTMF fallback, barge-in, recording): otherwise a
             // call in playback costs no codec work.
-            guard listening || recorder != nil, let audio else { return }
-            lastAudioAt = now
-            audio.insert(payload: payload, rtpTimestamp: ts, sequence: seq, arrival: now)
-            pullAudio(now: now)
+            guard callerAudio.wantsAudio else { return }
+            callerAudio.handleAudio(payload: payload, rtpTimestamp: ts, sequence: seq, now: now)
+            pumpCallerAudio(now: now)
         case .connected, .remoteBye, .closed:
             return
         }
@@ -133,9 +114,8 @@ final class CallRunner {
 
     func handleTimeout(now: Instant) {
         engine.handleTimeout(now: now)
-        dtmf.handleTimeout(now: now)
-        pumpDigits(now: now)
-        pullAudio(now: now)
+        callerAudio.handleTimeout(now: now)
+        pumpCallerAudio(now: now)
         drain(now: now)
     }
 
@@ -174,17 +154,16 @@ final class CallRunner {
     func close() {
         recognition?.close()
         recognition = nil
-        if let r = recorder {
-            recorder = nil
-            r.close()
+        // A recording still running ends with the call (the engine, already finished, ignores it).
+        callerAudio.stopRecording()
+        while let output = callerAudio.pollOutput() {
+            if case .recordingFinished = output { closeRecording() }
         }
     }
 
     /// One deadline for the engine, DTMF, the jitter buffer and a recording.
     func nextDeadline() -> Instant? {
         guard !finished else { return nil }
-        let audioDeadline = audio?.nextDeadline().map { d in lastAudioAt.map { max(d, $0 + Self.audioIdle) } ?? d }
-        return [engine.nextDeadline(), dtmf.nextDeadline(), audioDeadline, recorder.map { $0.deadline }]
-            .compactMap { $0 }.min()
+        return [engine.nextDeadline(), callerAudio.nextDeadline()].compactMap { $0 }.min()
     }
 }
