@@ -61,6 +61,18 @@ extension FlowEngine {
             }
             leave(.condition("else"))
             return b.otherwise.name
+        case let .hours(h):
+            let decision: HoursDecision
+            if let date = wallClock(at: now) {
+                decision = h.decide(at: date)
+                logger?.debug("flow hours", metadata: ["local": "\(h.describe(date))", "decision": "\(decision.rawValue)"])
+            } else {
+                decision = .closed
+                logger?.warning("flow hours without a wall clock: taken as closed", metadata: ["step": "\(name)"])
+            }
+            if let into = h.into { assign(into, .string(decision.rawValue)) }
+            leave(.hours(decision))
+            return h.target(for: decision).name
         case let .goto(r):
             leave(.next)
             return r.name

@@ -20,10 +20,11 @@ enum StepKind: Sendable {
     case branch(BranchStep)
     case http(HTTPStep)
     case record(RecordStep)
+    case hours(HoursStep)
     case goto(Ref)
     case hangup(String)
 
-    static let names = ["play", "menu", "gather", "set", "branch", "http", "record", "goto", "hangup"]
+    static let names = ["play", "menu", "gather", "set", "branch", "http", "record", "hours", "goto", "hangup"]
 
     var name: String {
         switch self {
@@ -34,6 +35,7 @@ enum StepKind: Sendable {
         case .branch: return "branch"
         case .http: return "http"
         case .record: return "record"
+        case .hours: return "hours"
         case .goto: return "goto"
         case .hangup: return "hangup"
         }
@@ -163,6 +165,10 @@ extension Step {
             out.append((b.otherwise, "else"))
         case let .http(h):
             if let e = h.onError { out.append((e, "error")) }
+        case let .hours(h):
+            out.append((h.open, "open"))
+            out.append((h.closed, "closed"))
+            if let holiday = h.holiday { out.append((holiday, "holiday")) }
         case let .goto(r):
             out.append((r, ""))
         default:
@@ -213,6 +219,7 @@ extension Step {
         case let .set(s): return s.assignments.map(\.name)
         case let .http(h): return h.save.map(\.variable) + ["http_status"]
         case let .record(r): return r.into.map { [$0] } ?? []
+        case let .hours(h): return h.into.map { [$0] } ?? []
         default: return []
         }
     }

@@ -76,7 +76,8 @@ struct SimulationRun {
     }
 
     mutating func start() {
-        lines.append("simulating flow '\(simulator.flow.name)' (\(simulator.flow.file)), call from \(simulator.call.from) to \(simulator.call.phoneNumberID)")
+        lines.append("simulating flow '\(simulator.flow.name)' (\(simulator.flow.file)), call from \(simulator.call.from) to \(simulator.call.phoneNumberID)"
+                     + (simulator.call.startedAt.map { " at \(SimulatedMoment.format($0))" } ?? ""))
         deliver(.started)
     }
 
@@ -160,7 +161,12 @@ struct SimulationRun {
     mutating func logSteps(upTo count: Int) {
         while pathLogged < count {
             let e = engine.path[pathLogged]
-            lines.append("\(stamp()) → \(e.step) (\(e.kind))")
+            if case let .hours(decision)? = e.exit, case let .hours(h)? = simulator.flow.steps[e.step]?.kind,
+               let date = engine.wallClock(at: e.enteredAt) {
+                lines.append("\(stamp()) → \(e.step) (hours: \(h.describe(date)) is \(decision.rawValue))")
+            } else {
+                lines.append("\(stamp()) → \(e.step) (\(e.kind))")
+            }
             pathLogged += 1
         }
     }

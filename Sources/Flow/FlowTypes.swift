@@ -1,3 +1,4 @@
+import Foundation
 import Wire
 
 /// Who is calling whom; what expressions read as `call.*`.
@@ -10,8 +11,13 @@ public struct CallInfo: Sendable, Equatable {
     public var callerName: String?
     /// `cta_payload` of the call button the caller tapped, if any.
     public var ctaPayload: String?
+    /// The wall-clock time when the call started (the engine's `now` at init): `hours:` steps read the
+    /// time of day as this plus the time since. The engine never reads a clock itself.
+    public var startedAt: Date?
 
-    public init(callID: String, from: String, phoneNumberID: String, callerName: String? = nil, ctaPayload: String? = nil) {
+    public init(callID: String, from: String, phoneNumberID: String, callerName: String? = nil, ctaPayload: String? = nil,
+                startedAt: Date? = nil) {
+        self.startedAt = startedAt
         self.callID = callID
         self.from = from
         self.phoneNumberID = phoneNumberID
@@ -126,6 +132,8 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case mediaFailed
     case budgetExceeded
     case draining
+    /// An `hours:` step's decision (open, closed, holiday).
+    case hours(HoursDecision)
 
     public var description: String {
         switch self {
@@ -144,6 +152,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case .mediaFailed: return "media failed"
         case .budgetExceeded: return "step budget exceeded"
         case .draining: return "server draining"
+        case let .hours(d): return d.rawValue
         }
     }
 }

@@ -60,6 +60,7 @@ extension NodeReader {
         case "menu": return "each option names its step with 'goto', and 'on_failure' handles no valid input"
         case "branch": return "each case names its step with 'goto', and 'else' the fallback"
         case "goto": return "'goto' itself names the step"
+        case "hours": return "'open', 'closed' and 'holiday' name the steps"
         default: return "it ends the call"
         }
     }
@@ -73,6 +74,7 @@ extension NodeReader {
         case "branch": return parseBranch(value).map(StepKind.branch)
         case "http": return parseHTTP(value).map(StepKind.http)
         case "record": return parseRecord(value).map(StepKind.record)
+        case "hours": return parseHours(value).map(StepKind.hours)
         case "goto": return ref(value, what: "'goto'").map(StepKind.goto)
         default:
             if case let .scalar(s) = value, s.style == .plain, value.null != nil { return .hangup("completed") }

@@ -262,7 +262,7 @@ actor CallActor {
             return
         }
         let info = CallInfo(callID: callID, from: call.from, phoneNumberID: call.business.phoneNumberID,
-                            callerName: call.callerName, ctaPayload: call.ctaPayload)
+                            callerName: call.callerName, ctaPayload: call.ctaPayload, startedAt: Date())
         do {
             let runner = try CallRunner(call: info, flow: route.flow, opusFormatParameters: channel.opusFormatParameters,
                                         prompts: runtime.prompts, speech: runtime.speech, metrics: runtime.metrics,
