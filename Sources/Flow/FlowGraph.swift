@@ -68,6 +68,7 @@ public enum FlowGraph {
         case .branch: return "branch"
         case let .http(h): return "http \(h.method)"
         case let .record(r): return "record" + (r.into.map { " → \($0)" } ?? "")
+        case let .hours(h): return "hours \(h.zoneName)"
         case .goto: return "goto"
         case let .hangup(reason): return "hangup \(reason)"
         }

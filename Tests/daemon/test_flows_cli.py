@@ -39,6 +39,20 @@ def test_simulate_prints_the_path_outcome_and_followup():
     assert "outcome:" in r.stdout and "follow-up:" in r.stdout
 
 
+def test_simulate_at_chooses_the_wall_clock_for_hours_steps():
+    eve = ivrd("simulate", "Flows/main.yaml", "--at", "2026-12-24T18:00+01:00", "--input", "3", "--input", "hangup")
+    assert eve.returncode == 0, eve.stderr
+    assert "at 2026-12-24T17:00:00Z" in eve.stdout
+    assert "→ check_hours (hours: 2026-12-24 18:00 Thu (Europe/Berlin) is holiday)" in eve.stdout
+    assert "check_hours [holiday] → closed_now" in eve.stdout
+    # The Tuesday before at 10:00 in Berlin, written as UTC: open.
+    tue = ivrd("simulate", "Flows/main.yaml", "--at", "2026-12-22T09:00Z", "--input", "3", "--input", "hangup")
+    assert "check_hours [open] → hours" in tue.stdout, tue.stdout
+    bad = ivrd("simulate", "Flows/main.yaml", "--at", "tomorrow")
+    assert bad.returncode != 0
+    assert "--at: invalid date and time 'tomorrow'" in bad.stderr
+
+
 def test_simulate_refuses_a_bad_input():
     r = ivrd("simulate", "Flows/main.yaml", "--input", "wait:soon")
     assert r.returncode != 0
