@@ -120,6 +120,9 @@ public struct FlowEngine: Sendable {
 
     public var isFinished: Bool { phase == .done }
 
+    /// The language the next prompts play in (see `Flow.promptLanguage`); nil when the flow declares none.
+    public var promptLanguage: String? { flow.promptLanguage(variables) }
+
     /// The step the call is in, if any.
     public var currentStep: String? { phase == .done ? nil : current?.name }
 

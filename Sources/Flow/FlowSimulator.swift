@@ -117,7 +117,8 @@ struct SimulationRun {
                 if playingUntil != nil { follow.append(.promptFinished) }
                 playingUntil = now + simulator.promptDuration * prompts.count
                 playBargeIn = bargeIn
-                note("play \(prompts.joined(separator: ", "))\(bargeIn ? " (barge-in)" : "")")
+                let language = engine.promptLanguage.map { " [\($0)]" } ?? ""
+                note("play \(prompts.joined(separator: ", "))\(language)\(bargeIn ? " (barge-in)" : "")")
             case .stopPlayback:
                 note("stop playback")
                 if playingUntil != nil {

@@ -30,6 +30,8 @@ import Testing
         Scenario(flow: "appointment", name: "not-found", inputs: ["wait:1s", "654321#"], http: "appointment-missing"),
         Scenario(flow: "appointment", name: "service-down", inputs: ["wait:1s", "123456#"], http: "appointment-down"),
         Scenario(flow: "appointment", name: "short-code", inputs: ["wait:2s", "12#", "wait:3s", "123456"], http: "appointment-found"),
+        Scenario(flow: "reception", name: "spanish", inputs: ["2", "wait:3s", "3"], at: "2026-12-22T10:00-05:00"),
+        Scenario(flow: "reception", name: "thanksgiving", inputs: [], at: "2026-11-26T10:00-05:00"),
         Scenario(flow: "voicemail", name: "message-then-hash", inputs: ["wait:10s", "#"]),
         Scenario(flow: "voicemail", name: "hangup-while-recording", inputs: ["wait:8s", "hangup"]),
     ]

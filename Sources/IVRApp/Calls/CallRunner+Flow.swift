@@ -36,7 +36,7 @@ extension CallRunner {
             var frames: [[UInt8]] = []
             for id in ids {
                 do {
-                    frames += try prompts.frames(prompt: id, settings: settings)
+                    frames += try prompts.frames(prompt: id, language: engine.promptLanguage, settings: settings)
                 } catch {
                     logger.error("prompt unavailable", metadata: ["prompt": "\(id)", "error": "\(error)"])
                     effects.append(.event(.error, "prompt: \(error)"))
