@@ -92,7 +92,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech",
+            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -40,7 +40,12 @@ extension FlowEngine {
         switch step.kind {
         case let .play(p):
             phase = .playing(.step)
-            emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
+            if let speech = p.speech {
+                let language = promptLanguage ?? SpokenText.languages[0]
+                emit(.say(text: speech.text.render(context), voice: speech.voice, language: language, bargeIn: p.bargeIn))
+            } else {
+                emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
+            }
             if p.bargeIn { listen(digits: true, keywords: []) }
             return nil
         case let .menu(m):

@@ -205,7 +205,10 @@ public struct FlowEngine: Sendable {
     // MARK: - Shared helpers
 
     mutating func emit(_ action: FlowAction) {
-        if case .play = action { outstandingPlays += 1 }
+        switch action {
+        case .play, .say: outstandingPlays += 1
+        default: break
+        }
         queue.append(action)
         queuePathCounts.append(path.count)
     }

@@ -55,6 +55,22 @@ enum StepKind: Sendable {
 struct PlayStep: Sendable {
     var prompts: [Ref]
     var bargeIn: Bool
+    /// `say:` text spoken by the text-to-speech engine instead of prompt files (a template).
+    var speech: SpokenText?
+}
+
+/// Text to speak, with the voice and where it is written.
+struct SpokenText: Sendable {
+    var text: Template
+    var voice: String
+    var line: Int
+
+    /// The voices of the text-to-speech engine (Flite's US English voices); `rms` is understood best
+    /// by our own recognizer (see Tests/SynthesisTests/VoiceQualityTests).
+    static let voices = ["rms", "slt", "awb", "kal"]
+    static let defaultVoice = "rms"
+    /// The languages those voices speak.
+    static let languages = ["en-us", "en"]
 }
 
 struct MenuOption: Sendable {
@@ -231,6 +247,8 @@ extension Step {
             return s.assignments.flatMap { a in a.value.variablesRead.map { ($0, a.line) } }
         case let .branch(b):
             return b.cases.flatMap { c in c.condition.variablesRead.map { ($0, c.line) } }
+        case let .play(p):
+            return (p.speech?.text.variablesRead ?? []).map { ($0, p.speech?.line ?? line) }
         case let .http(h):
             let names = h.url.variablesRead + h.headers.flatMap(\.1.variablesRead) + (h.body?.variablesRead ?? [])
             return names.map { ($0, line) }

@@ -119,6 +119,11 @@ struct SimulationRun {
                 playBargeIn = bargeIn
                 let language = engine.promptLanguage.map { " [\($0)]" } ?? ""
                 note("play \(prompts.joined(separator: ", "))\(language)\(bargeIn ? " (barge-in)" : "")")
+            case let .say(text, voice, language, bargeIn):
+                if playingUntil != nil { follow.append(.promptFinished) }
+                playingUntil = now + simulator.promptDuration
+                playBargeIn = bargeIn
+                note("say \"\(text)\" (voice \(voice), \(language))\(bargeIn ? " (barge-in)" : "")")
             case .stopPlayback:
                 note("stop playback")
                 if playingUntil != nil {

@@ -90,6 +90,8 @@ public enum HangupDisposition: Sendable, Equatable, CustomStringConvertible {
 /// What the engine asks the media side, the HTTP client and the call to do.
 public enum FlowAction: Sendable, Equatable {
     case play(prompts: [String], bargeIn: Bool)
+    /// Speak `text` (filled in) with the text-to-speech `voice`; reported like a `.play` with `.promptFinished`.
+    case say(text: String, voice: String, language: String, bargeIn: Bool)
     case stopPlayback
     case listen(digits: Bool, keywords: [String], language: String?)
     case stopListening
@@ -102,6 +104,7 @@ public enum FlowAction: Sendable, Equatable {
     public static func == (a: FlowAction, b: FlowAction) -> Bool {
         switch (a, b) {
         case let (.play(p1, b1), .play(p2, b2)): return p1 == p2 && b1 == b2
+        case let (.say(t1, v1, l1, b1), .say(t2, v2, l2, b2)): return t1 == t2 && v1 == v2 && l1 == l2 && b1 == b2
         case (.stopPlayback, .stopPlayback), (.stopListening, .stopListening): return true
         case let (.listen(d1, k1, l1), .listen(d2, k2, l2)): return d1 == d2 && k1 == k2 && l1 == l2
         case let (.http(i1, m1, u1, h1, b1, t1), .http(i2, m2, u2, h2, b2, t2)):

@@ -22,6 +22,11 @@ struct FlowValidator {
             for (target, _) in step.edges where !names.contains(target.name) {
                 reader.error(nil, "refers to missing step '\(target.name)'\(hint(target.name))", line: target.line)
             }
+            if case let .play(p) = step.kind, let speech = p.speech {
+                for language in flow.languages where !SpokenText.languages.contains(language.lowercased()) {
+                    reader.error(nil, "'say' cannot speak language '\(language)': voice '\(speech.voice)' speaks \(SpokenText.languages.joined(separator: ", ")); record Prompts/\(language)/ files instead", line: speech.line)
+                }
+            }
             if let dir = promptsDirectory {
                 var checked = Set<String>()
                 for prompt in step.prompts where checked.insert(prompt.name).inserted {

@@ -14,8 +14,12 @@ public struct FlowRuntime: Sendable {
     /// Voice menus; nil when no speech model is installed (menus then take keys only).
     public let speech: SpeechRuntime?
     let metrics: IVRMetrics?
+    /// `say:` prompts rendered by text-to-speech and encoded once per text, voice and language.
+    public let spoken: SpokenPromptCache?
 
-    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil) {
+    public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil,
+                spoken: SpokenPromptCache? = nil) {
+        self.spoken = spoken
         self.prompts = prompts
         self.http = FlowHTTP(client: http)
         self.speech = speech

@@ -18,6 +18,8 @@ final class CallRunner {
     /// What the call's owner must do for the flow.
     enum Effect {
         case play(frames: [[UInt8]], tag: Int)
+        /// Render `say:` text off the call's loop; the frames come back through `rendered(tag:frames:now:)`.
+        case render(text: String, voice: String, language: String, tag: Int)
         case stopPlayback
         /// Whether the media hands caller audio over (only while a menu listens or a recording runs).
         case callerAudio(Bool)
@@ -61,6 +63,9 @@ final class CallRunner {
     /// The in-band DTMF detector's timeline, counted from the stream's samples.
     var inbandTimeline: (start: Instant, samples: Int64)?
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
+    /// `say:` renders under way, and those stopped (or replaced) before their frames came back.
+    var pendingRenders = Set<Int>()
+    var stoppedRenders = Set<Int>()
     var nextTag = 1
     var recorder: Recorder?
     var recordedSteps = 0

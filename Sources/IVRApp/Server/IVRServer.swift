@@ -10,6 +10,7 @@ import UnixSignals
 import Media
 import Wire
 import Store
+import Synthesis
 import WhatsApp
 
 /// Builds the daemon from a config: store, routes, Graph client, webhook processor, HTTP app.
@@ -84,7 +85,8 @@ public struct IVRServer: Sendable {
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
-                                                       http: http, speech: speech, metrics: metrics),
+                                                       http: http, speech: speech, metrics: metrics,
+                                                       spoken: SpokenPromptCache(renderer: FliteSynthesizer.shared)),
                                   catalog: catalog, metrics: metrics, clock: clock, timing: timing)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
                                  maxCalls: config.server.maxCalls,
