@@ -106,7 +106,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ivrd", dependencies: [
-            "IVRApp", "Audio", "Media", "MediaTransport", "Flow", "Store",
+            "IVRApp", "Audio", "Media", "MediaTransport", "Flow", "Store", "Synthesis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

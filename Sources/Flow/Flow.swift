@@ -94,6 +94,25 @@ extension Flow {
         public var line: Int
     }
 
+    /// A `say:` text with no `{{ }}`: rendered once, ahead of the first call.
+    public struct StaticSpeech: Sendable, Equatable {
+        public var text: String
+        public var voice: String
+        public var step: String
+        public var line: Int
+    }
+
+    /// Every static `say:` text, in step order (texts filled in per call are rendered per call).
+    public var staticSpeech: [StaticSpeech] {
+        stepNames.compactMap { name -> StaticSpeech? in
+            guard case let .play(p)? = steps[name]?.kind, let s = p.speech, s.text.isConstant else { return nil }
+            return StaticSpeech(text: s.text.source, voice: s.voice, step: name, line: s.line)
+        }
+    }
+
+    /// The language a static text is rendered in: the first declared, else US English.
+    public var speechLanguage: String { languages.first ?? "en-us" }
+
     /// Every `say:` keyword of every menu, in step-name order.
     public var spokenKeywords: [SpokenKeyword] {
         steps.keys.sorted().flatMap { name -> [SpokenKeyword] in

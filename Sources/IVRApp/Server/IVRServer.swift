@@ -83,10 +83,12 @@ public struct IVRServer: Sendable {
         }
         var timing = CallMachine.Timing()
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
+        let spoken = SpokenPromptCache(renderer: FliteSynthesizer.shared)
+        SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
                                                        http: http, speech: speech, metrics: metrics,
-                                                       spoken: SpokenPromptCache(renderer: FliteSynthesizer.shared)),
+                                                       spoken: spoken),
                                   catalog: catalog, metrics: metrics, clock: clock, timing: timing)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
                                  maxCalls: config.server.maxCalls,
