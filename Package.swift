@@ -28,6 +28,8 @@ let package = Package(
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
+        // CMU Flite text-to-speech and its US English voices (no .pc file: the modulemap links them).
+        .systemLibrary(name: "CFlite", providers: [.apt(["flite1-dev"])]),
         // PocketSphinx 5prealpha (Debian 12) and its sphinxbase; the .pc adds both include dirs.
         .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
                        providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
@@ -49,6 +51,8 @@ let package = Package(
         .target(name: "DTMF", dependencies: ["Wire"]),
         // Opus encoder/decoder, prompt files and cache, jitter buffer, voice activity.
         .target(name: "Audio", dependencies: ["COpus", "CSndFile", "CSoxr", "Wire"]),
+        // Text-to-speech for `say:` prompts (Flite), rendered into the spoken-prompt cache.
+        .target(name: "Synthesis", dependencies: ["CFlite", "Audio"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
             "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
@@ -88,7 +92,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech",
+            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -102,7 +106,7 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
         ]),
         .executableTarget(name: "ivrd", dependencies: [
-            "IVRApp", "Audio", "Media", "MediaTransport", "Flow", "Store",
+            "IVRApp", "Audio", "Media", "MediaTransport", "Flow", "Store", "Synthesis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -139,6 +143,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Audio", "Speech", "Wire"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh", "fit_confidence.py"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),

@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")"
 command -v espeak-ng >/dev/null && command -v sox >/dev/null || { echo "needs espeak-ng and sox" >&2; exit 1; }
 
-say() { # id text...
+say() { # id text...  (VOICE=es writes Spanish)
   local id=$1; shift
   local tmp; tmp=$(mktemp --suffix=.wav)
-  espeak-ng -v en-us -s 230 -w "$tmp" "$*"
+  espeak-ng -v "${VOICE:-en-us}" -s 230 -w "$tmp" "$*"
   # 16 kHz, mono, 16-bit; trim leading/trailing silence; keep a short tail.
   sox "$tmp" -r 16000 -c 1 -b 16 "$id.wav" silence 1 0.05 1% reverse silence 1 0.05 1% reverse pad 0 0.05
   rm -f "$tmp"
@@ -42,3 +42,19 @@ sox leave_message_voice.wav tone.wav leave_message.wav
 rm -f leave_message_voice.wav tone.wav
 
 du -ch ./*.wav | tail -1
+
+# reception.yaml: English by default, Spanish in Prompts/es/ (the shared prompt mixes both)
+say reception_en "For English, press 1."
+VOICE=es say reception_es "Para español, oprima 2."
+sox reception_en.wav reception_es.wav reception_language.wav && rm -f reception_en.wav reception_es.wav
+mkdir -p es && cp reception_language.wav es/reception_language.wav   # the choice is offered in both
+mkdir -p es
+VOICE=es say es/welcome "Bienvenido a Acme."
+VOICE=es say es/main_menu "Ventas, oprima 1. Soporte, 2. Horario, 3."
+VOICE=es say es/sales "Ventas le escribirá."
+VOICE=es say es/support "Soporte le escribirá."
+VOICE=es say es/hours "Abrimos de nueve a cinco, entre semana."
+VOICE=es say es/closed "Estamos cerrados."
+VOICE=es say es/no_input "Perdone, no le oí."
+VOICE=es say es/invalid "Esa opción no existe."
+VOICE=es say es/goodbye "Adiós."

@@ -8,10 +8,11 @@ public final class EncodedPrompt: Sendable {
     public let frames: [[UInt8]]
     /// The length of the prompt's audio (before padding the last frame).
     public let duration: Duration
-    let fileStat: FileStat
+    /// The file's identity when made from a file; nil for rendered speech.
+    let fileStat: FileStat?
 
     init(id: String, path: String, settings: OpusEncoderSettings, frames: [[UInt8]], duration: Duration,
-         fileStat: FileStat) {
+         fileStat: FileStat?) {
         self.id = id
         self.path = path
         self.settings = settings

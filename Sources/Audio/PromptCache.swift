@@ -39,14 +39,26 @@ public final class PromptCache: @unchecked Sendable {
     }
 
     /// The prompt's 20 ms Opus frames for these settings, encoding the file on first use or after it changed.
-    public func frames(prompt id: String, settings: OpusEncoderSettings) throws -> [[UInt8]] {
-        try encoded(prompt: id, settings: settings).frames
+    /// With a `language`, `<folder>/<language>/<id>.*` comes first, then `<folder>/<id>.*`.
+    public func frames(prompt id: String, language: String? = nil, settings: OpusEncoderSettings) throws -> [[UInt8]] {
+        try encoded(prompt: id, language: language, settings: settings).frames
     }
 
     /// The shared encoded prompt (the same object for every lookup until the file changes).
-    public func encoded(prompt id: String, settings: OpusEncoderSettings) throws -> EncodedPrompt {
-        let (path, stat) = try resolve(id)
-        let entry = slot(for: Key(id: id, settings: settings))
+    public func encoded(prompt id: String, language: String? = nil, settings: OpusEncoderSettings) throws -> EncodedPrompt {
+        var resolved: (key: String, path: String, stat: FileStat)?
+        if let language {
+            guard !language.isEmpty, !language.contains("/"), !language.contains("\0"), !language.hasPrefix(".") else {
+                throw AudioFileError.invalidPromptID(id: "\(language)/\(id)")
+            }
+            if let (path, stat) = try? resolve(id, in: "\(folder)/\(language)") { resolved = ("\(language)/\(id)", path, stat) }
+        }
+        if resolved == nil {
+            let (path, stat) = try resolve(id)
+            resolved = (id, path, stat)
+        }
+        guard let (key, path, stat) = resolved else { throw AudioFileError.promptNotFound(id: id, folder: folder, extensions: PromptLoader.extensions) }
+        let entry = slot(for: Key(id: key, settings: settings))
         entry.lock.lock()
         defer { entry.lock.unlock() }
         if let prompt = entry.prompt, prompt.fileStat == stat, prompt.path == path { return prompt }
@@ -57,7 +69,7 @@ public final class PromptCache: @unchecked Sendable {
         do {
             let file = try PromptLoader.load(path: path)
             let frames = try EncodedPrompt.encode(file.samples, settings: settings)
-            let prompt = EncodedPrompt(id: id, path: path, settings: settings, frames: frames,
+            let prompt = EncodedPrompt(id: key, path: path, settings: settings, frames: frames,
                                        duration: file.duration, fileStat: stat)
             entry.prompt = prompt
             entry.failure = nil
@@ -91,7 +103,7 @@ public final class PromptCache: @unchecked Sendable {
     public func invalidate(prompt id: String) {
         lock.lock()
         defer { lock.unlock() }
-        entries = entries.filter { $0.key.id != id }
+        entries = entries.filter { $0.key.id != id && !$0.key.id.hasSuffix("/\(id)") }
     }
 
     /// Drops every encoding.
@@ -129,7 +141,8 @@ public final class PromptCache: @unchecked Sendable {
     }
 
     /// The file for a prompt id: the first existing `<folder>/<id>.<ext>`.
-    func resolve(_ id: String) throws -> (String, FileStat) {
+    func resolve(_ id: String, in folder: String? = nil) throws -> (String, FileStat) {
+        let folder = folder ?? self.folder
         guard !id.isEmpty, !id.contains("/"), !id.contains("\0"), !id.hasPrefix(".") else {
             throw AudioFileError.invalidPromptID(id: id)
         }

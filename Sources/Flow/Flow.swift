@@ -23,6 +23,9 @@ public struct Flow: Sendable {
     /// A listed host may also be private or loopback; unlisted hosts must be public addresses,
     /// and when any allow-list is set (here or `flows.http_allow`), must be listed.
     public internal(set) var httpAllow: [String] = []
+    /// Prompt languages (`languages: [en-us, es]`), the first the default. The `language` variable picks
+    /// one for the rest of the call; prompts resolve from `Prompts/<lang>/<id>.*`, then `Prompts/<id>.*`.
+    public let languages: [String]
 
     let steps: [String: Step]
     let followupRules: [FollowupRule]
@@ -31,8 +34,10 @@ public struct Flow: Sendable {
 
     init(name: String, file: String, numbers: [String], start: String, language: String?, description: String?,
          redact: [String], versionHash: String, stepNames: [String], steps: [String: Step],
-         followupRules: [FollowupRule], initialVariables: [String: FlowValue], lines: FlowLines, onDrain: String? = nil) {
+         followupRules: [FollowupRule], initialVariables: [String: FlowValue], lines: FlowLines, onDrain: String? = nil,
+         languages: [String] = []) {
         self.onDrain = onDrain
+        self.languages = languages
         self.name = name
         self.file = file
         self.numbers = numbers
@@ -51,6 +56,22 @@ public struct Flow: Sendable {
     /// The kind of a step (`menu`, `gather`…), or nil if there is no such step.
     public func kind(ofStep name: String) -> String? { steps[name]?.kind.name }
 
+    /// The variable that selects the prompt language.
+    public static let languageVariable = "language"
+
+    /// A language tag usable as a folder name: `en-us`, `es`, `pt-BR`.
+    static func isLanguageTag(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        return !parts.isEmpty && parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+
+    /// The prompt language for these variables: `vars.language` when it is one of `languages`, else the first
+    /// declared language; nil when the flow declares none.
+    public func promptLanguage(_ variables: [String: FlowValue]) -> String? {
+        if case let .string(chosen)? = variables[Self.languageVariable], languages.contains(chosen) { return chosen }
+        return languages.first
+    }
+
     /// `variables` with every name listed in `redact` replaced by `***`.
     public func redacted(_ variables: [String: FlowValue]) -> [String: FlowValue] {
         var out = variables
@@ -66,6 +87,7 @@ struct FlowLines: Sendable {
     var start = 1
     var onDrain = 1
     var redact: [Int] = []
+    var languages = 1
 }
 
 extension Flow {
@@ -75,6 +97,25 @@ extension Flow {
         public var step: String
         public var line: Int
     }
+
+    /// A `say:` text with no `{{ }}`: rendered once, ahead of the first call.
+    public struct StaticSpeech: Sendable, Equatable {
+        public var text: String
+        public var voice: String
+        public var step: String
+        public var line: Int
+    }
+
+    /// Every static `say:` text, in step order (texts filled in per call are rendered per call).
+    public var staticSpeech: [StaticSpeech] {
+        stepNames.compactMap { name -> StaticSpeech? in
+            guard case let .play(p)? = steps[name]?.kind, let s = p.speech, s.text.isConstant else { return nil }
+            return StaticSpeech(text: s.text.source, voice: s.voice, step: name, line: s.line)
+        }
+    }
+
+    /// The language a static text is rendered in: the first declared, else US English.
+    public var speechLanguage: String { languages.first ?? "en-us" }
 
     /// Every `say:` keyword of every menu, in step-name order.
     public var spokenKeywords: [SpokenKeyword] {

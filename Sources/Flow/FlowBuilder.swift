@@ -32,6 +32,19 @@ extension FlowLoader {
         let onDrain = top["on_drain"].flatMap { reader.string($0, what: "'on_drain' (a step name)") }
         lines.onDrain = top.line("on_drain")
         let language = top["language"].flatMap { reader.string($0, what: "'language'") }
+        var languages: [String] = []
+        if let n = top["languages"] {
+            lines.languages = NodeReader.line(n)
+            for (tag, item) in reader.stringList(n, what: "'languages'") ?? [] {
+                if !Flow.isLanguageTag(tag) {
+                    reader.error(item, "language '\(tag)' must be a tag of letters and digits joined by '-' (en-us, es); it names the folder Prompts/<tag>/")
+                } else if languages.contains(tag) {
+                    reader.error(item, "language '\(tag)' is listed twice")
+                } else {
+                    languages.append(tag)
+                }
+            }
+        }
         let description = top["description"].flatMap { reader.string($0, what: "'description'") }
         var redact: [String] = []
         if let n = top["redact"] {
@@ -88,7 +101,7 @@ extension FlowLoader {
         }
         var flow = Flow(name: name, file: reader.file, numbers: numbers, start: start, language: language, description: description,
                     redact: redact, versionHash: hash, stepNames: order, steps: steps, followupRules: followup,
-                    initialVariables: vars, lines: lines, onDrain: onDrain)
+                    initialVariables: vars, lines: lines, onDrain: onDrain, languages: languages)
         flow.httpAllow = allow
         return flow
     }

@@ -40,7 +40,12 @@ extension FlowEngine {
         switch step.kind {
         case let .play(p):
             phase = .playing(.step)
-            emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
+            if let speech = p.speech {
+                let language = promptLanguage ?? SpokenText.languages[0]
+                emit(.say(text: speech.text.render(context), voice: speech.voice, language: language, bargeIn: p.bargeIn))
+            } else {
+                emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
+            }
             if p.bargeIn { listen(digits: true, keywords: []) }
             return nil
         case let .menu(m):
@@ -61,6 +66,18 @@ extension FlowEngine {
             }
             leave(.condition("else"))
             return b.otherwise.name
+        case let .hours(h):
+            let decision: HoursDecision
+            if let date = wallClock(at: now) {
+                decision = h.decide(at: date)
+                logger?.debug("flow hours", metadata: ["local": "\(h.describe(date))", "decision": "\(decision.rawValue)"])
+            } else {
+                decision = .closed
+                logger?.warning("flow hours without a wall clock: taken as closed", metadata: ["step": "\(name)"])
+            }
+            if let into = h.into { assign(into, .string(decision.rawValue)) }
+            leave(.hours(decision))
+            return h.target(for: decision).name
         case let .goto(r):
             leave(.next)
             return r.name

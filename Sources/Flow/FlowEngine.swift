@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Wire
 
@@ -71,6 +72,8 @@ public struct FlowEngine: Sendable {
     var current: Step?
     /// The engine has jumped to the `on_drain` step.
     var drained = false
+    /// The engine's time at init, paired with `call.startedAt` to tell the wall-clock time.
+    let startInstant: Instant
     let logger: Logger?
 
     /// Keywords below this confidence are ignored (as if nothing was heard).
@@ -82,7 +85,12 @@ public struct FlowEngine: Sendable {
         self.stepBudget = stepBudget
         self.variables = flow.initialVariables
         self.logger = logger
-        _ = now
+        self.startInstant = now
+    }
+
+    /// The wall-clock time at `now`: the call's start time plus the time since (nil without a start time).
+    public func wallClock(at now: Instant) -> Date? {
+        call.startedAt.map { $0.addingTimeInterval((now - startInstant).seconds) }
     }
 
     public mutating func pollAction() -> FlowAction? {
@@ -111,6 +119,9 @@ public struct FlowEngine: Sendable {
     }
 
     public var isFinished: Bool { phase == .done }
+
+    /// The language the next prompts play in (see `Flow.promptLanguage`); nil when the flow declares none.
+    public var promptLanguage: String? { flow.promptLanguage(variables) }
 
     /// The step the call is in, if any.
     public var currentStep: String? { phase == .done ? nil : current?.name }
@@ -194,7 +205,10 @@ public struct FlowEngine: Sendable {
     // MARK: - Shared helpers
 
     mutating func emit(_ action: FlowAction) {
-        if case .play = action { outstandingPlays += 1 }
+        switch action {
+        case .play, .say: outstandingPlays += 1
+        default: break
+        }
         queue.append(action)
         queuePathCounts.append(path.count)
     }

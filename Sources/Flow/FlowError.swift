@@ -12,6 +12,8 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
     case simulatorInput(text: String, expected: String)
     /// A fixture or flow file could not be read or decoded.
     case file(path: String, reason: String)
+    /// A wall-clock moment (`simulate --at`) is not an ISO 8601 date and time with an offset.
+    case moment(text: String, expected: String)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
             return "invalid simulator input '\(text)': expected \(expected)"
         case let .file(path, reason):
             return "\(path): \(reason)"
+        case let .moment(text, expected):
+            return "invalid date and time '\(text)': expected \(expected)"
         }
     }
 }

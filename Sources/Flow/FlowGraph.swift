@@ -61,13 +61,16 @@ public enum FlowGraph {
     /// One line saying what the step does.
     static func summary(_ step: Step) -> String {
         switch step.kind {
-        case let .play(p): return "play " + p.prompts.map(\.name).joined(separator: ", ")
+        case let .play(p):
+            if let speech = p.speech { return "say \"\(speech.text.source)\"" }
+            return "play " + p.prompts.map(\.name).joined(separator: ", ")
         case let .menu(m): return "menu " + m.prompts.map(\.name).joined(separator: ", ")
         case let .gather(g): return "gather \(g.minDigits)-\(g.maxDigits) digits → \(g.into)"
         case let .set(s): return "set " + s.assignments.map(\.name).joined(separator: ", ")
         case .branch: return "branch"
         case let .http(h): return "http \(h.method)"
         case let .record(r): return "record" + (r.into.map { " → \($0)" } ?? "")
+        case let .hours(h): return "hours \(h.zoneName)"
         case .goto: return "goto"
         case let .hangup(reason): return "hangup \(reason)"
         }

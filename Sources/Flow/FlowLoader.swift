@@ -4,7 +4,7 @@ import Yams
 /// Reads flow files into `Flow`s and reports every problem as a `Diagnostic`.
 public enum FlowLoader {
     static let topKeys = ["name", "numbers", "start", "steps", "followup", "redact", "language", "description", "vars",
-                          "on_drain", "http_allow"]
+                          "on_drain", "http_allow", "languages"]
 
     /// Loads and validates one flow file. The flow is nil when there is any error; warnings alone keep it.
     public static func load(path: String, promptsDirectory: String) -> (flow: Flow?, diagnostics: [Diagnostic]) {

@@ -20,10 +20,11 @@ enum StepKind: Sendable {
     case branch(BranchStep)
     case http(HTTPStep)
     case record(RecordStep)
+    case hours(HoursStep)
     case goto(Ref)
     case hangup(String)
 
-    static let names = ["play", "menu", "gather", "set", "branch", "http", "record", "goto", "hangup"]
+    static let names = ["play", "menu", "gather", "set", "branch", "http", "record", "hours", "goto", "hangup"]
 
     var name: String {
         switch self {
@@ -34,6 +35,7 @@ enum StepKind: Sendable {
         case .branch: return "branch"
         case .http: return "http"
         case .record: return "record"
+        case .hours: return "hours"
         case .goto: return "goto"
         case .hangup: return "hangup"
         }
@@ -53,6 +55,22 @@ enum StepKind: Sendable {
 struct PlayStep: Sendable {
     var prompts: [Ref]
     var bargeIn: Bool
+    /// `say:` text spoken by the text-to-speech engine instead of prompt files (a template).
+    var speech: SpokenText?
+}
+
+/// Text to speak, with the voice and where it is written.
+struct SpokenText: Sendable {
+    var text: Template
+    var voice: String
+    var line: Int
+
+    /// The voices of the text-to-speech engine (Flite's US English voices); `rms` is understood best
+    /// by our own recognizer (see Tests/SynthesisTests/VoiceQualityTests).
+    static let voices = ["rms", "slt", "awb", "kal"]
+    static let defaultVoice = "rms"
+    /// The languages those voices speak.
+    static let languages = ["en-us", "en"]
 }
 
 struct MenuOption: Sendable {
@@ -165,6 +183,10 @@ extension Step {
             out.append((b.otherwise, "else"))
         case let .http(h):
             if let e = h.onError { out.append((e, "error")) }
+        case let .hours(h):
+            out.append((h.open, "open"))
+            out.append((h.closed, "closed"))
+            if let holiday = h.holiday { out.append((holiday, "holiday")) }
         case let .goto(r):
             out.append((r, ""))
         default:
@@ -215,6 +237,7 @@ extension Step {
         case let .set(s): return s.assignments.map(\.name)
         case let .http(h): return h.save.map(\.variable) + ["http_status"]
         case let .record(r): return r.into.map { [$0] } ?? []
+        case let .hours(h): return h.into.map { [$0] } ?? []
         default: return []
         }
     }
@@ -226,6 +249,8 @@ extension Step {
             return s.assignments.flatMap { a in a.value.variablesRead.map { ($0, a.line) } }
         case let .branch(b):
             return b.cases.flatMap { c in c.condition.variablesRead.map { ($0, c.line) } }
+        case let .play(p):
+            return (p.speech?.text.variablesRead ?? []).map { ($0, p.speech?.line ?? line) }
         case let .http(h):
             let names = h.url.variablesRead + h.headers.flatMap(\.1.variablesRead) + (h.body?.variablesRead ?? [])
             return names.map { ($0, line) }

@@ -76,7 +76,8 @@ struct SimulationRun {
     }
 
     mutating func start() {
-        lines.append("simulating flow '\(simulator.flow.name)' (\(simulator.flow.file)), call from \(simulator.call.from) to \(simulator.call.phoneNumberID)")
+        lines.append("simulating flow '\(simulator.flow.name)' (\(simulator.flow.file)), call from \(simulator.call.from) to \(simulator.call.phoneNumberID)"
+                     + (simulator.call.startedAt.map { " at \(SimulatedMoment.format($0))" } ?? ""))
         deliver(.started)
     }
 
@@ -116,7 +117,13 @@ struct SimulationRun {
                 if playingUntil != nil { follow.append(.promptFinished) }
                 playingUntil = now + simulator.promptDuration * prompts.count
                 playBargeIn = bargeIn
-                note("play \(prompts.joined(separator: ", "))\(bargeIn ? " (barge-in)" : "")")
+                let language = engine.promptLanguage.map { " [\($0)]" } ?? ""
+                note("play \(prompts.joined(separator: ", "))\(language)\(bargeIn ? " (barge-in)" : "")")
+            case let .say(text, voice, language, bargeIn):
+                if playingUntil != nil { follow.append(.promptFinished) }
+                playingUntil = now + simulator.promptDuration
+                playBargeIn = bargeIn
+                note("say \"\(text)\" (voice \(voice), \(language))\(bargeIn ? " (barge-in)" : "")")
             case .stopPlayback:
                 note("stop playback")
                 if playingUntil != nil {
@@ -161,7 +168,12 @@ struct SimulationRun {
     mutating func logSteps(upTo count: Int) {
         while pathLogged < count {
             let e = engine.path[pathLogged]
-            lines.append("\(stamp()) → \(e.step) (\(e.kind))")
+            if case let .hours(decision)? = e.exit, case let .hours(h)? = simulator.flow.steps[e.step]?.kind,
+               let date = engine.wallClock(at: e.enteredAt) {
+                lines.append("\(stamp()) → \(e.step) (hours: \(h.describe(date)) is \(decision.rawValue))")
+            } else {
+                lines.append("\(stamp()) → \(e.step) (\(e.kind))")
+            }
             pathLogged += 1
         }
     }

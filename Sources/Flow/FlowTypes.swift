@@ -1,3 +1,4 @@
+import Foundation
 import Wire
 
 /// Who is calling whom; what expressions read as `call.*`.
@@ -10,8 +11,13 @@ public struct CallInfo: Sendable, Equatable {
     public var callerName: String?
     /// `cta_payload` of the call button the caller tapped, if any.
     public var ctaPayload: String?
+    /// The wall-clock time when the call started (the engine's `now` at init): `hours:` steps read the
+    /// time of day as this plus the time since. The engine never reads a clock itself.
+    public var startedAt: Date?
 
-    public init(callID: String, from: String, phoneNumberID: String, callerName: String? = nil, ctaPayload: String? = nil) {
+    public init(callID: String, from: String, phoneNumberID: String, callerName: String? = nil, ctaPayload: String? = nil,
+                startedAt: Date? = nil) {
+        self.startedAt = startedAt
         self.callID = callID
         self.from = from
         self.phoneNumberID = phoneNumberID
@@ -84,6 +90,8 @@ public enum HangupDisposition: Sendable, Equatable, CustomStringConvertible {
 /// What the engine asks the media side, the HTTP client and the call to do.
 public enum FlowAction: Sendable, Equatable {
     case play(prompts: [String], bargeIn: Bool)
+    /// Speak `text` (filled in) with the text-to-speech `voice`; reported like a `.play` with `.promptFinished`.
+    case say(text: String, voice: String, language: String, bargeIn: Bool)
     case stopPlayback
     case listen(digits: Bool, keywords: [String], language: String?)
     case stopListening
@@ -96,6 +104,7 @@ public enum FlowAction: Sendable, Equatable {
     public static func == (a: FlowAction, b: FlowAction) -> Bool {
         switch (a, b) {
         case let (.play(p1, b1), .play(p2, b2)): return p1 == p2 && b1 == b2
+        case let (.say(t1, v1, l1, b1), .say(t2, v2, l2, b2)): return t1 == t2 && v1 == v2 && l1 == l2 && b1 == b2
         case (.stopPlayback, .stopPlayback), (.stopListening, .stopListening): return true
         case let (.listen(d1, k1, l1), .listen(d2, k2, l2)): return d1 == d2 && k1 == k2 && l1 == l2
         case let (.http(r1), .http(r2)): return r1 == r2
@@ -125,6 +134,8 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case mediaFailed
     case budgetExceeded
     case draining
+    /// An `hours:` step's decision (open, closed, holiday).
+    case hours(HoursDecision)
 
     public var description: String {
         switch self {
@@ -143,6 +154,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case .mediaFailed: return "media failed"
         case .budgetExceeded: return "step budget exceeded"
         case .draining: return "server draining"
+        case let .hours(d): return d.rawValue
         }
     }
 }

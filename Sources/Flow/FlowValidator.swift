@@ -22,17 +22,36 @@ struct FlowValidator {
             for (target, _) in step.edges where !names.contains(target.name) {
                 reader.error(nil, "refers to missing step '\(target.name)'\(hint(target.name))", line: target.line)
             }
+            if case let .play(p) = step.kind, let speech = p.speech {
+                for language in flow.languages where !SpokenText.languages.contains(language.lowercased()) {
+                    reader.error(nil, "'say' cannot speak language '\(language)': voice '\(speech.voice)' speaks \(SpokenText.languages.joined(separator: ", ")); record Prompts/\(language)/ files instead", line: speech.line)
+                }
+            }
             if let dir = promptsDirectory {
                 var checked = Set<String>()
-                for prompt in step.prompts where checked.insert(prompt.name).inserted && !promptExists(prompt.name, dir: dir) {
-                    reader.error(nil, "prompt '\(prompt.name)' not found: expected \(dir)/\(prompt.name).wav (or .flac, .ogg, .mp3)", line: prompt.line)
+                for prompt in step.prompts where checked.insert(prompt.name).inserted {
+                    checkPrompt(prompt, dir: dir)
                 }
             }
         }
         reader.step = nil
+        checkLanguageAssignments()
         reportUnreachable()
         reportSpinningLoops()
         reportUnsetVariables()
+    }
+
+    /// `set: { language: es }` must name a declared language (else the call keeps the default).
+    private func checkLanguageAssignments() {
+        guard !flow.languages.isEmpty else { return }
+        for name in flow.stepNames {
+            guard case let .set(s)? = flow.steps[name]?.kind else { continue }
+            reader.step = name
+            for a in s.assignments where a.name == Flow.languageVariable && a.value.isConstant && !flow.languages.contains(a.value.source) {
+                reader.error(nil, "sets language to '\(a.value.source)', which is not in 'languages'; expected one of: \(flow.languages.joined(separator: ", "))", line: a.line)
+            }
+        }
+        reader.step = nil
     }
 
     /// A variable read somewhere but written nowhere is almost always a typo: warn, with a suggestion.
@@ -60,6 +79,31 @@ struct FlowValidator {
 
     private func hint(_ name: String) -> String {
         NodeReader.suggestion(name, among: flow.stepNames).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
+    /// Without `languages`, `<dir>/<id>.*` must exist; with them, every language needs `<dir>/<lang>/<id>.*`
+    /// or the shared `<dir>/<id>.*`.
+    private func checkPrompt(_ prompt: Ref, dir: String) {
+        let shared = promptExists(prompt.name, dir: dir)
+        guard !flow.languages.isEmpty else {
+            if !shared {
+                reader.error(nil, "prompt '\(prompt.name)' not found: expected \(dir)/\(prompt.name).wav (or .flac, .ogg, .mp3)", line: prompt.line)
+            }
+            return
+        }
+        for (index, language) in flow.languages.enumerated() {
+            let own = promptExists(prompt.name, dir: "\(dir)/\(language)")
+            if own { continue }
+            if shared {
+                // Only a language that has its own folder is expected to have its own recording.
+                var isDirectory: ObjCBool = false
+                if index > 0, FileManager.default.fileExists(atPath: "\(dir)/\(language)", isDirectory: &isDirectory), isDirectory.boolValue {
+                    reader.warning(nil, "prompt '\(prompt.name)' has no '\(language)' version: expected \(dir)/\(language)/\(prompt.name).wav (or .flac, .ogg, .mp3); callers in '\(language)' hear \(dir)/\(prompt.name).*", line: prompt.line)
+                }
+                continue
+            }
+            reader.error(nil, "prompt '\(prompt.name)' not found for language '\(language)': expected \(dir)/\(language)/\(prompt.name).wav or \(dir)/\(prompt.name).wav (or .flac, .ogg, .mp3)", line: prompt.line)
+        }
     }
 
     private func promptExists(_ id: String, dir: String) -> Bool {

@@ -60,6 +60,7 @@ extension NodeReader {
         case "menu": return "each option names its step with 'goto', and 'on_failure' handles no valid input"
         case "branch": return "each case names its step with 'goto', and 'else' the fallback"
         case "goto": return "'goto' itself names the step"
+        case "hours": return "'open', 'closed' and 'holiday' name the steps"
         default: return "it ends the call"
         }
     }
@@ -73,6 +74,7 @@ extension NodeReader {
         case "branch": return parseBranch(value).map(StepKind.branch)
         case "http": return parseHTTP(value).map(StepKind.http)
         case "record": return parseRecord(value).map(StepKind.record)
+        case "hours": return parseHours(value).map(StepKind.hours)
         case "goto": return ref(value, what: "'goto'").map(StepKind.goto)
         default:
             if case let .scalar(s) = value, s.style == .plain, value.null != nil { return .hangup("completed") }
@@ -82,10 +84,32 @@ extension NodeReader {
 
     private func parsePlay(_ node: Node) -> PlayStep? {
         if case .mapping = node {
-            guard let f = mapping(node, what: "play", allowed: ["prompts", "barge_in"], required: ["prompts"]) else { return nil }
+            guard let f = mapping(node, what: "play", allowed: ["prompts", "say", "voice", "barge_in"]) else { return nil }
             let prompts = f["prompts"].map { refs($0, what: "'prompts'") } ?? []
             let barge = f["barge_in"].flatMap { bool($0, what: "'barge_in'") } ?? false
-            return PlayStep(prompts: prompts, bargeIn: barge)
+            var speech: SpokenText?
+            if let n = f["say"], let text = string(n, what: "'say'") {
+                do {
+                    speech = SpokenText(text: try Template.parse(text), voice: SpokenText.defaultVoice, line: Self.line(n))
+                } catch {
+                    self.error(n, "'say': \(error)")
+                }
+            }
+            if let n = f["voice"], let voice = string(n, what: "'voice'") {
+                if !SpokenText.voices.contains(voice) {
+                    error(n, "unknown voice '\(voice)'; expected one of: \(SpokenText.voices.joined(separator: ", "))")
+                }
+                speech?.voice = voice
+            }
+            if f["say"] == nil, f["prompts"] == nil {
+                error(node, "play needs 'prompts' (prompt ids) or 'say' (text to speak)")
+                return nil
+            }
+            if f["say"] != nil, f["prompts"] != nil {
+                error(node, "play takes either 'prompts' or 'say', not both; use two play steps")
+                return nil
+            }
+            return PlayStep(prompts: prompts, bargeIn: barge, speech: speech)
         }
         let prompts = refs(node, what: "'play'")
         return prompts.isEmpty ? nil : PlayStep(prompts: prompts, bargeIn: false)

@@ -58,7 +58,7 @@ public final class KeywordRecognizer {
         }
         defer { FileText.remove(dictPath) }
         var args = [
-            "-hmm", configuration.modelPath, "-dict", dictPath, "-logfn", "/dev/null",
+            "-hmm", configuration.modelPath, "-dict", dictPath,
             "-samprate", String(configuration.sampleRate), "-cmn", "live",
             // Wider than the defaults (1e-48, 7e-29, 1e-48): the keyword path of a short word
             // otherwise loses to phone-loop paths in noise (measured: 63 % → 67 % accuracy at ≤ 5 % FA).
@@ -73,7 +73,19 @@ public final class KeywordRecognizer {
             args += ["-kws", path]
         }
         defer { if let keyfile { FileText.remove(keyfile) } }
-        guard let decoder = Self.makeDecoder(args) else {
+        let (decoder, logmath) = try Self.setUp.withLock { _ in
+            try Self.prepare(args: args, configuration: configuration, plan: plan)
+        }
+        self.configuration = configuration
+        self.decoder = decoder
+        self.logmath = logmath
+        self.plan = plan
+    }
+
+    /// The part of `init` that touches PocketSphinx's shared state, under `setUp`.
+    private static func prepare(args: [String], configuration: RecognizerConfiguration, plan: RecognitionPlan) throws
+        -> (decoder: OpaquePointer, logmath: OpaquePointer) {
+        guard let decoder = makeDecoder(args) else {
             throw SpeechError.decoder(operation: "ps_init", code: -1)
         }
         if configuration.mode == .grammar {
@@ -88,18 +100,24 @@ public final class KeywordRecognizer {
             ps_free(decoder)
             throw SpeechError.decoder(operation: "ps_get_logmath", code: -1)
         }
-        self.configuration = configuration
-        self.decoder = decoder
-        self.logmath = logmath
-        self.plan = plan
+        return (decoder, logmath)
     }
 
     deinit {
         if inUtterance { ps_end_utt(decoder) }
-        ps_free(decoder)
+        Self.setUp.withLock { _ in _ = ps_free(decoder) }
     }
 
+    /// PocketSphinx's log is one process-wide FILE*: `-logfn` on each decoder re-opened it and closed
+    /// the previous one under decoders logging on other threads (heap corruption, seen as "corrupted
+    /// double-linked list" in a parallel accuracy run). It is switched off once, before any decoder.
+    private static let loggingOff: Void = { err_set_logfp(nil) }()
+    /// Decoder set-up (the model, the dictionary, JSGF parsing) is not known to be thread-safe in
+    /// PocketSphinx 5prealpha: one at a time. Decoding itself runs in parallel.
+    static let setUp = Locked(())
+
     private static func makeDecoder(_ args: [String]) -> OpaquePointer? {
+        _ = loggingOff
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) }
         defer { for p in argv { free(p) } }
         guard let config = cmd_ln_parse_r(nil, ps_args(), Int32(argv.count), &argv, 1) else { return nil }

@@ -67,6 +67,8 @@ struct Simulate: ParsableCommand {
     @Option(help: "Folder of prompt files (default: IVR_PROMPTS or Prompts).") var prompts: String?
     @Option(help: "The caller's number.") var from = "15550001234"
     @Option(help: "A call-button payload (cta_payload) the call arrives with.") var ctaPayload: String?
+    @Option(help: "When the call starts, with its UTC offset (2026-12-24T18:00+01:00); default now. Drives hours steps.")
+    var at: String?
 
     func run() throws {
         let promptsDir = prompts ?? ProcessInfo.processInfo.environment["IVR_PROMPTS"] ?? "Prompts"
@@ -83,8 +85,12 @@ struct Simulate: ParsableCommand {
         if let http {
             do { fixtures = try HTTPFixtures.load(path: http) } catch { throw ValidationError("--http: \(error)") }
         }
+        var startedAt = Date()
+        if let at {
+            do { startedAt = try SimulatedMoment.parse(at) } catch { throw ValidationError("--at: \(error)") }
+        }
         let call = CallInfo(callID: "wacid.SIMULATED", from: from, phoneNumberID: loaded.numbers.first ?? "0",
-                            ctaPayload: ctaPayload)
+                            ctaPayload: ctaPayload, startedAt: startedAt)
         let result = FlowSimulator(flow: loaded, call: call, fixtures: fixtures).run(parsed)
         print(result.transcript)
     }

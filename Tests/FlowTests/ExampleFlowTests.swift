@@ -6,7 +6,7 @@ import Testing
     @Test func everyExampleFlowLoadsWithoutDiagnostics() throws {
         let (flows, diagnostics) = FlowLoader.loadDirectory(Paths.flows, promptsDirectory: Paths.prompts)
         #expect(diagnostics.map(\.description) == [])
-        #expect(flows.map(\.name).sorted() == ["appointment", "main", "voicemail"])
+        #expect(flows.map(\.name).sorted() == ["appointment", "main", "reception", "voicemail"])
         #expect(flows.first { $0.name == "main" }?.numbers == [])
     }
 

@@ -38,10 +38,12 @@ import Wire
         #expect(text.hasPrefix("flowchart TD\n    start((start)) --> s0\n"))
         #expect(text.contains(#"    s1{"menu<br/>menu main_menu"}"#))
         #expect(text.contains(#"    s1 -->|"1 / #quot;sales#quot; / #quot;buy#quot;"| s2"#))
-        #expect(text.contains(#"    s1 -->|"failure"| s7"#))
-        #expect(text.contains(#"    s6 -->|"if vars.tries < 2"| s1"#) == false)
-        #expect(text.contains(#"    s6 -->|"vars.tries < 2"| s1"#))
-        #expect(text.contains(#"    s6 -->|"else"| s7"#))
+        #expect(text.contains(#"    s1 -->|"failure"| s10"#))
+        #expect(text.contains(#"    s4 -->|"open"| s5"#))
+        #expect(text.contains(#"    s4 -->|"holiday"| s7"#))
+        #expect(text.contains(#"    s9 -->|"if vars.tries < 2"| s1"#) == false)
+        #expect(text.contains(#"    s9 -->|"vars.tries < 2"| s1"#))
+        #expect(text.contains(#"    s9 -->|"else"| s10"#))
     }
 
     @Test func dotDrawsStepsAndLabelledEdges() throws {

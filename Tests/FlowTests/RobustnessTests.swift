@@ -31,7 +31,7 @@ import Testing
         #expect(loadText("").diagnostics.map(\.description)
             == ["test.yaml:1: the file is empty; expected a mapping with 'name', 'numbers', 'start' and 'steps'"])
         #expect(loadText("- a\n- b\n").diagnostics.map(\.description)
-            == ["test.yaml:1: the flow file must be a mapping with keys name, numbers, start, steps, followup, redact, language, description, vars, on_drain, http_allow, got a list"])
+            == ["test.yaml:1: the flow file must be a mapping with keys name, numbers, start, steps, followup, redact, language, description, vars, on_drain, http_allow, languages, got a list"])
         #expect(FlowLoader.load(path: "/nonexistent/flow.yaml", promptsDirectory: "/tmp").diagnostics.map(\.description)
             == ["/nonexistent/flow.yaml:1: cannot read the file"])
     }

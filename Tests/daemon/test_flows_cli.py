@@ -39,6 +39,28 @@ def test_simulate_prints_the_path_outcome_and_followup():
     assert "outcome:" in r.stdout and "follow-up:" in r.stdout
 
 
+def test_simulate_at_chooses_the_wall_clock_for_hours_steps():
+    eve = ivrd("simulate", "Flows/main.yaml", "--at", "2026-12-24T18:00+01:00", "--input", "3", "--input", "hangup")
+    assert eve.returncode == 0, eve.stderr
+    assert "at 2026-12-24T17:00:00Z" in eve.stdout
+    assert "→ check_hours (hours: 2026-12-24 18:00 Thu (Europe/Berlin) is holiday)" in eve.stdout
+    assert "check_hours [holiday] → holiday_now" in eve.stdout
+    assert "say \"We are closed for the holidays. Please call again after New Year.\" (voice rms, en-us)" in eve.stdout
+    # The Tuesday before at 10:00 in Berlin, written as UTC: open.
+    tue = ivrd("simulate", "Flows/main.yaml", "--at", "2026-12-22T09:00Z", "--input", "3", "--input", "hangup")
+    assert "check_hours [open] → hours" in tue.stdout, tue.stdout
+    bad = ivrd("simulate", "Flows/main.yaml", "--at", "tomorrow")
+    assert bad.returncode != 0
+    assert "--at: invalid date and time 'tomorrow'" in bad.stderr
+
+
+def test_prompts_render_reports_each_static_say_text():
+    r = ivrd("prompts", "render", "Flows")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Flows/main.yaml:55: step 'holiday_now': rms " in r.stdout
+    assert "0 failure(s)" in r.stdout and "misses 1" in r.stdout
+
+
 def test_simulate_refuses_a_bad_input():
     r = ivrd("simulate", "Flows/main.yaml", "--input", "wait:soon")
     assert r.returncode != 0

@@ -1,3 +1,4 @@
+import Audio
 import Flow
 import Foundation
 import Logging
@@ -21,6 +22,7 @@ actor CallActor {
         case tick
         case httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>)
         case keyword(String, confidence: Double, generation: Int)
+        case rendered(tag: Int, frames: [[UInt8]]?)
     }
 
     nonisolated let callID: String
@@ -122,6 +124,8 @@ actor CallActor {
             runner?.httpDone(id: id, result: result, now: now)
         case let .keyword(word, confidence, generation):
             runner?.keyword(word, confidence: confidence, generation: generation, now: now)
+        case let .rendered(tag, frames):
+            runner?.rendered(tag: tag, frames: frames, now: now)
         }
     }
 
@@ -262,7 +266,7 @@ actor CallActor {
             return
         }
         let info = CallInfo(callID: callID, from: call.from, phoneNumberID: call.business.phoneNumberID,
-                            callerName: call.callerName, ctaPayload: call.ctaPayload)
+                            callerName: call.callerName, ctaPayload: call.ctaPayload, startedAt: Date())
         do {
             let runner = try CallRunner(call: info, flow: route.flow, opusFormatParameters: channel.opusFormatParameters,
                                         prompts: runtime.prompts, speech: runtime.speech, metrics: runtime.metrics,
@@ -281,6 +285,19 @@ actor CallActor {
         let now = context.clock.now()
         switch effect {
         case let .play(frames, tag): channel?.play(frames: frames, tag: tag)
+        case let .render(text, voice, language, tag):
+            // Text-to-speech takes milliseconds to a second: off the actor, fed back as an input.
+            let inputs = self.inputs, log = logger, spoken = context.runtime?.spoken
+            let settings = runner?.settings ?? OpusEncoderSettings(fmtp: [:])
+            own(Task.detached {
+                var frames: [[UInt8]]?
+                do {
+                    frames = try spoken?.encoded(text: text, voice: voice, language: language, settings: settings).frames
+                } catch {
+                    log.error("say: rendering failed", metadata: ["voice": "\(voice)", "error": "\(error)"])
+                }
+                inputs.yield(.rendered(tag: tag, frames: frames))
+            })
         case .stopPlayback: channel?.stopPlayback()
         case let .callerAudio(wanted): channel?.setCallerAudioWanted(wanted)
         case let .event(kind, detail): await context.finalizer.recordEvent(callID: callID, kind: kind, detail: detail)

@@ -14,10 +14,13 @@ public struct FlowRuntime: Sendable {
     /// Voice menus; nil when no speech model is installed (menus then take keys only).
     public let speech: SpeechRuntime?
     let metrics: IVRMetrics?
+    /// `say:` prompts rendered by text-to-speech and encoded once per text, voice and language.
+    public let spoken: SpokenPromptCache?
 
     /// `httpAllow`: hosts every flow's `http` steps may call (`flows.http_allow`), beside the flow's own list.
     public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil,
-                httpAllow: [String] = []) {
+                httpAllow: [String] = [], spoken: SpokenPromptCache? = nil) {
+        self.spoken = spoken
         self.prompts = prompts
         self.http = FlowHTTP(client: http, policy: CallOutPolicy(globalAllow: httpAllow))
         self.speech = speech

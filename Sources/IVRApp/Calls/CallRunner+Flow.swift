@@ -23,6 +23,15 @@ extension CallRunner {
         }
     }
 
+    /// A `say:` render is back: it plays now, or (stopped meanwhile) plays nothing so its end is still reported.
+    func rendered(tag: Int, frames: [[UInt8]]?, now: Instant) {
+        guard pendingRenders.remove(tag) != nil else { return }
+        let stopped = stoppedRenders.remove(tag) != nil
+        if frames == nil { effects.append(.event(.error, "say: rendering failed")) }
+        effects.append(.play(frames: stopped ? [] : frames ?? [], tag: tag))
+        _ = now
+    }
+
     func recordSteps() {
         while recordedSteps < engine.path.count {
             effects.append(.event(.step, engine.path[recordedSteps].step))
@@ -32,11 +41,20 @@ extension CallRunner {
 
     func perform(_ action: FlowAction, now: Instant) {
         switch action {
+        case let .say(text, voice, language, bargeIn):
+            let tag = nextTag
+            nextTag += 1
+            playing[tag] = bargeIn
+            stoppedRenders.formUnion(pendingRenders)
+            pendingRenders.insert(tag)
+            effects.append(.render(text: text, voice: voice, language: language, tag: tag))
+            effects.append(.event(.prompt, "say: \(redaction.text(text, engine: engine))"))
         case let .play(ids, bargeIn):
+            stoppedRenders.formUnion(pendingRenders)
             var frames: [[UInt8]] = []
             for id in ids {
                 do {
-                    frames += try prompts.frames(prompt: id, settings: settings)
+                    frames += try prompts.frames(prompt: id, language: engine.promptLanguage, settings: settings)
                 } catch {
                     logger.error("prompt unavailable", metadata: ["prompt": "\(id)", "error": "\(error)"])
                     effects.append(.event(.error, "prompt: \(error)"))
@@ -48,6 +66,7 @@ extension CallRunner {
             effects.append(.play(frames: frames, tag: tag))
             effects.append(.event(.prompt, ids.joined(separator: ",")))
         case .stopPlayback:
+            stoppedRenders.formUnion(pendingRenders)
             effects.append(.stopPlayback)
         case let .listen(_, keywords, _):
             callerAudio.setListening(true)

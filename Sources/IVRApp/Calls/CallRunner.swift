@@ -17,6 +17,8 @@ final class CallRunner {
     /// What the call's owner must do for the flow.
     enum Effect {
         case play(frames: [[UInt8]], tag: Int)
+        /// Render `say:` text off the call's loop; the frames come back through `rendered(tag:frames:now:)`.
+        case render(text: String, voice: String, language: String, tag: Int)
         case stopPlayback
         /// Whether the media hands caller audio over (only while a menu listens or a recording runs).
         case callerAudio(Bool)
@@ -49,6 +51,9 @@ final class CallRunner {
     var recognition: RecognitionSession?
     var recognitionGeneration = 0
     var playing: [Int: Bool] = [:]     // tag → barge-in allowed
+    /// `say:` renders under way, and those stopped (or replaced) before their frames came back.
+    var pendingRenders = Set<Int>()
+    var stoppedRenders = Set<Int>()
     var nextTag = 1
     var recordedSteps = 0
     var lastVariables: [String: String]

@@ -10,6 +10,7 @@ import UnixSignals
 import Media
 import Wire
 import Store
+import Synthesis
 import WhatsApp
 
 /// Builds the daemon from a config: store, routes, Graph client, webhook processor, HTTP app.
@@ -84,10 +85,12 @@ public struct IVRServer: Sendable {
         }
         var timing = CallMachine.Timing()
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
+        let spoken = SpokenPromptCache(renderer: FliteSynthesizer.shared)
+        SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
                                                        http: http, speech: speech, metrics: metrics,
-                                                       httpAllow: config.flowHTTPAllow),
+                                                       httpAllow: config.flowHTTPAllow, spoken: spoken),
                                   catalog: catalog, metrics: metrics, clock: clock, timing: timing)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
                                  maxCalls: config.server.maxCalls,

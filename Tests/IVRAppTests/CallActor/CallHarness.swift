@@ -29,7 +29,8 @@ final class CallHarness: Sendable {
     let lines = CallOutcomeTests.Lines()
     private let running: NIOLockedValueBox<Task<Void, any Error>?> = NIOLockedValueBox(nil)
 
-    init(flows: [String: String], drainTimeout: Duration = .seconds(30), maxCalls: Int = 1000) async throws {
+    init(flows: [String: String], drainTimeout: Duration = .seconds(30), maxCalls: Int = 1000,
+         spoken: SpokenPromptCache? = nil) async throws {
         dir = try Fixtures.temporaryDirectory("calls")
         let flowsDir = dir.appendingPathComponent("Flows")
         try FileManager.default.createDirectory(at: flowsDir, withIntermediateDirectories: true)
@@ -52,7 +53,7 @@ final class CallHarness: Sendable {
         finalizer = CallFinalizer(store: store, graph: graph, planner: FlowFollowupPlanner(catalog: catalog),
                                   logger: outcomeLogger)
         let context = CallContext(media: media, graph: graph, store: store, finalizer: finalizer,
-                                  runtime: FlowRuntime(prompts: PromptCache(folder: prompts), http: .shared),
+                                  runtime: FlowRuntime(prompts: PromptCache(folder: prompts), http: .shared, spoken: spoken),
                                   catalog: catalog, metrics: IVRMetrics(), clock: clock)
         service = CallService(context: context, drainTimeout: drainTimeout, maxCalls: maxCalls,
                               logger: Logger(label: "test.calls"))

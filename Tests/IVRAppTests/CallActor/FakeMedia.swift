@@ -8,6 +8,8 @@ import Wire
 final class FakeMediaChannel: CallMediaChannel, Sendable {
     struct Seen: Sendable {
         var plays: [Int] = []
+        /// How many frames each play carried, in order.
+        var frameCounts: [Int] = []
         var stops = 0
         var callerAudio: [Bool] = []
         var closed: [MediaCloseReason] = []
@@ -26,7 +28,10 @@ final class FakeMediaChannel: CallMediaChannel, Sendable {
     }
 
     func play(frames: [[UInt8]], tag: Int?) {
-        seen.withLockedValue { $0.plays.append(tag ?? 0) }
+        seen.withLockedValue {
+            $0.plays.append(tag ?? 0)
+            $0.frameCounts.append(frames.count)
+        }
         if let tag { continuation.yield(.playbackFinished(tag: tag, interrupted: false)) }
     }
 
