@@ -169,7 +169,8 @@ def test_twenty_calls_at_once_all_complete(start, graph):
                     == [(20,)], attempts=400)
     rows = d.rows("select status from calls where id like 'wacid.E2E-MANY-%'")
     assert rows == [("completed",)] * 20, d.rows("select id, status, end_reason, reason from calls")
-    assert len(outcome_lines(d)) == 20
+    # The outcome line is written right after the row's commit: wait for it rather than race it.
+    assert wait_for(lambda: len(outcome_lines(d)) == 20, attempts=200), len(outcome_lines(d))
     for i in range(20):
         keys = d.rows("select detail from call_events where call_id = ? and kind = 'key'", f"wacid.E2E-MANY-{i:02d}")
         assert keys == [("2",)], (i, keys)
