@@ -33,6 +33,10 @@ public struct CallMachine: Sendable {
     var finalizeSent = false
     /// A `reject` is on its way; the call finalizes when it is answered.
     var rejecting: String?
+    /// A `pre_accept` or `accept` not answered yet: a `reject` waits for it, so WhatsApp never sees
+    /// the reject before the action it refuses.
+    var inFlight: GraphAction?
+    var rejectWaiting = false
     public private(set) var drainDeadline: Instant?
     var actions: [Action] = []
     var head = 0
@@ -71,6 +75,13 @@ public struct CallMachine: Sendable {
     public mutating func handle(_ input: Input, now: Instant) {
         // What every state does alike.
         switch input {
+        case let .graphSucceeded(step) where step == inFlight, let .graphFailed(step, _) where step == inFlight:
+            inFlight = nil
+            if rejectWaiting {
+                rejectWaiting = false
+                emit(.graph(.reject, deadline: acceptDeadline))
+                return
+            }
         case let .progress(p):
             if state != .finalized { emit(.journal(.event(.status, p.description))) }
             return
@@ -101,6 +112,7 @@ public struct CallMachine: Sendable {
             reject(reason, now: now)
         case (.answering, .mediaAnswered):
             mediaOpen = true
+            inFlight = .preAccept
             emit(.graph(.preAccept, deadline: acceptDeadline))
         case let (.answering, .mediaAnswerFailed(why)):
             reject("cannot answer the SDP offer: \(why)", now: now)
@@ -113,6 +125,7 @@ public struct CallMachine: Sendable {
         case let (.preAccepted, .mediaConnected(remote)):
             state = .mediaConnected
             emit(.journal(.event(.connected, remote)))
+            inFlight = .accept
             emit(.graph(.accept, deadline: acceptDeadline))
         case (.mediaConnected, .graphSucceeded(.accept)):
             state = .accepted
@@ -202,6 +215,7 @@ public struct CallMachine: Sendable {
             // a reject in flight): its status is authoritative.
             ending = .whatsApp(status: t.status)
             rejecting = nil
+            rejectWaiting = false
             endDeadline = nil
             terminateSeen = t
             closeMediaIfOpen(.local(.terminatedByWhatsApp))
@@ -252,7 +266,11 @@ public struct CallMachine: Sendable {
         ending = .rejected(reason: reason, rejectFailed: nil)
         rejecting = reason
         emit(.journal(.event(.error, "rejected: \(reason)")))
-        emit(.graph(.reject, deadline: acceptDeadline))
+        if inFlight == nil {
+            emit(.graph(.reject, deadline: acceptDeadline))
+        } else {
+            rejectWaiting = true
+        }
     }
 
     /// Ends the call for `reason`: stops the flow if it runs (its outcome comes back), then finalizes.
