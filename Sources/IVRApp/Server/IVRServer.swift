@@ -101,15 +101,25 @@ public struct IVRServer: Sendable {
                                           maxQueued: config.server.maxQueuedEvents)
     }
 
+    /// Extra routes on the admin listener (the console, the `/v1` API), behind the admin token.
+    public var adminRoutes: [any AdminRoutes] = []
+
+    var health: HealthRoutes {
+        let calls = self.calls, work = self.processor
+        return HealthRoutes(store: store, queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+    }
+
     func router() -> Router<IVRRequestContext> {
         let webhooks = WebhookRoutes(secrets: config.whatsapp, maxBodyBytes: config.http.maxBodyBytes,
                                      processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"),
                                      limits: FailureLimiter.Limits(burst: config.http.authFailureBurst,
                                                                    perMinute: config.http.authFailuresPerMinute,
                                                                    maxSources: config.http.rateLimitSources))
-        let calls = self.calls, work = self.processor
-        return IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics,
-                               queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+        return IVRRouter.build(webhooks: webhooks, health: health)
+    }
+
+    func adminRouter() -> Router<IVRRequestContext> {
+        AdminRouter.build(token: config.admin.token, health: health, metrics: metrics, routes: adminRoutes)
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
@@ -132,11 +142,26 @@ public struct IVRServer: Sendable {
                            logger: Logger(label: "ivr.http"))
     }
 
+    /// The admin listener (`admin.host`:`admin.port`), with the same HTTP limits as the public port.
+    public func adminApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        let limits = HTTPLimits(config.http)
+        let counters = self.metrics
+        return Application(router: adminRouter(),
+                           server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
+                           configuration: limits.configuration(host: config.admin.host, port: config.admin.port,
+                                                               logger: Logger(label: "ivr.admin")),
+                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+                           logger: Logger(label: "ivr.admin"))
+    }
+
     /// Logs the start-up summary, with one warning if secrets are missing.
     public func logStartup() {
         FlowWatcher.log(flowDiagnostics, to: logger)
         logger.info("ivrd starting", metadata: [
-            "http": "\(config.http.host):\(config.http.port)", "db": "\(config.database)",
+            "http": "\(config.http.host):\(config.http.port)",
+            "admin": "\(config.admin.host):\(config.admin.port)\(config.admin.token == nil ? " (no token: /metrics and /healthz only)" : "")",
+            "db": "\(config.database)",
             "flows": "\(catalog.flowNames.joined(separator: ","))",
             "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
@@ -146,7 +171,7 @@ public struct IVRServer: Sendable {
         if !missing.isEmpty {
             logger.warning("""
                 running without WhatsApp credentials (\(missing.joined(separator: ", ")) not set): \
-                /healthz and /metrics are served, webhook requests are refused with 503 until they are configured
+                /healthz is served, webhook requests are refused with 503 until they are configured
                 """)
         }
     }
@@ -162,7 +187,7 @@ public struct IVRServer: Sendable {
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
-                       httpApplication(services: []), calls],
+                       httpApplication(services: []), adminApplication(), calls],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
             try await group.run()
