@@ -23,6 +23,8 @@ public enum CallEndReason: Sendable, Equatable {
     case shutdown(HangupDisposition?)
     /// Found unfinalized when the server started: it was running when the previous process died.
     case interrupted
+    /// A call we placed ended before its flow ran, or was never placed.
+    case outbound(OutboundEnd)
 
     /// The code stored in `calls.end_reason`.
     public var code: String {
@@ -34,6 +36,7 @@ public enum CallEndReason: Sendable, Equatable {
         case .setupFailed: return "setup_failed"
         case .shutdown: return "shutdown"
         case .interrupted: return "interrupted"
+        case let .outbound(end): return end.code
         }
     }
 
@@ -49,6 +52,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .shutdown(d): return d.map { "server shutdown: the drain step hung up (\($0))" }
             ?? "server shutdown: drain time over"
         case .interrupted: return "interrupted: the server stopped without finalizing the call"
+        case let .outbound(end): return end.detail
         }
     }
 
@@ -61,6 +65,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .whatsApp(status): return status == .completed ? .completed : .failed
         case let .rejected(_, failed): return failed == nil ? .rejected : .failed
         case let .shutdown(d): return d.map { $0.isFailure ? .failed : .completed } ?? .failed
+        case .outbound: return .failed
         }
     }
 
@@ -70,6 +75,7 @@ public enum CallEndReason: Sendable, Equatable {
         switch self {
         case .hangup, .flowEnded, .media, .shutdown: return true
         case .whatsApp, .rejected, .setupFailed, .interrupted: return false
+        case let .outbound(end): return end.sendsTerminate
         }
     }
 
@@ -79,6 +85,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .media(reason): return reason.isConsentLoss ? "consent_lost" : "media_failure"
         case .setupFailed: return "setup_failed"
         case .rejected(_, .some): return "reject_failed"
+        case let .outbound(end): return end.errorCode
         default: return nil
         }
     }
@@ -92,6 +99,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .whatsApp(status): return status == .completed ? .callerHungUp : .failed
         case .rejected, .setupFailed, .interrupted: return .failed
         case .shutdown: return .shutdown
+        case .outbound: return .failed
         }
     }
 }
