@@ -23,6 +23,27 @@ struct ChangeValuePayload: Decodable {
     let calls: [CallPayload]?
     let statuses: [StatusPayload]?
     let errors: [ErrorPayload]?
+    let messages: [MessagePayload]?
+}
+
+/// An incoming message; only `interactive.call_permission_reply` is read.
+struct MessagePayload: Decodable {
+    struct Context: Decodable { let id: String? }
+    struct Interactive: Decodable {
+        struct Reply: Decodable {
+            let response: String?
+            let is_permanent: Bool?
+            let expiration_timestamp: LenientString?
+            let response_source: String?
+        }
+        let type: String?
+        let call_permission_reply: Reply?
+    }
+    let id: String?
+    let from: LenientString?
+    let type: String?
+    let context: Context?
+    let interactive: Interactive?
 }
 
 struct MetadataPayload: Decodable {

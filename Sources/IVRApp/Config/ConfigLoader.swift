@@ -40,7 +40,7 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox", "speech", "server", "admin"])
+                                                      "media", "log", "outbox", "speech", "server", "admin", "outbound"])
         if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
@@ -55,6 +55,9 @@ public enum ConfigLoader {
         }
         if let admin = try top["admin"].map({ try r.mapping($0, path: "admin", keys: adminKeys) }) {
             try applyAdmin(admin, reader: r, to: &config.admin)
+        }
+        if let outbound = try top["outbound"].map({ try r.mapping($0, path: "outbound", keys: outboundKeys) }) {
+            try applyOutbound(outbound, reader: r, to: &config.outbound)
         }
         if let w = try top["whatsapp"].map({
             try r.mapping($0, path: "whatsapp", keys: ["app_secret", "verify_token", "access_token"])
@@ -186,6 +189,7 @@ public enum ConfigLoader {
         }
         try applyHTTP(environment: env, to: &config.http)
         try applyAdmin(environment: env, to: &config.admin)
+        try applyOutbound(environment: env, to: &config.outbound)
         if let v = value("IVR_MEDIA_CONNECT_TIMEOUT") {
             guard let seconds = Int(v), (1...60).contains(seconds) else {
                 throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")

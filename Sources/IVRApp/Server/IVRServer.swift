@@ -30,6 +30,8 @@ public struct IVRServer: Sendable {
     public let finalizer: CallFinalizer
     /// Sends the queued follow-ups; one of the application's services.
     public let outbox: OutboxWorker
+    /// Places calls (`POST /v1/calls`) and keeps their permissions.
+    public let outbound: OutboundCalls
     public let logger: Logger
     let http: HTTPClient
     /// Where media is served, for the start-up log.
@@ -85,6 +87,8 @@ public struct IVRServer: Sendable {
         }
         var timing = CallMachine.Timing()
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
+        timing.ringTimeout = .seconds(config.outbound.ringTimeoutSeconds)
+        timing.permissionWait = .seconds(config.outbound.permissionWaitSeconds)
         let spoken = SpokenPromptCache(renderer: FliteSynthesizer.shared)
         SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
@@ -96,12 +100,15 @@ public struct IVRServer: Sendable {
                                  maxCalls: config.server.maxCalls,
                                  hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
                                  logger: Logger(label: "ivr.calls"))
+        self.outbound = OutboundCalls(calls: calls, config: config.outbound, logger: Logger(label: "ivr.calls"))
         self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
                                           logger: Logger(label: "ivr.calls"), finalizer: finalizer,
-                                          maxQueued: config.server.maxQueuedEvents)
+                                          maxQueued: config.server.maxQueuedEvents, outbound: outbound)
+        self.adminRoutes = [CallsAPI(outbound: outbound, store: store)]
     }
 
-    /// Extra routes on the admin listener (the console, the `/v1` API), behind the admin token.
+    /// Extra routes on the admin listener (the console, the `/v1` API), behind the admin token;
+    /// `/v1/calls` (`CallsAPI`) is there by default.
     public var adminRoutes: [any AdminRoutes] = []
 
     var health: HealthRoutes {
