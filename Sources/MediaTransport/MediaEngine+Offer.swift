@@ -49,8 +49,9 @@ final class OfferedMedia: PendingCallMedia {
         parameters.iceControlling = answered.localIsICEControlling
         parameters.dtlsClient = answered.localIsDTLSClient
         let certificate = engine.certificate, clock = engine.clock, sessionConfig = engine.config.session
+        let session = parameters
         try await socket.install(clock: clock) { local in
-            try CallSession(parameters: parameters, certificate: certificate, localAddress: local, now: clock.now(),
+            try CallSession(parameters: session, certificate: certificate, localAddress: local, now: clock.now(),
                             unixNanoseconds: Int64(Date().timeIntervalSince1970 * 1e9), config: sessionConfig)
         }
         logger.debug("media answer applied", metadata: [

@@ -24,7 +24,7 @@ import Wire
         var d = MachineDriver.placing(.dialing)
         d.feed(.mediaOffered)
         d.feed(.drain(deadline: Self.deadline))
-        #expect(!d.log.contains(where: \.isFinalize))
+        #expect(!d.log.contains { $0.isFinalize })
         d.feed(.dialed(whatsAppCallID: "wacid.D"))
         #expect(d.machine.whatsAppCallID == "wacid.D")
         #expect(d.log.last?.finalizeReason == .shutdown(nil))

@@ -49,7 +49,10 @@ extension CallMachine {
             inFlight = nil
             whatsAppCallID = id
             emit(.journal(.event(.status, "connect taken: \(id)")))
-            if isDraining { return endPlacingTaken(.shutdown(nil), now: now) }
+            if isDraining {
+                endPlacingTaken(.shutdown(nil), now: now)
+                return true
+            }
             state = .ringing
             ringDeadline = now + timing.ringTimeout
         case let (.dialing, .dialFailed(failure)):
