@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test stage on one build: the build, Swift unit/integration tests, then the
-# daemon-level tests (Python) that run the built ivrd binary as a user would.
+# daemon-level tests (Python) that run the built ivrd binary as a user would, and last a short fuzz of
+# every parser (its own release + sanitizer build).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests ${SWIFT_FLAGS:-}
@@ -17,3 +18,5 @@ echo "== stage 4: media interop with aiortc (pytest, loopback)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/interop
 echo "== stage 5: whole calls against ivrd with the WhatsApp stand-in (pytest)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/e2e
+echo "== stage 6: fuzz every parser for 30 s (libFuzzer + AddressSanitizer)"
+bash .ci/fuzz.sh
