@@ -35,6 +35,6 @@ let selectedTarget: FuzzTarget = {
     let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
     if let target = FuzzTarget.all.first(where: { $0.name == name }) { return target }
     let names = FuzzTarget.all.map(\.name).joined(separator: ", ")
-    fputs("ivr-fuzz: set FUZZ_TARGET to one of: \(names) (got '\(name)')\n", stderr)
+    printError("ivr-fuzz: set FUZZ_TARGET to one of: \(names) (got '\(name)')")
     exit(2)
 }()

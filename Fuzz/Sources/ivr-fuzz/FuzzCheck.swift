@@ -7,8 +7,14 @@ import Glibc
 func require(_ condition: Bool, _ message: @autoclosure () -> String,
              file: StaticString = #fileID, line: UInt = #line) {
     guard !condition else { return }
-    fputs("ivr-fuzz invariant failed at \(file):\(line): \(message())\n", stderr)
+    printError("ivr-fuzz invariant failed at \(file):\(line): \(message())")
     abort()
+}
+
+/// One line on standard error (file descriptor 2, unbuffered, so it is out before an abort).
+func printError(_ text: String) {
+    var line = text + "\n"
+    line.withUTF8 { buffer in _ = write(2, buffer.baseAddress, buffer.count) }
 }
 
 /// Takes structured values off the front of a fuzz input; an exhausted input yields zeros and empty arrays,

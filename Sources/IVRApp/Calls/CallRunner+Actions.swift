@@ -69,8 +69,7 @@ extension CallRunner {
             }
         case let .record(path, maxSeconds, silenceSeconds, finishKey):
             do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
+                try RecordingDirectory.prepare((path as NSString).deletingLastPathComponent)
                 recorder = try Recorder(path: path, started: now, maxSeconds: maxSeconds, silenceSeconds: silenceSeconds,
                                         finishKey: finishKey)
                 channel.setCallerAudioWanted(true)
@@ -129,6 +128,8 @@ final class Recorder {
     let silenceSeconds: Double
     let finishKey: Character?
     var samples = 0
+    /// The first write or finish failure (disk full, I/O error): nothing more is written after it.
+    var failure: AudioFileError?
     var silenceSeen = false
     var lastSound: Instant
 
@@ -147,15 +148,18 @@ final class Recorder {
     var deadline: Instant { started + .milliseconds(Int(maxSeconds * 1000)) }
 
     func write(_ pcm: [Int16]) {
-        writer.write(pcm)
-        samples += pcm.count
+        guard failure == nil else { return }
+        do { try writer.write(pcm) } catch { failure = error }
+        samples = writer.framesWritten
     }
 
     func done(now: Instant) -> Bool {
         now >= deadline || (silenceSeen && seconds > 0.5)
     }
 
-    func close() { writer.close() }
+    func close() {
+        do { try writer.close() } catch { failure = failure ?? error }
+    }
 }
 
 extension CallRunner {

@@ -234,6 +234,7 @@ actor CallRunner {
         guard let r = recorder else { return }
         recorder = nil
         r.close()
+        if let failure = r.failure { logger.error("recording failed", metadata: ["error": "\(failure)"]) }
         if !listening {
             audio = nil
             channel.setCallerAudioWanted(false)

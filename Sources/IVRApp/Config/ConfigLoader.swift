@@ -38,7 +38,7 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox", "speech"])
+                                                      "media", "log", "outbox", "speech", "retention"])
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: ["host", "port", "max_body_bytes"]) }) {
             if let v = try r.string(http["host"], "http.host") { config.http.host = v }
             if let v = try r.int(http["port"], "http.port", 1...65535) { config.http.port = v }
@@ -116,6 +116,7 @@ public enum ConfigLoader {
             if let v = try r.string(sp["dictionary"], "speech.dictionary"), !v.isEmpty { config.speech.dictionary = v }
             if let v = try r.int(sp["max_concurrent"], "speech.max_concurrent", 1...1024) { config.speech.maxConcurrent = v }
         }
+        if let node = top["retention"] { try applyRetention(node, reader: r, to: &config.retention) }
         if let l = try top["log"].map({ try r.mapping($0, path: "log", keys: ["level", "format"]) }) {
             if let v = try r.string(l["level"], "log.level") {
                 guard logLevels.contains(v) else {

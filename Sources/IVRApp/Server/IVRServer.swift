@@ -97,7 +97,9 @@ public struct IVRServer: Sendable {
         return Application(router: router,
                            configuration: .init(address: .hostname(config.http.host, port: config.http.port),
                                                 serverName: "ivrd"),
-                           services: [processor, outbox, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows"))],
+                           services: [processor, outbox, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
+                                      RetentionService(job: RetentionJob(store: store, policy: config.retention),
+                                                       logger: Logger(label: "ivr.retention"))],
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
                            logger: Logger(label: "ivr.http"))
     }
