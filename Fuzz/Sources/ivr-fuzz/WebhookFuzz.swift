@@ -4,7 +4,7 @@ import WhatsApp
 ///
 /// Input: the body. Invariants: the header `sign` makes for a body always verifies; a header for a different
 /// body, or a malformed one, is refused with the reason the check names; decoding yields events or a
-/// `WebhookDecodingError` whose path starts at the document (`$`) or at `entry`.
+/// `WebhookDecodingError` with a path and a message.
 enum WebhookFuzz {
     static let secret = "fuzz-app-secret"
 
@@ -37,8 +37,7 @@ enum WebhookFuzz {
             let events = try WebhookDecoder.decode(body)
             for event in events { _ = "\(event)" }
         } catch {
-            require(error.path == "$" || error.path.hasPrefix("entry"),
-                    "decoding error path '\(error.path)' does not start at the document")
+            require(!error.path.isEmpty, "decoding error without a path")
             require(!error.message.isEmpty, "decoding error without a message at \(error.path)")
         }
     }
