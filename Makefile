@@ -1,8 +1,9 @@
 # Two commands on a fresh machine: `make run` and `make test`.
 CONFIG ?= Deploy/ivr.example.yaml
 SWIFT_FLAGS ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-netns demo bench build deps test-deps clean lint
+.PHONY: run test test-netns demo bench build deps test-deps clean lint fuzz sanitize
 
 run: deps
 	swift build --product ivrd $(SWIFT_FLAGS)
@@ -34,6 +35,14 @@ bench: deps
 	rm -rf var/speech-set && sh Tests/SpeechTests/make-testset.sh var/speech-set
 	.build/release/speech-bench --rate 48000 --results Benchmarks/results var/speech-set/*.raw
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
+
+# Every libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS each; FUZZ_TARGETS picks a subset.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
+
+# The Swift test suite under AddressSanitizer, then ThreadSanitizer (SANITIZERS, SANITIZE_FILTER, SANITIZE_SKIP).
+sanitize: test-deps
+	bash .ci/sanitize.sh
 
 build: deps
 	swift build $(SWIFT_FLAGS)

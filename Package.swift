@@ -128,6 +128,11 @@ let package = Package(
         .executableTarget(name: "speech-bench", dependencies: [
             "Speech", "Audio", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/Sources/speech-bench"),
+        // libFuzzer targets, one per parser, in one executable (`FUZZ_TARGET` picks the parser); see Fuzz/README.md.
+        // `make fuzz` builds it with --sanitize=fuzzer --sanitize=address; a plain build links a do-nothing binary.
+        .executableTarget(name: "ivr-fuzz", dependencies: [
+            "WhatsApp", "SDP", "STUN", "ICE", "RTP", "DTMF", "DTLS", "Flow", "IVRApp", "Wire",
+        ], path: "Fuzz/Sources/ivr-fuzz"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",

@@ -40,7 +40,7 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox", "speech", "server", "admin"])
+                                                      "media", "log", "outbox", "speech", "server", "admin", "retention"])
         if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
@@ -56,6 +56,7 @@ public enum ConfigLoader {
         if let admin = try top["admin"].map({ try r.mapping($0, path: "admin", keys: adminKeys) }) {
             try applyAdmin(admin, reader: r, to: &config.admin)
         }
+        if let node = top["retention"] { try applyRetention(node, reader: r, to: &config.retention) }
         if let w = try top["whatsapp"].map({
             try r.mapping($0, path: "whatsapp", keys: ["app_secret", "verify_token", "access_token"])
         }) {

@@ -187,6 +187,8 @@ public struct IVRServer: Sendable {
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
+                       RetentionService(job: RetentionJob(store: store, policy: config.retention),
+                                        logger: Logger(label: "ivr.retention")),
                        httpApplication(services: []), adminApplication(), calls],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
