@@ -75,8 +75,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Webhook payloads, signature check, Graph API client.
+        // The webhook's wire format: payload types, the decoder, the signature, wire times (no IO).
+        .target(name: "WhatsAppWire", dependencies: ["Hashing", "Wire"]),
         .target(name: "WhatsApp", dependencies: [
-            "Hashing", "Wire", "Store",
+            "WhatsAppWire", "Hashing", "Wire", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -130,9 +132,14 @@ let package = Package(
         ], path: "Benchmarks/Sources/speech-bench"),
         // libFuzzer targets, one per parser, in one executable (`FUZZ_TARGET` picks the parser); see Fuzz/README.md.
         // `make fuzz` builds it with --sanitize=fuzzer --sanitize=address; a plain build links a do-nothing binary.
+        // libFuzzer targets (Fuzz/README.md). ivr-fuzz covers the wire parsers and flows with a small
+        // dependency closure (a quick sanitized release build); ivr-fuzz-config needs the whole daemon.
+        .target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"),
         .executableTarget(name: "ivr-fuzz", dependencies: [
-            "WhatsApp", "SDP", "STUN", "ICE", "RTP", "DTMF", "DTLS", "Flow", "IVRApp", "Wire",
+            "FuzzSupport", "WhatsAppWire", "SDP", "STUN", "ICE", "RTP", "DTMF", "DTLS", "Flow", "Wire",
         ], path: "Fuzz/Sources/ivr-fuzz"),
+        .executableTarget(name: "ivr-fuzz-config", dependencies: ["FuzzSupport", "IVRApp"],
+                          path: "Fuzz/Sources/ivr-fuzz-config"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds ivr-fuzz once (release, libFuzzer + AddressSanitizer) and runs each fuzz target for FUZZ_SECONDS.
+# Builds ivr-fuzz once (FUZZ_CONFIG, default debug; libFuzzer + AddressSanitizer) and runs each fuzz target for FUZZ_SECONDS.
 #   FUZZ_SECONDS  seconds per target (default 60)
 #   FUZZ_TARGETS  space-separated subset (default: all, in the order below)
 #   FUZZ_RUNS     stop each target after this many inputs instead (libFuzzer -runs; time limit still applies)
@@ -10,13 +10,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-"webhook sdp stun-ice rtp rfc4733 dtls flow config"}
+config=${FUZZ_CONFIG:-debug}
 scratch=.build/fuzz
-flags=(-c release --product ivr-fuzz --sanitize=fuzzer --sanitize=address --disable-dead-strip --scratch-path "$scratch")
+# SwiftPM hands swiftc `-sanitize=fuzzer` and `-sanitize=address` as two flags, in an order that varies,
+# and swiftc keeps only the last: when it is `address`, the Swift code gets no coverage counters and
+# libFuzzer fuzzes blind ("corp: 1/1b"). The combined flag, appended last, instruments every module.
+flags=(-c "$config" --sanitize=fuzzer --sanitize=address --disable-dead-strip --scratch-path "$scratch"
+       -Xswiftc -sanitize=fuzzer,address)
 
+# ivr-fuzz holds every target but config, which links the whole daemon and is its own product
+# (ivr-fuzz-config): a run without it never compiles the HTTP stack under the sanitizers.
+products=(ivr-fuzz)
+[[ " $targets " == *" config "* ]] && products+=(ivr-fuzz-config)
 start=$(date +%s)
-swift build "${flags[@]}"
-echo "fuzz build: $(( $(date +%s) - start )) s"
-bin="$(swift build "${flags[@]}" --show-bin-path)/ivr-fuzz"
+for p in "${products[@]}"; do swift build "${flags[@]}" --product "$p"; done
+echo "fuzz build (${products[*]}): $(( $(date +%s) - start )) s"
+bindir="$(swift build "${flags[@]}" --show-bin-path)"
 
 mkdir -p var/fuzz/artifacts
 summary=var/fuzz/summary.txt
@@ -31,6 +40,8 @@ for t in $targets; do
   t0=$(date +%s)
   # SWIFT_BACKTRACE=enable=no: Swift's backtracer would otherwise take the crash signal and no crash file is written.
   set +e
+  bin="$bindir/ivr-fuzz"
+  [ "$t" = config ] && bin="$bindir/ivr-fuzz-config"
   FUZZ_TARGET="$t" SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="var/fuzz/artifacts/$t-" ${extra[@]+"${extra[@]}"} \
     "var/fuzz/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1

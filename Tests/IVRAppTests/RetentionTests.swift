@@ -56,8 +56,8 @@ import Testing
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("ivr-retention-app-\(UUID().uuidString)/ivr.sqlite").path
         let store = try Store(path: path)
-        try await store.recordEvent(callID: "wacid.1", kind: "step", detail: "old", at: t0.addingTimeInterval(-100 * 86_400))
-        try await store.recordEvent(callID: "wacid.1", kind: "step", detail: "new", at: t0.addingTimeInterval(-86_400))
+        try await store.recordEvent(callID: "wacid.1", kind: .step, detail: "old", at: t0.addingTimeInterval(-100 * 86_400))
+        try await store.recordEvent(callID: "wacid.1", kind: .step, detail: "new", at: t0.addingTimeInterval(-86_400))
         _ = try await store.recordDelivery(subjectID: "wacid.1", event: "connect", at: t0.addingTimeInterval(-20 * 86_400))
         return store
     }
@@ -108,7 +108,7 @@ import Testing
         #expect(first.rows == PruneCounts(callEvents: 1, deliveries: 1))
 
         // An old event appears; the next run, one interval later on the service's clock, prunes it.
-        try await store.recordEvent(callID: "wacid.2", kind: "step", detail: "x", at: t0.addingTimeInterval(-95 * 86_400))
+        try await store.recordEvent(callID: "wacid.2", kind: .step, detail: "x", at: t0.addingTimeInterval(-95 * 86_400))
         await clock.waitForSleepers(1)
         clock.advance(by: .seconds(9 * 60))
         #expect(clock.sleepers == 1)   // not yet: the interval is 10 minutes

@@ -28,7 +28,7 @@ import Testing
         try await store.insertCall(CallRecord(id: "wacid.old", phoneNumberID: "42", caller: "13175551234", flow: "main",
                                               status: .completed, receivedAt: old(90)))
         for (i, age) in [90.0, 45, 30.5, 29.5, 1].enumerated() {
-            try await store.recordEvent(callID: "wacid.old", kind: "step", detail: "s\(i)", at: old(age))
+            try await store.recordEvent(callID: "wacid.old", kind: .step, detail: "s\(i)", at: old(age))
             _ = try await store.recordDelivery(subjectID: "wacid.\(i)", event: "connect", at: old(age))
         }
         try await store.writer.write { db in
@@ -76,9 +76,9 @@ import Testing
     @Test func deletesAcrossManyBatches() async throws {
         let store = try fileStore()
         for i in 0..<23 {
-            try await store.recordEvent(callID: "wacid.b", kind: "step", detail: "\(i)", at: old(40))
+            try await store.recordEvent(callID: "wacid.b", kind: .step, detail: "\(i)", at: old(40))
         }
-        try await store.recordEvent(callID: "wacid.b", kind: "step", detail: "kept", at: old(10))
+        try await store.recordEvent(callID: "wacid.b", kind: .step, detail: "kept", at: old(10))
         #expect(try await store.pruneCallEvents(before: cutoff, batchSize: 5) == 23)
         #expect(try await store.events(callID: "wacid.b").map(\.detail) == ["kept"])
     }

@@ -1,10 +1,17 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import FuzzSupport
 
-/// The libFuzzer entry point of `ivr-fuzz`: one executable, one fuzz target per parser, chosen by the
-/// `FUZZ_TARGET` environment variable (see Fuzz/README.md). Built with `--sanitize=fuzzer`, libFuzzer
-/// supplies `main`; a plain build links a binary that does nothing.
+/// The libFuzzer entry point of `ivr-fuzz`: one executable, one fuzz target per wire parser (and flows),
+/// chosen by the `FUZZ_TARGET` environment variable (see Fuzz/README.md). Built with `--sanitize=fuzzer`,
+/// libFuzzer supplies `main`; a plain build's `main` replays files (`Replay.swift`).
+/// Runs once before fuzzing: one empty input sets up the harness's lazy globals (fixed keys, peer
+/// addresses), so LeakSanitizer does not take their one-time allocation for a leak of the first input.
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?,
+                           _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> CInt {
+    selectedTarget.run([])
+    return 0
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {
     let bytes = data.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
@@ -12,29 +19,15 @@ public func fuzzOneInput(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {
     return 0
 }
 
-/// One fuzz target: a name (the `FUZZ_TARGET` value and the corpus folder under Fuzz/corpus) and the
-/// function that feeds one input to the code under test and checks its invariants.
-struct FuzzTarget: Sendable {
-    let name: String
-    let run: @Sendable ([UInt8]) -> Void
+let allTargets: [FuzzTarget] = [
+    FuzzTarget(name: "webhook", run: WebhookFuzz.run),
+    FuzzTarget(name: "sdp", run: SDPFuzz.run),
+    FuzzTarget(name: "stun-ice", run: ICEFuzz.run),
+    FuzzTarget(name: "rtp", run: RTPFuzz.run),
+    FuzzTarget(name: "rfc4733", run: TelephoneEventFuzz.run),
+    FuzzTarget(name: "dtls", run: DTLSFuzz.run),
+    FuzzTarget(name: "flow", run: FlowFuzz.run),
+]
 
-    static let all: [FuzzTarget] = [
-        FuzzTarget(name: "webhook", run: WebhookFuzz.run),
-        FuzzTarget(name: "sdp", run: SDPFuzz.run),
-        FuzzTarget(name: "stun-ice", run: ICEFuzz.run),
-        FuzzTarget(name: "rtp", run: RTPFuzz.run),
-        FuzzTarget(name: "rfc4733", run: TelephoneEventFuzz.run),
-        FuzzTarget(name: "dtls", run: DTLSFuzz.run),
-        FuzzTarget(name: "flow", run: FlowFuzz.run),
-        FuzzTarget(name: "config", run: ConfigFuzz.run),
-    ]
-}
-
-/// Read once, on the first input. An unknown or missing name ends the process before any fuzzing.
-let selectedTarget: FuzzTarget = {
-    let name = getenv("FUZZ_TARGET").map { String(cString: $0) } ?? ""
-    if let target = FuzzTarget.all.first(where: { $0.name == name }) { return target }
-    let names = FuzzTarget.all.map(\.name).joined(separator: ", ")
-    printError("ivr-fuzz: set FUZZ_TARGET to one of: \(names) (got '\(name)')")
-    exit(2)
-}()
+/// Read once, on the first input.
+let selectedTarget = FuzzTarget.selected(from: allTargets, program: "ivr-fuzz")

@@ -1,3 +1,4 @@
+import FuzzSupport
 import Flow
 
 /// Flow files: YAML (libyaml through Yams), the step parser, the validator, and the graph renderers.

@@ -1,3 +1,4 @@
+import FuzzSupport
 import SDP
 
 /// SDP offer → parse → negotiate the audio m-line → build our answer, as the media engine does for a `connect`.

@@ -1,4 +1,5 @@
-import WhatsApp
+import FuzzSupport
+import WhatsAppWire
 
 /// Webhook delivery: the signature check on the raw body, then the JSON decoding, as `POST /webhook` runs them.
 ///
