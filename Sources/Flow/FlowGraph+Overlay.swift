@@ -57,10 +57,11 @@ extension FlowGraph {
                    "    \"__start\" [shape=circle, label=\"start\", id=\"step-__start\", class=\"step visited\"];"]
         for name in flow.stepNames {
             guard let step = flow.steps[name] else { continue }
+            // A hang-up is a doubled box here: its counts make the label long, and a circle grows with it.
             let shape: String
             switch step.kind {
             case .menu, .branch: shape = "diamond"
-            case .hangup: shape = "doublecircle"
+            case .hangup: shape = "box, peripheries=2"
             default: shape = "box"
             }
             var label = "\(escapeDot(name))\\n\(escapeDot(summary(step)))"

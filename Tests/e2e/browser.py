@@ -27,18 +27,14 @@ class Browser:
         self.profile = tempfile.mkdtemp(prefix="ivr-chromium-")
         to_browser_r, self.to_browser = os.pipe()
         self.from_browser, from_browser_w = os.pipe()
-
-        def wire_fds():
-            os.dup2(to_browser_r, 3)
-            os.dup2(from_browser_w, 4)
-
+        args = [binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
+                "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                "--disable-background-networking", "--disable-sync", "--mute-audio",
+                f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"]
+        # Chromium reads commands on fd 3 and writes replies on fd 4: the shell puts the pipes there.
         self.proc = subprocess.Popen(
-            [binary, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
-             "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-             "--disable-background-networking", "--disable-sync", "--mute-audio",
-             f"--user-data-dir={self.profile}", f"--window-size={width},{height}", "about:blank"],
-            pass_fds=(to_browser_r, from_browser_w), preexec_fn=wire_fds,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            ["bash", "-c", f'exec "$@" 3<&{to_browser_r} 4>&{from_browser_w}', "chromium", *args],
+            pass_fds=(to_browser_r, from_browser_w), stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.profile, "chromium.log"), "w"))
         os.close(to_browser_r)
         os.close(from_browser_w)
         self.buffer = b""
@@ -118,7 +114,8 @@ class Browser:
             self.proc.wait()
         os.close(self.to_browser)
         os.close(self.from_browser)
-        shutil.rmtree(self.profile, ignore_errors=True)
+        if os.environ.get("KEEP_CHROMIUM_PROFILE") is None:
+            shutil.rmtree(self.profile, ignore_errors=True)
 
 
 def png_distinct_values(data):

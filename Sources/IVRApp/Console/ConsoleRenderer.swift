@@ -36,10 +36,23 @@ struct ConsoleRenderer: Sendable {
     }()
 
     func html(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let body = library.render(context, withTemplate: template) ?? "template \(template) is missing"
+        let body = library.render(Self.unwrapped(context) ?? [:], withTemplate: template) ?? "template \(template) is missing"
         var headers = Self.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// The context with every `nil` removed and every optional unwrapped (a `nil` kept inside `Any`
+    /// would render as the text "nil" and count as true in a section).
+    static func unwrapped(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let inner = mirror.children.first?.value else { return nil }
+            return unwrapped(inner)
+        }
+        if let dict = value as? [String: Any] { return dict.compactMapValues(unwrapped) }
+        if let array = value as? [Any] { return array.compactMap(unwrapped) }
+        return value
     }
 
     func error(_ status: HTTPResponse.Status, _ message: String, csrf: String?) -> Response {
