@@ -95,8 +95,8 @@ class Browser:
     def dom(self):
         return self.evaluate("document.documentElement.outerHTML")
 
-    def screenshot(self, path):
-        data = base64.b64decode(self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+    def screenshot(self, path, full_page=True):
+        data = base64.b64decode(self.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": full_page},
                                           session=True)["data"])
         with open(path, "wb") as f:
             f.write(data)
