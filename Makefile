@@ -3,7 +3,7 @@ CONFIG ?= Deploy/ivr.example.yaml
 SWIFT_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-netns demo bench build deps test-deps clean lint fuzz sanitize
+.PHONY: run test test-netns demo screenshots bench build deps test-deps clean lint fuzz sanitize
 
 run: deps
 	swift build --product ivrd $(SWIFT_FLAGS)
@@ -21,6 +21,11 @@ test-netns: test-deps
 demo: test-deps
 	swift build --product ivrd $(SWIFT_FLAGS)
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/demo.py
+
+# The README's console pictures (Docs/screenshots/), from a real demo run in headless chromium.
+screenshots: test-deps
+	swift build --product ivrd $(SWIFT_FLAGS)
+	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/screenshots.py
 
 # Release-mode benchmarks: per-operation costs (ivr-bench), keyword recognition over the voice-menu
 # test set (speech-bench), then the capacity run (N concurrent calls against ivrd and against an

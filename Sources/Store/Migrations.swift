@@ -87,6 +87,7 @@ enum Migrations {
             }
             try db.create(index: "webhook_deliveries_unprocessed", on: "webhook_deliveries", columns: ["processed_at"])
         }
+        Self.registerConsole(&m)
         return m
     }
 }

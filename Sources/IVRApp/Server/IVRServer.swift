@@ -101,8 +101,19 @@ public struct IVRServer: Sendable {
                                           maxQueued: config.server.maxQueuedEvents)
     }
 
-    /// Extra routes on the admin listener (the console, the `/v1` API), behind the admin token.
+    /// Extra routes on the admin listener, behind the admin token (the console and `/v1` are always there).
     public var adminRoutes: [any AdminRoutes] = []
+    /// The console's logins.
+    public let adminSessions = AdminSessions()
+    /// Where the flow engine writes recordings (the console serves them from here).
+    public var recordingsDirectory = "var/recordings"
+
+    /// The console and the `/v1` API.
+    public var consoleRoutes: ConsoleRoutes {
+        let outbox = self.outbox
+        return ConsoleRoutes(store: store, catalog: catalog, sessions: adminSessions,
+                             recordingsDirectory: recordingsDirectory, wakeOutbox: { outbox.wake() })
+    }
 
     var health: HealthRoutes {
         let calls = self.calls, work = self.processor
@@ -119,7 +130,8 @@ public struct IVRServer: Sendable {
     }
 
     func adminRouter() -> Router<IVRRequestContext> {
-        AdminRouter.build(token: config.admin.token, health: health, metrics: metrics, routes: adminRoutes)
+        AdminRouter.build(token: config.admin.token, health: health, metrics: metrics,
+                          routes: [consoleRoutes] + adminRoutes, sessions: adminSessions)
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
