@@ -4,7 +4,7 @@
 set -euo pipefail
 group=${1:-build}
 
-apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev)
+apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev libespeak-ng-dev)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
 # The network-namespace tests (Tests/netns): ip netns, ip link (veth), tc.
 apt_test+=(iproute2)

@@ -40,9 +40,12 @@ extension FlowEngine {
         switch step.kind {
         case let .play(p):
             phase = .playing(.step)
-            if let speech = p.speech {
-                let language = promptLanguage ?? SpokenText.languages[0]
-                emit(.say(text: speech.text.render(context), voice: speech.voice, language: language, bargeIn: p.bargeIn))
+            if let speech = p.speech, let version = speech.version(for: promptLanguage ?? Flow.defaultSpeechLanguage,
+                                                                   fallback: flow.languages.first) {
+                // The map form speaks the text's own language (its fallback's, when the caller's has none).
+                let language = version.language ?? promptLanguage ?? Flow.defaultSpeechLanguage
+                emit(.say(text: version.text.render(context), voice: speech.voice(for: language), language: language,
+                          bargeIn: p.bargeIn))
             } else {
                 emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
             }

@@ -235,7 +235,7 @@ public struct FlowEngine: Sendable {
         path[last].exit = exit
     }
 
-    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil) }
+    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil, language: promptLanguage) }
 
     /// Leaves the current step and enters `target`; a nil target ends the call as failed.
     mutating func advance(_ exit: PathExit, to target: String?, now: Instant, failure: String = "no next step") {

@@ -59,18 +59,45 @@ struct PlayStep: Sendable {
     var speech: SpokenText?
 }
 
-/// Text to speak, with the voice and where it is written.
+/// Text to speak (`say:`): one text, or one per language (`say: {en-us: "…", es: "…"}`), with the voice
+/// (`voice:`, one for every language or one per language; unset = the language's default voice).
 struct SpokenText: Sendable {
-    var text: Template
-    var voice: String
-    var line: Int
+    struct Version: Sendable {
+        /// The language this text is written in; nil for the single-text form.
+        var language: String?
+        var text: Template
+        var line: Int
+    }
 
-    /// The voices of the text-to-speech engine (Flite's US English voices); `rms` is understood best
-    /// by our own recognizer (see Tests/SynthesisTests/VoiceQualityTests).
-    static let voices = ["rms", "slt", "awb", "kal"]
-    static let defaultVoice = "rms"
-    /// The languages those voices speak.
-    static let languages = ["en-us", "en"]
+    var versions: [Version]
+    /// `voice: rms`: one voice for every language.
+    var voice: String?
+    /// `voice: {en-us: rms, es: espeak}`.
+    var voiceByLanguage: [String: String] = [:]
+    var line: Int
+    var voiceLine: Int?
+
+    var isByLanguage: Bool { versions.first?.language != nil }
+
+    /// The text for `language`: its own, else (map form) the one of `fallback` (the flow's first language),
+    /// else the first written.
+    func version(for language: String, fallback: String?) -> Version? {
+        if !isByLanguage { return versions.first }
+        let wanted = language.lowercased()
+        return versions.first { $0.language?.lowercased() == wanted }
+            ?? fallback.flatMap { f in versions.first { $0.language?.lowercased() == f.lowercased() } }
+            ?? versions.first
+    }
+
+    /// The voice that speaks `language`: `voice:` for it, else the language's default voice.
+    func voice(for language: String) -> String {
+        voiceByLanguage[language] ?? voice ?? SpeechVoices.defaultVoice(for: language)
+    }
+
+    /// Every text (for graphs and variable checks).
+    var source: String {
+        isByLanguage ? versions.map { "\($0.language ?? ""): \($0.text.source)" }.joined(separator: " | ") : (versions.first?.text.source ?? "")
+    }
 }
 
 struct MenuOption: Sendable {
@@ -250,7 +277,7 @@ extension Step {
         case let .branch(b):
             return b.cases.flatMap { c in c.condition.variablesRead.map { ($0, c.line) } }
         case let .play(p):
-            return (p.speech?.text.variablesRead ?? []).map { ($0, p.speech?.line ?? line) }
+            return (p.speech?.versions ?? []).flatMap { v in v.text.variablesRead.map { ($0, v.line) } }
         case let .http(h):
             let names = h.url.variablesRead + h.headers.flatMap(\.1.variablesRead) + (h.body?.variablesRead ?? [])
             return names.map { ($0, line) }

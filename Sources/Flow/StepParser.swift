@@ -87,20 +87,7 @@ extension NodeReader {
             guard let f = mapping(node, what: "play", allowed: ["prompts", "say", "voice", "barge_in"]) else { return nil }
             let prompts = f["prompts"].map { refs($0, what: "'prompts'") } ?? []
             let barge = f["barge_in"].flatMap { bool($0, what: "'barge_in'") } ?? false
-            var speech: SpokenText?
-            if let n = f["say"], let text = string(n, what: "'say'") {
-                do {
-                    speech = SpokenText(text: try Template.parse(text), voice: SpokenText.defaultVoice, line: Self.line(n))
-                } catch {
-                    self.error(n, "'say': \(error)")
-                }
-            }
-            if let n = f["voice"], let voice = string(n, what: "'voice'") {
-                if !SpokenText.voices.contains(voice) {
-                    error(n, "unknown voice '\(voice)'; expected one of: \(SpokenText.voices.joined(separator: ", "))")
-                }
-                speech?.voice = voice
-            }
+            let speech = f["say"].flatMap { parseSay($0, voice: f["voice"]) }
             if f["say"] == nil, f["prompts"] == nil {
                 error(node, "play needs 'prompts' (prompt ids) or 'say' (text to speak)")
                 return nil
@@ -113,6 +100,58 @@ extension NodeReader {
         }
         let prompts = refs(node, what: "'play'")
         return prompts.isEmpty ? nil : PlayStep(prompts: prompts, bargeIn: false)
+    }
+
+    /// `say: "text"` or `say: {en-us: "text", es: "texto"}`, with `voice: rms` or `voice: {en-us: rms, es: espeak}`.
+    private func parseSay(_ node: Node, voice voiceNode: Node?) -> SpokenText? {
+        func parseText(_ n: Node, language: String?) -> SpokenText.Version? {
+            let what = language.map { "'say' for '\($0)'" } ?? "'say'"
+            guard let text = string(n, what: what) else { return nil }
+            do {
+                return SpokenText.Version(language: language, text: try Template.parse(text), line: Self.line(n))
+            } catch {
+                self.error(n, "\(what): \(error)")
+                return nil
+            }
+        }
+        var speech = SpokenText(versions: [], voice: nil, line: Self.line(node), voiceLine: voiceNode.map { Self.line($0) })
+        if case let .mapping(m) = node {
+            guard !m.isEmpty else {
+                error(node, "'say' by language must name at least one language, like {en-us: \"Hello\", es: \"Hola\"}")
+                return nil
+            }
+            for (k, v) in m {
+                guard let language = k.scalar?.string, Flow.isLanguageTag(language) else {
+                    error(k, "'say' keys must be language tags (en-us, es, pt-BR), got \(Self.describe(k))")
+                    continue
+                }
+                if let version = parseText(v, language: language) { speech.versions.append(version) }
+            }
+        } else if let version = parseText(node, language: nil) {
+            speech.versions.append(version)
+        }
+        if let voiceNode {
+            func check(_ n: Node) -> String? {
+                guard let voice = string(n, what: "'voice'") else { return nil }
+                guard SpeechVoices.isKnown(voice) else {
+                    error(n, "unknown voice '\(voice)'; expected one of: \(SpeechVoices.all.joined(separator: ", "))")
+                    return nil
+                }
+                return voice
+            }
+            if case let .mapping(m) = voiceNode {
+                for (k, v) in m {
+                    guard let language = k.scalar?.string, Flow.isLanguageTag(language) else {
+                        error(k, "'voice' keys must be language tags (en-us, es), got \(Self.describe(k))")
+                        continue
+                    }
+                    if let voice = check(v) { speech.voiceByLanguage[language] = voice }
+                }
+            } else {
+                speech.voice = check(voiceNode)
+            }
+        }
+        return speech.versions.isEmpty ? nil : speech
     }
 
     private func parseMenu(_ node: Node) -> MenuStep? {

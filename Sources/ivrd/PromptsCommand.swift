@@ -28,7 +28,7 @@ struct Prompts: ParsableCommand {
                 (flows, diagnostics) = (flow.map { [$0] } ?? [], d)
             }
             for d in diagnostics where d.severity == .error { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
-            let cache = SpokenPromptCache(renderer: FliteSynthesizer.shared)
+            let cache = SpokenPromptCache(renderer: SpeechSynthesizer.shared)
             // WhatsApp's offers: wideband (maxplaybackrate 16000) at up to 20 kbit/s.
             let settings = OpusEncoderSettings(fmtp: ["maxplaybackrate": "16000", "maxaveragebitrate": "20000"])
             let clock = ContinuousClock()
@@ -39,11 +39,11 @@ struct Prompts: ParsableCommand {
                 for s in flow.staticSpeech {
                     let start = clock.now
                     do {
-                        let prompt = try cache.encoded(text: s.text, voice: s.voice, language: flow.speechLanguage, settings: settings)
+                        let prompt = try cache.encoded(text: s.text, voice: s.voice, language: s.language, settings: settings)
                         let took = clock.now - start
                         total += took
                         count += 1
-                        print("\(flow.file):\(s.line): step '\(s.step)': \(s.voice) \(format(prompt.duration)) of speech, rendered in \(format(took)): \"\(s.text)\"")
+                        print("\(flow.file):\(s.line): step '\(s.step)': \(s.voice) [\(s.language)] \(format(prompt.duration)) of speech, rendered in \(format(took)): \"\(s.text)\"")
                     } catch {
                         failures += 1
                         print("\(flow.file):\(s.line): step '\(s.step)': \(error)")
