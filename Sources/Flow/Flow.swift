@@ -113,7 +113,13 @@ extension Flow {
     /// Every static `say:` text (each language's), in step order (texts filled in per call are rendered per call).
     public var staticSpeech: [StaticSpeech] {
         stepNames.flatMap { name -> [StaticSpeech] in
-            guard case let .play(p)? = steps[name]?.kind, let s = p.speech else { return [] }
+            let speech: SpokenText?
+            switch steps[name]?.kind {
+            case let .play(p)?: speech = p.speech
+            case let .record(r)?: speech = r.consent?.speech
+            default: speech = nil
+            }
+            guard let s = speech else { return [] }
             return s.versions.compactMap { v -> StaticSpeech? in
                 guard v.text.isConstant else { return nil }
                 let language = v.language ?? languages.first ?? Self.defaultSpeechLanguage

@@ -183,7 +183,24 @@ struct HTTPStep: Sendable {
     var redirects = 0
 }
 
+/// `record: { consent: … }`: announce the recording, offer an opt-out key, and record the answer.
+struct RecordingConsent: Sendable {
+    var prompts: [Ref]
+    var speech: SpokenText?
+    var optOutKey: Character
+    /// How long after the announcement the opt-out key is still taken.
+    var wait: Duration
+    /// Where a caller who opted out goes (default: the step's `next`, without recording).
+    var onOptOut: Ref?
+}
+
+extension RecordingConsent {
+    /// The variable the answer goes in (`granted` or `declined`), also recorded on the call row.
+    static let variable = "recording_consent"
+}
+
 struct RecordStep: Sendable {
+    var consent: RecordingConsent?
     var prompts: [Ref]
     var maxLength: Duration
     var silence: Duration
@@ -214,6 +231,8 @@ extension Step {
             out.append((h.open, "open"))
             out.append((h.closed, "closed"))
             if let holiday = h.holiday { out.append((holiday, "holiday")) }
+        case let .record(r):
+            if let o = r.consent?.onOptOut { out.append((o, "opted out")) }
         case let .goto(r):
             out.append((r, ""))
         default:
@@ -229,7 +248,7 @@ extension Step {
         case let .play(p): return p.prompts
         case let .menu(m): return m.prompts + m.noInput + m.invalid
         case let .gather(g): return g.prompts + g.noInput + g.invalid
-        case let .record(r): return r.prompts
+        case let .record(r): return (r.consent?.prompts ?? []) + r.prompts
         default: return []
         }
     }
@@ -263,7 +282,7 @@ extension Step {
         case let .gather(g): return [g.into]
         case let .set(s): return s.assignments.map(\.name)
         case let .http(h): return h.save.map(\.variable) + ["http_status"]
-        case let .record(r): return r.into.map { [$0] } ?? []
+        case let .record(r): return (r.into.map { [$0] } ?? []) + (r.consent == nil ? [] : [RecordingConsent.variable])
         case let .hours(h): return h.into.map { [$0] } ?? []
         default: return []
         }
@@ -276,6 +295,8 @@ extension Step {
             return s.assignments.flatMap { a in a.value.variablesRead.map { ($0, a.line) } }
         case let .branch(b):
             return b.cases.flatMap { c in c.condition.variablesRead.map { ($0, c.line) } }
+        case let .record(r):
+            return (r.consent?.speech?.versions ?? []).flatMap { v in v.text.variablesRead.map { ($0, v.line) } }
         case let .play(p):
             return (p.speech?.versions ?? []).flatMap { v in v.text.variablesRead.map { ($0, v.line) } }
         case let .http(h):

@@ -23,6 +23,7 @@ struct FlowValidator {
                 reader.error(nil, "refers to missing step '\(target.name)'\(hint(target.name))", line: target.line)
             }
             if case let .play(p) = step.kind, let speech = p.speech { checkSpeech(speech) }
+            if case let .record(r) = step.kind, let speech = r.consent?.speech { checkSpeech(speech) }
             if let dir = promptsDirectory {
                 var checked = Set<String>()
                 for prompt in step.prompts where checked.insert(prompt.name).inserted {

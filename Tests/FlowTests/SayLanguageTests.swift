@@ -100,8 +100,8 @@ import Testing
               b: { hangup: done }
             """)
         #expect(diagnostics.map(\.description) == [
-            "test.yaml:7: step 'a': unknown voice 'robot'; expected one of: rms, slt, awb, kal, espeak",
             "test.yaml:6: step 'a': 'say' by language needs the flow's 'languages' (for example languages: [en-us])",
+            "test.yaml:7: step 'a': unknown voice 'robot'; expected one of: rms, slt, awb, kal, espeak",
         ])
     }
 
