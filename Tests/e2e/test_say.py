@@ -37,6 +37,8 @@ def test_a_say_prompt_is_heard_as_rendered(start, graph, tmp_path):
     assert out.returncode == 0, out.stdout + out.stderr
     assert "1 text(s) rendered" in out.stdout, out.stdout
     envs = prompt_envelopes(rendered)
+    every = subprocess.run([os.environ["IVRD_BIN"], "prompts", "render", flows], capture_output=True, text=True, timeout=120)
+    static_texts = int(every.stdout.strip().splitlines()[-1].split()[0])
     assert list(envs) == ["speak-greet-en-us"], list(envs)
 
     async def scenario():
@@ -56,9 +58,11 @@ def test_a_say_prompt_is_heard_as_rendered(start, graph, tmp_path):
     prompts = [p for (p,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-SAY' and kind = 'prompt' order by id")]
     assert prompts == ["say: Thank you for calling. Your request has been received and will be handled today.",
                        "say: Your code is four, two, one, seven."], prompts
-    # Every lookup is counted: the start-up pre-render of the static text and the call's two texts.
+    # Every lookup is counted: the start-up pre-render of every flow's static texts and the call's two
+    # texts. (The call's lookup of the static one misses here: aiortc's offer leads to other Opus
+    # settings than WhatsApp's, which the pre-render uses.)
     assert status == 200
     counts = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines()
               if line.startswith("ivr_spoken_prompt_cache_")}
     hits, misses = counts["ivr_spoken_prompt_cache_hits_total"], counts["ivr_spoken_prompt_cache_misses_total"]
-    assert hits + misses == 3 and misses >= 2, counts
+    assert hits + misses == static_texts + 2 and misses >= 1, (counts, static_texts)
