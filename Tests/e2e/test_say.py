@@ -52,6 +52,7 @@ def test_a_say_prompt_is_heard_as_rendered(start, graph, tmp_path):
         return d, term, found, d.get("/metrics")
 
     d, term, found, (status, metrics) = asyncio.run(scenario())
+    print("say: prompt heard (seconds, id, envelope correlation):", found)
     assert term, "the flow hangs up after both texts"
     assert [pid for _, pid, _ in found] == ["speak-greet-en-us"], found
     assert all(corr >= 0.9 for _, _, corr in found), found
