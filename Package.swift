@@ -31,6 +31,8 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         // CMU Flite text-to-speech and its US English voices (no .pc file: the modulemap links them).
         .systemLibrary(name: "CFlite", providers: [.apt(["flite1-dev"])]),
+        // eSpeak NG text-to-speech: the `say:` voice for languages other than English.
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         // PocketSphinx 5prealpha (Debian 12) and its sphinxbase; the .pc adds both include dirs.
         .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
                        providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
@@ -52,8 +54,9 @@ let package = Package(
         .target(name: "DTMF", dependencies: ["Wire"]),
         // Opus encoder/decoder, prompt files and cache, jitter buffer, voice activity.
         .target(name: "Audio", dependencies: ["COpus", "CSndFile", "CSoxr", "Wire"]),
-        // Text-to-speech for `say:` prompts (Flite), rendered into the spoken-prompt cache.
-        .target(name: "Synthesis", dependencies: ["CFlite", "Audio"]),
+        // Text-to-speech for `say:` prompts (Flite for English, eSpeak NG for other languages),
+        // rendered into the spoken-prompt cache.
+        .target(name: "Synthesis", dependencies: ["CFlite", "CEspeakNG", "Audio"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
             "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
@@ -157,7 +160,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Audio", "Speech", "Wire"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Audio", "Speech", "Wire", "Flow"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh", "fit_confidence.py"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),

@@ -4,7 +4,7 @@
 set -euo pipefail
 group=${1:-build}
 
-apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev graphviz)
+apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev libespeak-ng-dev graphviz)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
 # The console's browser test (Tests/e2e/test_console_browser.py): a real headless browser.
 apt_test+=(chromium)

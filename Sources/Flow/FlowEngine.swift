@@ -35,11 +35,13 @@ public struct FlowEngine: Sendable {
         case collecting
         case http(id: String)
         case recording
+        /// A recording's consent announcement is over; the opt-out key is still taken until the timer.
+        case consentWait
         case done
     }
 
     enum Purpose: Equatable {
-        case step, prompt, recordPrompt
+        case step, prompt, recordPrompt, consentPrompt
     }
 
     enum Input: Equatable {
@@ -48,7 +50,7 @@ public struct FlowEngine: Sendable {
     }
 
     enum Timer: Equatable {
-        case menu, firstDigit, interDigit, http, record
+        case menu, firstDigit, interDigit, http, record, consent
     }
 
     /// How long after `max_length` the engine stops waiting for `.recordingFinished` and moves on.
@@ -235,7 +237,7 @@ public struct FlowEngine: Sendable {
         path[last].exit = exit
     }
 
-    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil) }
+    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil, language: promptLanguage) }
 
     /// Leaves the current step and enters `target`; a nil target ends the call as failed.
     mutating func advance(_ exit: PathExit, to target: String?, now: Instant, failure: String = "no next step") {

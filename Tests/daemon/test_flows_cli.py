@@ -57,8 +57,11 @@ def test_simulate_at_chooses_the_wall_clock_for_hours_steps():
 def test_prompts_render_reports_each_static_say_text():
     r = ivrd("prompts", "render", "Flows")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "Flows/main.yaml:55: step 'holiday_now': rms " in r.stdout
-    assert "0 failure(s)" in r.stdout and "misses 1" in r.stdout
+    assert "Flows/main.yaml:55: step 'holiday_now': rms [en-us] " in r.stdout
+    # The bilingual text in both languages (eSpeak NG for Spanish), and the voicemail consent notice.
+    assert "Flows/reception.yaml:40: step 'thanks': espeak [es] " in r.stdout
+    assert "Flows/voicemail.yaml:14: step 'take_message': rms [en-us] " in r.stdout
+    assert "4 text(s) rendered" in r.stdout and "0 failure(s)" in r.stdout and "misses 4" in r.stdout
 
 
 def test_simulate_refuses_a_bad_input():

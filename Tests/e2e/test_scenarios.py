@@ -348,7 +348,9 @@ def test_a_voicemail_ends_on_the_finish_key(start, graph, tmp_path):
         wa.phone_number_id = "100000000000002"
         c = Caller(wa, graph, "wacid.E2E-VMKEY")
         await c.dial()
-        await c.wait(4.0)           # "closed", "leave a message", then two seconds of quiet recorded
+        # "closed", the consent announcement (3.8 s) and its 1 s window, "leave a message", then two
+        # seconds of quiet recorded.
+        await c.wait(8.8)
         await c.press("#")
         term = await graph.wait_for("terminate", "wacid.E2E-VMKEY", timeout=20)
         await c.close()
@@ -370,7 +372,7 @@ def test_a_voicemail_ends_when_the_caller_stops_speaking(start, graph, tmp_path)
         wa.phone_number_id = "100000000000002"
         c = Caller(wa, graph, "wacid.E2E-VMTALK")
         await c.dial()
-        await c.wait(2.5)           # "closed", then "leave a message"
+        await c.wait(7.3)           # "closed", the consent announcement and window, then "leave a message"
         await c.say("please call me back about my order")
         term = await graph.wait_for("terminate", "wacid.E2E-VMTALK", timeout=20)
         await c.close()

@@ -95,6 +95,8 @@ extension CallRunner {
         case let .hangup(disposition):
             logger.info("flow hangs up", metadata: ["disposition": "\(disposition)"])
             effects.append(.hangup(disposition))
+        case let .recordingConsent(granted):
+            effects.append(.event(.consent, granted ? "granted" : "declined"))
         case .setVariable:
             // Variables are reported whole after each drain (`.variables`), never one at a time.
             return

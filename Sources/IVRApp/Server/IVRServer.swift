@@ -85,7 +85,8 @@ public struct IVRServer: Sendable {
         }
         var timing = CallMachine.Timing()
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
-        let spoken = SpokenPromptCache(renderer: FliteSynthesizer.shared)
+        let spoken = SpokenPromptCache(renderer: SpeechSynthesizer.shared,
+                                       onLookup: { [metrics] hit in metrics.spokenPromptLookup(hit: hit) })
         SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
