@@ -62,8 +62,8 @@ struct Prompts: ParsableCommand {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let (samples, rate) = try SpeechSynthesizer.shared.render(text: s.text, voice: s.voice, language: s.language)
             let writer = try WAVWriter(path: "\(folder)/\(flow)-\(s.step)-\(s.language).wav", sampleRate: Int32(clamping: rate))
-            writer.write(samples)
-            writer.close()
+            try writer.write(samples)
+            try writer.close()
         }
 
         private func format(_ d: Duration) -> String {
