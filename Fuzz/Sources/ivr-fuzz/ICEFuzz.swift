@@ -36,7 +36,7 @@ enum ICEFuzz {
         var now = Instant(nanoseconds: 1_000_000_000)
         var agent = ICEAgent(role: setup & 2 == 0 ? .controlling : .controlled, local: local, remote: remote,
                              remoteIsLite: setup & 1 != 0, localAddress: localV4, tieBreaker: 0x1234_5678_9ABC_DEF0,
-                             now: now, random: SplitMix(seed: UInt64(setup)))
+                             now: now, random: SplitMix64(seed: UInt64(setup)))
         if setup & 4 != 0 { agent.addLocalAddress(localV6) }
         for i in 0..<Int(input.byte() % 4) {
             agent.addRemoteCandidate(address: peers[i], priority: input.u32(), foundation: "f\(i)")
@@ -155,18 +155,5 @@ enum ICEFuzz {
         } catch {
             require(false, "re-encoded message does not decode: \(error)")
         }
-    }
-}
-
-/// splitmix64: the agent's transaction ids and consent jitter, reproducible per input.
-struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
