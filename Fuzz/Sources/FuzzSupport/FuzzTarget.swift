@@ -54,6 +54,11 @@ public struct FuzzTarget: Sendable {
         return 0
     }
 
+    /// libFuzzer's input as bytes (an empty input may come with a null pointer).
+    public static func input(_ data: UnsafeRawPointer?, _ size: Int) -> [UInt8] {
+        data.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
+    }
+
     /// The command-line arguments after the program name.
     public static func arguments(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
         (1..<max(1, Int(argc))).compactMap { i in argv?[i].map { String(cString: $0) } }

@@ -13,8 +13,7 @@ public func fuzzInitialize(_ argc: UnsafeMutablePointer<CInt>?,
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafeRawPointer?, _ size: Int) -> CInt {
-    let bytes = data.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []
-    ConfigFuzz.run(bytes)
+    ConfigFuzz.run(FuzzTarget.input(data, size))
     return 0
 }
 

@@ -144,28 +144,29 @@ public struct IVRServer: Sendable {
 
     func httpApplication(services: [any Service], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        let limits = HTTPLimits(config.http)
-        let counters = self.metrics
-        return Application(router: router(),
-                           server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
-                           configuration: limits.configuration(host: config.http.host, port: config.http.port,
-                                                               logger: Logger(label: "ivr.http")),
-                           services: services,
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: Logger(label: "ivr.http"))
+        listener(router(), host: config.http.host, port: config.http.port, label: "ivr.http", services: services,
+                 onServerRunning: onServerRunning)
     }
 
     /// The admin listener (`admin.host`:`admin.port`), with the same HTTP limits as the public port.
     public func adminApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
+        listener(adminRouter(), host: config.admin.host, port: config.admin.port, label: "ivr.admin",
+                 onServerRunning: onServerRunning)
+    }
+
+    /// One HTTP listener under the `http:` limits (read deadlines, idle timeout, connection cap).
+    private func listener(_ router: Router<IVRRequestContext>, host: String, port: Int, label: String,
+                          services: [any Service] = [],
+                          onServerRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let limits = HTTPLimits(config.http)
         let counters = self.metrics
-        return Application(router: adminRouter(),
+        return Application(router: router,
                            server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
-                           configuration: limits.configuration(host: config.admin.host, port: config.admin.port,
-                                                               logger: Logger(label: "ivr.admin")),
+                           configuration: limits.configuration(host: host, port: port, logger: Logger(label: label)),
+                           services: services,
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: Logger(label: "ivr.admin"))
+                           logger: Logger(label: label))
     }
 
     /// Logs the start-up summary, with one warning if secrets are missing.
