@@ -131,6 +131,11 @@ class Daemon:
         with sqlite3.connect(self.db) as db:
             return db.execute(query, args).fetchall()
 
+    def events(self, call_id, kind):
+        """The details of the call's events of one kind (step, key, prompt, http, …), in order."""
+        return [detail for (detail,) in self.rows(
+            "select detail from call_events where call_id = ? and kind = ? order by id", call_id, kind)]
+
     def stop(self):
         self.proc.terminate()
         try:

@@ -51,7 +51,7 @@ async def main():
             events += [(t, what) for t, what in caller.log]
             for t, what in sorted(events):
                 print(f"  [{t:5.1f} s] caller {what}")
-            steps = [s for (s,) in d.rows("select detail from call_events where call_id = ? and kind = 'step' order by id", CALL_ID)]
+            steps = d.events(CALL_ID, "step")
             print("\nFlow path:", " → ".join(steps))
             (status, end_reason, followup), = d.rows("select status, end_reason, followup_status from calls where id = ?", CALL_ID)
             print(f"Outcome:   {status} ({end_reason}); follow-up: {followup}")

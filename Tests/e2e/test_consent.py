@@ -22,7 +22,7 @@ def test_opting_out_of_the_recording_is_kept_on_the_call_row(start, graph, tmp_p
 
     d, term = asyncio.run(scenario())
     assert term, "the flow says goodbye and hangs up"
-    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-OPTOUT' and kind = 'step' order by id")]
+    steps = d.events("wacid.E2E-OPTOUT", "step")
     assert steps == ["closed", "take_message", "goodbye", "end"], steps
     assert d.rows("select recording_consent from calls where id = 'wacid.E2E-OPTOUT'") == [("declined",)]
     assert not (tmp_path / "var" / "recordings").exists() or not list((tmp_path / "var" / "recordings").glob("wacid_E2E-OPTOUT*"))

@@ -28,7 +28,7 @@ def test_the_call_page_and_the_funnel_in_a_browser(start, graph):
 
     d = asyncio.run(scenario())
     assert wait_for(lambda: d.rows("select finalized_at from calls where id = ?", CALL_ID) != [(None,)])
-    steps = [s for (s,) in d.rows("select detail from call_events where call_id = ? and kind = 'step' order by id", CALL_ID)]
+    steps = d.events(CALL_ID, "step")
     assert steps[:3] == ["welcome", "menu", "sales"], steps
 
     # The same facts through the JSON API.

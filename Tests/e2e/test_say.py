@@ -56,7 +56,7 @@ def test_a_say_prompt_is_heard_as_rendered(start, graph, tmp_path):
     assert term, "the flow hangs up after both texts"
     assert [pid for _, pid, _ in found] == ["speak-greet-en-us"], found
     assert all(corr >= 0.9 for _, _, corr in found), found
-    prompts = [p for (p,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-SAY' and kind = 'prompt' order by id")]
+    prompts = d.events("wacid.E2E-SAY", "prompt")
     assert prompts == ["say: Thank you for calling. Your request has been received and will be handled today.",
                        "say: Your code is four, two, one, seven."], prompts
     # Every lookup is counted: the start-up pre-render of every flow's static texts and the call's two

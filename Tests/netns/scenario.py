@@ -86,9 +86,7 @@ class Call:
         self.impairment.profile = profile
 
     def keys(self):
-        rows = self.daemon.rows("select detail from call_events where call_id = ? and kind = 'key' order by id",
-                                self.call_id)
-        return [k for (k,) in rows]
+        return self.daemon.events(self.call_id, "key")
 
     def row(self):
         rows = self.daemon.rows("select status, end_reason, reason from calls where id = ?", self.call_id)
