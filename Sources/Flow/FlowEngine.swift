@@ -266,7 +266,12 @@ public struct FlowEngine: Sendable {
     }
 
     func recordingPath() -> String {
-        let safe = String(call.callID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        return "var/recordings/\(safe)-\(current?.name ?? "record").wav"
+        "var/recordings/\(Self.recordingPrefix(callID: call.callID))\(current?.name ?? "record").wav"
+    }
+
+    /// The file-name prefix of a call's recordings: its id with anything but letters, digits, `-` and
+    /// `_` turned into `_`, then `-` (the step's name follows). The console lists a call's files by it.
+    public static func recordingPrefix(callID: String) -> String {
+        String(callID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) + "-"
     }
 }

@@ -1,3 +1,4 @@
+import Flow
 import Foundation
 
 /// A call's recordings: the WAV files the flow engine wrote as `<call id, made safe>-<step>.wav` in the
@@ -6,13 +7,8 @@ import Foundation
 struct ConsoleRecordings: Sendable {
     let directory: String
 
-    /// The file-name prefix of a call's recordings (the engine's own rule: letters, digits, - and _ kept).
-    static func prefix(callID: String) -> String {
-        String(callID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) + "-"
-    }
-
     func names(callID: String) -> [String] {
-        let prefix = Self.prefix(callID: callID)
+        let prefix = FlowEngine.recordingPrefix(callID: callID)
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         return files.filter { $0.hasPrefix(prefix) && $0.hasSuffix(".wav") && !$0.contains("/") }.sorted()
     }
