@@ -103,7 +103,8 @@ public final class GraphvizRenderer: Sendable {
                     }
                 }
                 DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
-                child.stdin.fileHandleForWriting.write(input)
+                // The throwing write: a dot that died early (EPIPE) must fail the render, not trap.
+                try? child.stdin.fileHandleForWriting.write(contentsOf: input)
                 try? child.stdin.fileHandleForWriting.close()
                 let output = child.stdout.fileHandleForReading.readDataToEndOfFile()
                 let errors = child.stderr.fileHandleForReading.readDataToEndOfFile()
