@@ -1,10 +1,10 @@
 import GRDB
 
 extension Migrations {
-    /// Business-initiated calls (registered after v3): the permission per user and business number, and
-    /// the calls we place. Plain tables, standard SQL types.
+    /// Business-initiated calls, the 6th migration (after v4 and the console's indexes, the 5th): the
+    /// permission per user and business number, and the calls we place. Plain tables, standard SQL types.
     static func registerOutbound(_ m: inout DatabaseMigrator) {
-        m.registerMigration("outbound: call permissions and the calls we place") { db in
+        m.registerMigration("v6: outbound: call permissions and the calls we place") { db in
             try db.create(table: "permissions") { t in
                 t.column("phone_number_id", .text).notNull()
                 t.column("user_id", .text).notNull()

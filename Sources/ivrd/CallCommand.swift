@@ -12,8 +12,9 @@ struct Call: AsyncParsableCommand {
         abstract: "Place a business-initiated call through the running daemon (admin API).",
         discussion: """
             The daemon checks the user's call permission (and asks for it when missing), calls, and runs the flow \
-            once media is up. The admin address is --admin, else IVR_ADMIN_HOST/IVR_ADMIN_PORT \
-            (default 127.0.0.1:8081); the token is IVR_ADMIN_TOKEN.
+            once media is up. The admin listener is --admin-url, else admin.host/admin.port of --config with \
+            IVR_ADMIN_HOST/IVR_ADMIN_PORT over them (default 127.0.0.1:8081); the token is IVR_ADMIN_TOKEN, \
+            else admin.token of --config.
             """)
 
     @Argument(help: "The user's WhatsApp number, e.g. +15551234567.")
@@ -31,8 +32,11 @@ struct Call: AsyncParsableCommand {
     @Option(help: "The business number's phone_number_id to call from.")
     var phoneNumberID: String?
 
-    @Option(help: "Admin API base URL (default http://IVR_ADMIN_HOST:IVR_ADMIN_PORT).")
-    var admin: String?
+    @Option(help: "The admin listener's base URL (default http://admin.host:admin.port).")
+    var adminURL: String?
+
+    @Option(help: "YAML config file whose admin: section to use (IVR_ADMIN_* variables override it).")
+    var config: String?
 
     func run() async throws {
         var variables: [String: String] = [:]
@@ -42,18 +46,24 @@ struct Call: AsyncParsableCommand {
             }
             variables[String(v[..<eq])] = String(v[v.index(after: eq)...])
         }
-        let env = ProcessInfo.processInfo.environment
-        let base = admin ?? "http://\(env["IVR_ADMIN_HOST"] ?? "127.0.0.1"):\(env["IVR_ADMIN_PORT"] ?? "8081")"
-        guard let url = URL(string: base + "/v1/calls") else { throw ValidationError("--admin: not a URL: \(base)") }
+        let admin: IVRConfig.Admin
+        do {
+            admin = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment).admin
+        } catch let error as ConfigError {
+            throw ValidationError("configuration error: \(error)")
+        }
+        guard let token = admin.token else {
+            throw ValidationError("IVR_ADMIN_TOKEN is not set (nor admin.token in --config): the admin API needs it")
+        }
+        let base = adminURL ?? "http://\(Self.reachable(admin.host)):\(admin.port)"
+        guard let url = URL(string: base + "/v1/calls") else { throw ValidationError("--admin-url: not a URL: \(base)") }
         var body: [String: Any] = ["to": to, "flow": flow, "vars": variables]
         if let opaque { body["biz_opaque_callback_data"] = opaque }
         if let phoneNumberID { body["phone_number_id"] = phoneNumberID }
         var request = URLRequest(url: url)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token = env["IVR_ADMIN_TOKEN"], !token.isEmpty {
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        }
+        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
         request.timeoutInterval = 15
         let (data, response) = try await URLSession.shared.data(for: request)
@@ -61,5 +71,14 @@ struct Call: AsyncParsableCommand {
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard (200..<300).contains(status) else { throw CallsError("the daemon answered HTTP \(status): \(text)") }
         print(text)
+    }
+
+    /// Where to reach a listener bound to `host`: a wildcard address is reached on loopback.
+    static func reachable(_ host: String) -> String {
+        switch host {
+        case "0.0.0.0", "": return "127.0.0.1"
+        case "::", "[::]": return "[::1]"
+        default: return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+        }
     }
 }

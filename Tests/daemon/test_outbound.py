@@ -68,16 +68,10 @@ class PermissionGraph:
         self.server.shutdown()
 
 
-def admin_post(d, path, body, token=ADMIN_TOKEN):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    req = urllib.request.Request(d.admin_base + path, data=json.dumps(body).encode(), headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=5) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+def admin_post(d, path, body, token=None):
+    """The harness's admin POST, the reply's JSON decoded when it succeeded."""
+    status, text = d.admin_post(path, body, token=token)
+    return status, json.loads(text) if status < 300 else text
 
 
 def webhook(d, field, value):
@@ -97,7 +91,7 @@ def test_the_api_needs_the_token_and_a_known_flow(daemon_factory):
     graph = PermissionGraph()
     try:
         d = start(daemon_factory, graph)
-        assert admin_post(d, "/v1/calls", {"to": "+" + USER, "flow": "reminder"}, token=None)[0] == 401
+        assert admin_post(d, "/v1/calls", {"to": "+" + USER, "flow": "reminder"}, token="")[0] == 401
         assert admin_post(d, "/v1/calls", {"to": "+" + USER, "flow": "reminder"}, token="wrong-token-0123456789ab")[0] == 401
         status, body = admin_post(d, "/v1/calls", {"to": "+" + USER, "flow": "nope"})
         assert status == 422 and "no flow named 'nope'" in body
@@ -150,9 +144,21 @@ def test_permission_requested_granted_then_the_unanswered_call_is_terminated(dae
         events = [e for (e,) in d.rows("select detail from call_events where call_id = ? and kind = 'status' order by id",
                                        call_id)]
         assert "call permission requested" in events and "RINGING" in events
-        # GET /v1/calls/{id} tells the same story.
+        # GET /v1/calls/{id} (the console's detail) tells the same story, with what was asked for.
         status, view = d.admin_get(f"/v1/calls/{call_id}")
-        assert status == 200 and json.loads(view)["end_reason"] == "no_answer"
+        assert status == 200, view
+        view = json.loads(view)
+        assert view["call"]["end_reason"] == "no_answer" and view["call"]["direction"] == "BUSINESS_INITIATED"
+        assert "RINGING" in [e["detail"] for e in view["events"]]
+        assert view["outbound"]["wa_call_id"] == "wacid.OUT1" and view["outbound"]["to"] == "***" + USER[-4:]
+        assert view["outbound"]["biz_opaque_callback_data"] == "booking-42"
+        assert view["outbound"]["permission"]["status"] == "temporary"
+        assert view["outbound"]["permission"]["consecutive_unanswered"] == 1
+        # WhatsApp's id finds it too; the console's list has it.
+        status, by_wacid = d.admin_get("/v1/calls/wacid.OUT1")
+        assert status == 200 and json.loads(by_wacid)["call"]["call_id"] == call_id
+        status, listed = d.admin_get("/v1/calls?direction=BUSINESS_INITIATED")
+        assert status == 200 and [c["call_id"] for c in json.loads(listed)["calls"]] == [call_id]
     finally:
         graph.close()
 

@@ -3,25 +3,18 @@
 DTLS server (aiortc answers setup:active), the reminder flow greets by name and the user presses 1."""
 import asyncio
 import json
-import sys
-import urllib.request
-from pathlib import Path
 
 from caller import Caller
 from prompts import recognise_prompts
 from test_scenarios import media_ip
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
-from ivrd_harness import ADMIN_TOKEN  # noqa: E402
-
 USER = "13175550100"
 
 
 def place(d, body):
-    req = urllib.request.Request(d.admin_base + "/v1/calls", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {ADMIN_TOKEN}"})
-    with urllib.request.urlopen(req, timeout=5) as r:
-        return json.loads(r.read())
+    status, text = d.admin_post("/v1/calls", body)
+    assert status == 202, text
+    return json.loads(text)
 
 
 def test_reminder_call_answered_and_confirmed_with_a_key(start, graph):
@@ -53,3 +46,8 @@ def test_reminder_call_answered_and_confirmed_with_a_key(start, graph):
     assert keys == ["1"], events
     assert d.rows("select consecutive_unanswered from permissions") == [(0,)]
     assert json.loads(d.rows("select variables_json from calls where id = ?", call_id)[0][0])["name"] == '"Ana"'
+    status, view = d.admin_get(f"/v1/calls/{call_id}")
+    assert status == 200, view
+    view = json.loads(view)
+    assert view["call"]["outcome"] == "completed" and view["inputs"] == ["key:1"], view
+    assert view["outbound"]["wa_call_id"] == "wacid.PLACED1" and view["outbound"]["flow"] == "reminder"

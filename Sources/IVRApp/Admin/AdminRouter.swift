@@ -10,10 +10,11 @@ public protocol AdminRoutes: Sendable {
 
 /// The admin listener's surface: `/metrics`, the full `/healthz`, and every `AdminRoutes` given.
 public enum AdminRouter {
+    /// `sessions`: the console's logins (`/login`, the session cookie); without it only bearer tokens work.
     public static func build(token: String?, health: HealthRoutes, metrics: IVRMetrics,
-                             routes: [any AdminRoutes] = []) -> Router<IVRRequestContext> {
+                             routes: [any AdminRoutes] = [], sessions: AdminSessions? = nil) -> Router<IVRRequestContext> {
         let router = Router(context: IVRRequestContext.self)
-        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token))
+        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions))
         router.get("healthz") { _, _ in await health.full() }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

@@ -40,7 +40,8 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox", "speech", "server", "admin", "outbound"])
+                                                      "media", "log", "outbox", "speech", "server", "admin", "retention",
+                                                      "outbound"])
         if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
@@ -59,6 +60,7 @@ public enum ConfigLoader {
         if let outbound = try top["outbound"].map({ try r.mapping($0, path: "outbound", keys: outboundKeys) }) {
             try applyOutbound(outbound, reader: r, to: &config.outbound)
         }
+        if let node = top["retention"] { try applyRetention(node, reader: r, to: &config.retention) }
         if let w = try top["whatsapp"].map({
             try r.mapping($0, path: "whatsapp", keys: ["app_secret", "verify_token", "access_token"])
         }) {

@@ -146,6 +146,7 @@ public struct IVRConfig: Sendable, Equatable {
     public var media = Media()
     public var speech = Speech()
     public var outbox = Outbox()
+    public var retention = Retention()
     public var logLevel = "info"
     public var logFormat = LogFormat.text
 

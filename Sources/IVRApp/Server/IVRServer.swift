@@ -89,7 +89,8 @@ public struct IVRServer: Sendable {
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
         timing.ringTimeout = .seconds(config.outbound.ringTimeoutSeconds)
         timing.permissionWait = .seconds(config.outbound.permissionWaitSeconds)
-        let spoken = SpokenPromptCache(renderer: FliteSynthesizer.shared)
+        let spoken = SpokenPromptCache(renderer: SpeechSynthesizer.shared,
+                                       onLookup: { [metrics] hit in metrics.spokenPromptLookup(hit: hit) })
         SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
@@ -104,12 +105,21 @@ public struct IVRServer: Sendable {
         self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
                                           logger: Logger(label: "ivr.calls"), finalizer: finalizer,
                                           maxQueued: config.server.maxQueuedEvents, outbound: outbound)
-        self.adminRoutes = [CallsAPI(outbound: outbound, store: store)]
     }
 
-    /// Extra routes on the admin listener (the console, the `/v1` API), behind the admin token;
-    /// `/v1/calls` (`CallsAPI`) is there by default.
+    /// Extra routes on the admin listener, behind the admin token (the console and `/v1` are always there).
     public var adminRoutes: [any AdminRoutes] = []
+    /// The console's logins.
+    public let adminSessions = AdminSessions()
+    /// Where the flow engine writes recordings (the console serves them from here).
+    public var recordingsDirectory = "var/recordings"
+
+    /// The console and the `/v1` API (placing calls included).
+    public var consoleRoutes: ConsoleRoutes {
+        let outbox = self.outbox
+        return ConsoleRoutes(store: store, catalog: catalog, sessions: adminSessions,
+                             recordingsDirectory: recordingsDirectory, wakeOutbox: { outbox.wake() }, outbound: outbound)
+    }
 
     var health: HealthRoutes {
         let calls = self.calls, work = self.processor
@@ -126,7 +136,8 @@ public struct IVRServer: Sendable {
     }
 
     func adminRouter() -> Router<IVRRequestContext> {
-        AdminRouter.build(token: config.admin.token, health: health, metrics: metrics, routes: adminRoutes)
+        AdminRouter.build(token: config.admin.token, health: health, metrics: metrics,
+                          routes: [consoleRoutes] + adminRoutes, sessions: adminSessions)
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
@@ -138,28 +149,29 @@ public struct IVRServer: Sendable {
 
     func httpApplication(services: [any Service], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        let limits = HTTPLimits(config.http)
-        let counters = self.metrics
-        return Application(router: router(),
-                           server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
-                           configuration: limits.configuration(host: config.http.host, port: config.http.port,
-                                                               logger: Logger(label: "ivr.http")),
-                           services: services,
-                           onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: Logger(label: "ivr.http"))
+        listener(router(), host: config.http.host, port: config.http.port, label: "ivr.http", services: services,
+                 onServerRunning: onServerRunning)
     }
 
     /// The admin listener (`admin.host`:`admin.port`), with the same HTTP limits as the public port.
     public func adminApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
+        listener(adminRouter(), host: config.admin.host, port: config.admin.port, label: "ivr.admin",
+                 onServerRunning: onServerRunning)
+    }
+
+    /// One HTTP listener under the `http:` limits (read deadlines, idle timeout, connection cap).
+    private func listener(_ router: Router<IVRRequestContext>, host: String, port: Int, label: String,
+                          services: [any Service] = [],
+                          onServerRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let limits = HTTPLimits(config.http)
         let counters = self.metrics
-        return Application(router: adminRouter(),
+        return Application(router: router,
                            server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
-                           configuration: limits.configuration(host: config.admin.host, port: config.admin.port,
-                                                               logger: Logger(label: "ivr.admin")),
+                           configuration: limits.configuration(host: host, port: port, logger: Logger(label: label)),
+                           services: services,
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: Logger(label: "ivr.admin"))
+                           logger: Logger(label: label))
     }
 
     /// Logs the start-up summary, with one warning if secrets are missing.
@@ -194,6 +206,8 @@ public struct IVRServer: Sendable {
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
+                       RetentionService(job: RetentionJob(store: store, policy: config.retention),
+                                        logger: Logger(label: "ivr.retention")),
                        httpApplication(services: []), adminApplication(), calls],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {

@@ -101,10 +101,11 @@ struct ErrorPayload: Decodable {
     let error_data: Data?
 }
 
-/// A string that WhatsApp sometimes sends as a JSON number (timestamps, ids).
-struct LenientString: Decodable, Sendable {
-    let value: String
-    init(from decoder: any Decoder) throws {
+/// A string that WhatsApp sometimes sends as a JSON number (timestamps, ids). Public: the Graph
+/// client reads its answers (call_permissions) with it too.
+public struct LenientString: Decodable, Sendable {
+    public let value: String
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) {
             value = s
@@ -120,9 +121,9 @@ struct LenientString: Decodable, Sendable {
 }
 
 /// An integer that may arrive as a JSON string ("42") or number.
-struct LenientInt: Decodable, Sendable {
-    let value: Int
-    init(from decoder: any Decoder) throws {
+public struct LenientInt: Decodable, Sendable {
+    public let value: Int
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let i = try? c.decode(Int.self) {
             value = i
