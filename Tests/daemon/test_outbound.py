@@ -197,5 +197,14 @@ def test_ivrd_call_places_through_the_admin_api(daemon_factory):
         bad = subprocess.run([binary, "call", USER, "--flow", "reminder", "--var", "novalue"], env=env,
                              capture_output=True, text=True, timeout=30)
         assert bad.returncode != 0 and "name=value" in bad.stderr
+        # --admin-url names the listener; without a token nothing is sent.
+        by_url = subprocess.run([binary, "call", USER, "--flow", "reminder", "--admin-url", d.admin_base],
+                                env={**env, "IVR_ADMIN_PORT": "1"}, capture_output=True, text=True, timeout=30)
+        assert by_url.returncode == 0, by_url.stderr
+        assert json.loads(by_url.stdout)["state"] == "checking_permission"
+        untokened = subprocess.run([binary, "call", USER, "--flow", "reminder"],
+                                   env={k: v for k, v in env.items() if k != "IVR_ADMIN_TOKEN"},
+                                   capture_output=True, text=True, timeout=30)
+        assert untokened.returncode != 0 and "IVR_ADMIN_TOKEN is not set" in untokened.stderr
     finally:
         graph.close()
