@@ -9,6 +9,8 @@ final class SessionSlot<Session: DatagramSession> {
     let clock: any MonotonicClock
     let continuation: AsyncStream<MediaEvent>.Continuation
     var finished = false
+    /// Taken off its socket's demultiplexer after it finished (shared sockets).
+    var detached = false
     /// Caller audio is handed over in batches, at most `audioBatch` after its first packet
     /// arrived: one consumer wake-up per batch rather than one per 20 ms packet. Any other
     /// event flushes the batch first, so the order holds.

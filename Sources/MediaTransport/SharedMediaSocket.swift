@@ -129,12 +129,15 @@ final class SharedMediaSocket: Sendable {
             var ended: [Int] = []
             for (id, slot) in slots {
                 if slot.tick(now: now, send: { send($0, from: id, now: now) }) { pendingFlush = true }
-                if slot.finished { ended.append(id) }
+                if slot.finished, !slot.detached {
+                    slot.detached = true
+                    ended.append(id)
+                }
             }
             flushIfNeeded()
-            // A session that ended by itself (ICE failed, peer closed) leaves the socket at once;
-            // its owner's later close finds nothing left to do.
-            for id in ended { remove(id: id) }
+            // A session that ended by itself (ICE failed, peer closed) stops receiving at once; the slot
+            // stays until its owner releases it, so the owner can still read the final counters.
+            for id in ended { demux.remove(id) }
             if slots.isEmpty { ticking = false }
             return ticking
         }
