@@ -14,7 +14,7 @@ public enum AdminRouter {
     public static func build(token: String?, health: HealthRoutes, metrics: IVRMetrics,
                              routes: [any AdminRoutes] = [], sessions: AdminSessions? = nil) -> Router<IVRRequestContext> {
         let router = Router(context: IVRRequestContext.self)
-        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions))
+        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions, metrics: metrics))
         router.get("healthz") { _, _ in await health.full() }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
