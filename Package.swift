@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Thin system-library targets: modulemap + shim.h only.
@@ -74,6 +75,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The same store on PostgreSQL (postgres-nio), for several instances sharing one database.
+        .target(name: "StorePostgres", dependencies: [
+            "Store",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // Webhook payloads, signature check, Graph API client.
         .target(name: "WhatsApp", dependencies: [
             "Hashing", "Wire", "Store",
@@ -92,7 +99,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
+            "WhatsApp", "Store", "StorePostgres", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -153,7 +160,10 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "Wire", "Audio", "DTMF"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "StorePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "WhatsAppTests", dependencies: [
             "WhatsApp", "IVRTesting", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -44,6 +44,8 @@ public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
     public var errorCodes: String?
     /// `none`, or the state of the call's follow-up messages (`pending`, `sent`, `delivered`, `read`, `failed`).
     public var followupStatus: String?
+    /// The instance that owns the call (holds its media), when several share a PostgreSQL store (migration v4).
+    public var instanceID: String?
 
     public init(id: String, phoneNumberID: String, caller: String, direction: String = "USER_INITIATED",
                 flow: String? = nil, status: CallStatus, reason: String? = nil, receivedAt: Date,
@@ -85,6 +87,7 @@ public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
         case setupFirstAudioMs = "setup_first_audio_ms"
         case errorCodes = "error_codes"
         case followupStatus = "followup_status"
+        case instanceID = "instance_id"
     }
 
     /// The JSON array columns decoded (empty when absent or unreadable).

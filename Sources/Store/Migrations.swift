@@ -87,6 +87,11 @@ enum Migrations {
             }
             try db.create(index: "webhook_deliveries_unprocessed", on: "webhook_deliveries", columns: ["processed_at"])
         }
+        m.registerMigration("v4: the owning instance on each call (shared with the PostgreSQL schema)") { db in
+            try db.alter(table: "calls") { t in
+                t.add(column: "instance_id", .text)
+            }
+        }
         return m
     }
 }

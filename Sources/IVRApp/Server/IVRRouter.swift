@@ -5,7 +5,7 @@ import Store
 
 /// The HTTP surface: `/webhook`, `/healthz`, `/metrics`.
 public enum IVRRouter {
-    public static func build(webhooks: WebhookRoutes, store: Store, metrics: IVRMetrics,
+    public static func build(webhooks: WebhookRoutes, store: any CallStore, metrics: IVRMetrics,
                              queueDepth: @escaping @Sendable () -> Int = { 0 },
                              draining: @escaping @Sendable () -> Bool = { false }) -> Router<IVRRequestContext> {
         let router = Router(context: IVRRequestContext.self)

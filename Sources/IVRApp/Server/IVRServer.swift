@@ -16,7 +16,7 @@ import WhatsApp
 /// Builds the daemon from a config: store, routes, Graph client, webhook processor, HTTP app.
 public struct IVRServer: Sendable {
     public let config: IVRConfig
-    public let store: Store
+    public let store: any CallStore
     public let catalog: FlowCatalog
     /// Voice menus, when a speech model is installed.
     public let speech: SpeechRuntime?
@@ -42,7 +42,7 @@ public struct IVRServer: Sendable {
         self.config = config
         self.logger = logger
         self.metrics = metrics
-        self.store = try Store(path: config.database)
+        self.store = try StoreChoice.open(config)
         let speech = SpeechRuntime.load(modelPath: config.speech.model, dictionaryPath: config.speech.dictionary,
                                         limit: config.speech.maxConcurrent, logger: logger)
         self.speech = speech
@@ -136,7 +136,7 @@ public struct IVRServer: Sendable {
     public func logStartup() {
         FlowWatcher.log(flowDiagnostics, to: logger)
         logger.info("ivrd starting", metadata: [
-            "http": "\(config.http.host):\(config.http.port)", "db": "\(config.database)",
+            "http": "\(config.http.host):\(config.http.port)", "db": "\(store.summary)",
             "flows": "\(catalog.flowNames.joined(separator: ","))",
             "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
@@ -158,6 +158,7 @@ public struct IVRServer: Sendable {
     /// after the other.)
     public func run() async throws {
         logStartup()
+        try await store.prepare()
         await calls.reconcileInterrupted()
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
@@ -171,11 +172,13 @@ public struct IVRServer: Sendable {
             throw error
         }
         try await http.shutdown()
+        await store.close()
         logger.info("ivrd stopped")
     }
 
     /// Closes resources when the server was built but not run (tests).
     public func shutdown() async throws {
         try await http.shutdown()
+        await store.close()
     }
 }

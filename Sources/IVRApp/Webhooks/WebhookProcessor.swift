@@ -19,7 +19,7 @@ public final class WebhookProcessor: Service, Sendable {
         var key: Store.DeliveryKey?
     }
 
-    let store: Store
+    let store: any CallStore
     let graph: any GraphAPI
     let catalog: FlowCatalog
     let calls: CallService
@@ -32,7 +32,7 @@ public final class WebhookProcessor: Service, Sendable {
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
-    public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
+    public init(store: any CallStore, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
                 logger: Logger, finalizer: CallFinalizer, maxQueued: Int = 10_000) {
         self.maxQueued = max(1, maxQueued)
         self.store = store
