@@ -30,6 +30,8 @@ public struct IVRServer: Sendable {
     public let finalizer: CallFinalizer
     /// Sends the queued follow-ups; one of the application's services.
     public let outbox: OutboxWorker
+    /// With a PostgreSQL store: this instance's heartbeat and the take-over of lost instances' calls.
+    public let instances: InstanceService?
     public let logger: Logger
     let http: HTTPClient
     /// Where media is served, for the start-up log.
@@ -96,9 +98,26 @@ public struct IVRServer: Sendable {
                                  maxCalls: config.server.maxCalls,
                                  hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
                                  logger: Logger(label: "ivr.calls"))
-        self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
-                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer,
-                                          maxQueued: config.server.maxQueuedEvents)
+        let directory = store as? any InstanceDirectory
+        let lease = TimeInterval(config.instance.leaseSeconds)
+        var forwarder: OwnerForwarder?
+        if let directory, let secret = config.whatsapp.appSecret {
+            forwarder = OwnerForwarder(directory: directory, store: store, http: http, secret: secret, lease: lease,
+                                       logger: Logger(label: "ivr.cluster"))
+        }
+        let processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
+                                         logger: Logger(label: "ivr.calls"), finalizer: finalizer,
+                                         maxQueued: config.server.maxQueuedEvents, forwarder: forwarder)
+        self.processor = processor
+        if let directory {
+            let catalog = self.catalog
+            self.instances = InstanceService(directory: directory, finalizer: finalizer, processor: processor,
+                                             internalURL: StoreChoice.internalURL(config), mediaAddress: mediaSummary,
+                                             flowVersions: { catalog.versionSummary }, lease: lease,
+                                             logger: Logger(label: "ivr.cluster"))
+        } else {
+            self.instances = nil
+        }
     }
 
     func router() -> Router<IVRRequestContext> {
@@ -108,14 +127,20 @@ public struct IVRServer: Sendable {
                                                                    perMinute: config.http.authFailuresPerMinute,
                                                                    maxSources: config.http.rateLimitSources))
         let calls = self.calls, work = self.processor
-        return IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics,
-                               queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+        let router = IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics,
+                                     queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+        if instances != nil {
+            ForwardRoute(secret: config.whatsapp.appSecret, maxBodyBytes: config.http.maxBodyBytes, processor: processor,
+                         logger: Logger(label: "ivr.cluster")).add(to: router)
+        }
+        return router
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        httpApplication(services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")), calls],
+        httpApplication(services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")), calls]
+                            + (instances.map { [$0] } ?? []),
                         onServerRunning: onServerRunning)
     }
 
@@ -159,11 +184,12 @@ public struct IVRServer: Sendable {
     public func run() async throws {
         logStartup()
         try await store.prepare()
+        await instances?.beat()
         await calls.reconcileInterrupted()
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
-                       httpApplication(services: []), calls],
+                       httpApplication(services: []), calls] + (instances.map { [$0] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
             try await group.run()
