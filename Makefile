@@ -1,8 +1,9 @@
 # Two commands on a fresh machine: `make run` and `make test`.
 CONFIG ?= Deploy/ivr.example.yaml
 SWIFT_FLAGS ?=
+FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-netns demo bench build deps test-deps clean lint
+.PHONY: run test test-netns demo screenshots bench build deps test-deps clean lint fuzz sanitize
 
 run: deps
 	swift build --product ivrd $(SWIFT_FLAGS)
@@ -21,6 +22,11 @@ demo: test-deps
 	swift build --product ivrd $(SWIFT_FLAGS)
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/demo.py
 
+# The README's console pictures (Docs/screenshots/), from a real demo run in headless chromium.
+screenshots: test-deps
+	swift build --product ivrd $(SWIFT_FLAGS)
+	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/screenshots.py
+
 # Release-mode benchmarks: per-operation costs (ivr-bench), keyword recognition over the voice-menu
 # test set (speech-bench), then the capacity run (N concurrent calls against ivrd and against an
 # aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
@@ -34,6 +40,14 @@ bench: deps
 	rm -rf var/speech-set && sh Tests/SpeechTests/make-testset.sh var/speech-set
 	.build/release/speech-bench --rate 48000 --results Benchmarks/results var/speech-set/*.raw
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
+
+# Every libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS each; FUZZ_TARGETS picks a subset.
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash Fuzz/run.sh
+
+# The Swift test suite under AddressSanitizer, then ThreadSanitizer (SANITIZERS, SANITIZE_FILTER, SANITIZE_SKIP).
+sanitize: test-deps
+	bash .ci/sanitize.sh
 
 build: deps
 	swift build $(SWIFT_FLAGS)

@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Thin system-library targets: modulemap + shim.h only.
@@ -31,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
         // CMU Flite text-to-speech and its US English voices (no .pc file: the modulemap links them).
         .systemLibrary(name: "CFlite", providers: [.apt(["flite1-dev"])]),
+        // eSpeak NG text-to-speech: the `say:` voice for languages other than English.
+        .systemLibrary(name: "CEspeakNG", pkgConfig: "espeak-ng", providers: [.apt(["libespeak-ng-dev"])]),
         // PocketSphinx 5prealpha (Debian 12) and its sphinxbase; the .pc adds both include dirs.
         .systemLibrary(name: "CPocketSphinx", pkgConfig: "pocketsphinx",
                        providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
@@ -52,8 +55,9 @@ let package = Package(
         .target(name: "DTMF", dependencies: ["Wire"]),
         // Opus encoder/decoder, prompt files and cache, jitter buffer, voice activity.
         .target(name: "Audio", dependencies: ["COpus", "CSndFile", "CSoxr", "Wire"]),
-        // Text-to-speech for `say:` prompts (Flite), rendered into the spoken-prompt cache.
-        .target(name: "Synthesis", dependencies: ["CFlite", "Audio"]),
+        // Text-to-speech for `say:` prompts (Flite for English, eSpeak NG for other languages),
+        // rendered into the spoken-prompt cache.
+        .target(name: "Synthesis", dependencies: ["CFlite", "CEspeakNG", "Audio"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
             "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
@@ -82,8 +86,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Webhook payloads, signature check, Graph API client.
+        // The webhook's wire format: payload types, the decoder, the signature, wire times (no IO).
+        .target(name: "WhatsAppWire", dependencies: ["Hashing", "Wire"]),
         .target(name: "WhatsApp", dependencies: [
-            "Hashing", "Wire", "Store",
+            "WhatsAppWire", "Hashing", "Wire", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Metrics", package: "swift-metrics"),
@@ -101,6 +107,7 @@ let package = Package(
         .target(name: "IVRApp", dependencies: [
             "WhatsApp", "Store", "StorePostgres", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -135,6 +142,16 @@ let package = Package(
         .executableTarget(name: "speech-bench", dependencies: [
             "Speech", "Audio", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/Sources/speech-bench"),
+        // libFuzzer targets, one per parser, in one executable (`FUZZ_TARGET` picks the parser); see Fuzz/README.md.
+        // `make fuzz` builds it with --sanitize=fuzzer --sanitize=address; a plain build links a do-nothing binary.
+        // libFuzzer targets (Fuzz/README.md). ivr-fuzz covers the wire parsers and flows with a small
+        // dependency closure (a quick sanitized release build); ivr-fuzz-config needs the whole daemon.
+        .target(name: "FuzzSupport", path: "Fuzz/Sources/FuzzSupport"),
+        .executableTarget(name: "ivr-fuzz", dependencies: [
+            "FuzzSupport", "WhatsAppWire", "SDP", "STUN", "ICE", "RTP", "DTMF", "DTLS", "Flow", "Wire",
+        ], path: "Fuzz/Sources/ivr-fuzz"),
+        .executableTarget(name: "ivr-fuzz-config", dependencies: ["FuzzSupport", "IVRApp"],
+                          path: "Fuzz/Sources/ivr-fuzz-config"),
         // Test kit: manual clock, fixtures, a loopback HTTP stand-in for the Graph API.
         .target(name: "IVRTesting", dependencies: [
             "Wire", "Hashing",
@@ -150,7 +167,7 @@ let package = Package(
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Audio", "Speech", "Wire"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Audio", "Speech", "Wire", "Flow"]),
         .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh", "fit_confidence.py"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),

@@ -4,8 +4,10 @@
 set -euo pipefail
 group=${1:-build}
 
-apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev)
+apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev libespeak-ng-dev graphviz)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
+# The console's browser test (Tests/e2e/test_console_browser.py): a real headless browser.
+apt_test+=(chromium)
 # The network-namespace tests (Tests/netns): ip netns, ip link (veth), tc.
 apt_test+=(iproute2)
 # The PostgreSQL store tests and the several-instances daemon test: a throwaway cluster

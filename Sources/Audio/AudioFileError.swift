@@ -14,6 +14,14 @@ public enum AudioFileError: Error, Equatable, CustomStringConvertible {
     case promptNotFound(id: String, folder: String, extensions: [String])
     /// A prompt id that is not a plain file name (empty, has a path separator, or starts with a dot).
     case invalidPromptID(id: String)
+    /// A recordings directory could not be created, given its permissions, or listed.
+    case cannotCreateDirectory(path: String, reason: String)
+    /// Fewer samples reached the file than were handed over (disk full, I/O error, file closed).
+    case shortWrite(path: String, written: Int, expected: Int, reason: String)
+    /// Finishing the file (header update, flush to disk) failed: the recording may be incomplete.
+    case cannotFinish(path: String, reason: String)
+    /// An old recording could not be deleted.
+    case cannotDelete(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -28,6 +36,11 @@ public enum AudioFileError: Error, Equatable, CustomStringConvertible {
             return "prompt '\(id)' not found in \(folder): none of \(names) exists"
         case let .invalidPromptID(id):
             return "invalid prompt id '\(id)': expected a file name without '/', not starting with '.'"
+        case let .cannotCreateDirectory(path, reason): return "\(path): cannot prepare the directory: \(reason)"
+        case let .shortWrite(path, written, expected, reason):
+            return "\(path): short write: \(written) of \(expected) samples written: \(reason)"
+        case let .cannotFinish(path, reason): return "\(path): cannot finish the audio file: \(reason)"
+        case let .cannotDelete(path, reason): return "\(path): cannot delete: \(reason)"
         }
     }
 }

@@ -13,6 +13,14 @@ enum SndFileOpen {
         if let file = sf_open(path, mode, &info) { return .success(file) }
         return .failure(SndFileOpenFailure(code: sf_error(nil), message: String(cString: sf_strerror(nil))))
     }
+
+    /// Opens an already-open descriptor, which the caller keeps (libsndfile never closes it).
+    static func open(descriptor fd: Int32, mode: Int32, info: inout SF_INFO) -> Result<OpaquePointer, SndFileOpenFailure> {
+        lock.lock()
+        defer { lock.unlock() }
+        if let file = sf_open_fd(fd, mode, &info, 0) { return .success(file) }
+        return .failure(SndFileOpenFailure(code: sf_error(nil), message: String(cString: sf_strerror(nil))))
+    }
 }
 
 struct SndFileOpenFailure: Error {

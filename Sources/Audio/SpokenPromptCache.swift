@@ -28,10 +28,13 @@ public final class SpokenPromptCache: @unchecked Sendable {
     private var tick: UInt64 = 0
     private var hitCount = 0
     private var missCount = 0
+    /// Told of every lookup (true = a hit), outside the lock: the daemon counts them as metrics.
+    private let onLookup: (@Sendable (Bool) -> Void)?
 
-    public init(renderer: any SpeechRenderer, capacity: Int = 256) {
+    public init(renderer: any SpeechRenderer, capacity: Int = 256, onLookup: (@Sendable (Bool) -> Void)? = nil) {
         self.renderer = renderer
         self.capacity = max(1, capacity)
+        self.onLookup = onLookup
     }
 
     public func key(text: String, voice: String, language: String, settings: OpusEncoderSettings) -> Key {
@@ -69,7 +72,7 @@ public final class SpokenPromptCache: @unchecked Sendable {
     public var count: Int { lock.withLock { entries.count } }
 
     private func lookup(_ key: Key) -> EncodedPrompt? {
-        lock.withLock {
+        let found = lock.withLock { () -> EncodedPrompt? in
             tick += 1
             guard let entry = entries[key] else {
                 missCount += 1
@@ -79,6 +82,8 @@ public final class SpokenPromptCache: @unchecked Sendable {
             entries[key] = (entry.prompt, tick)
             return entry.prompt
         }
+        onLookup?(found != nil)
+        return found
     }
 
     private func store(_ prompt: EncodedPrompt, _ key: Key) {

@@ -7,6 +7,8 @@ indirect enum Expression: Sendable, Equatable {
     case not(Expression)
     case negate(Expression)
     case binary(String, Expression, Expression)
+    /// `value | filter` in a template hole: formats the value for speech in the call's language.
+    case filter(TemplateFilter, Expression)
 
     /// The roots an expression may read and, for `call` and `outcome`, their fields.
     static let callFields = ["id", "from", "to", "phone_number_id", "caller_name", "cta_payload"]
@@ -28,6 +30,8 @@ indirect enum Expression: Sendable, Equatable {
             if op == "&&" { return .bool(l.evaluate(context).isTruthy && r.evaluate(context).isTruthy) }
             if op == "||" { return .bool(l.evaluate(context).isTruthy || r.evaluate(context).isTruthy) }
             return Self.apply(op, l.evaluate(context), r.evaluate(context))
+        case let .filter(f, e):
+            return f.apply(e.evaluate(context), language: context.language)
         }
     }
 
@@ -91,7 +95,7 @@ indirect enum Expression: Sendable, Equatable {
         case .literal: return []
         case let .path(root, field): return root == "vars" ? [field] : []
         case let .list(items): return items.flatMap(\.variablesRead)
-        case let .not(e), let .negate(e): return e.variablesRead
+        case let .not(e), let .negate(e), let .filter(_, e): return e.variablesRead
         case let .binary(_, l, r): return l.variablesRead + r.variablesRead
         }
     }
@@ -102,6 +106,8 @@ struct EvaluationContext {
     var variables: [String: FlowValue]
     var call: CallInfo
     var outcome: FlowOutcome?
+    /// The call's language (`Flow.promptLanguage`), for template filters; nil = US English.
+    var language: String? = nil
 
     func lookup(root: String, field: String) -> FlowValue {
         switch root {

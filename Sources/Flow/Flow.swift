@@ -102,20 +102,31 @@ extension Flow {
     public struct StaticSpeech: Sendable, Equatable {
         public var text: String
         public var voice: String
+        public var language: String
         public var step: String
         public var line: Int
     }
 
-    /// Every static `say:` text, in step order (texts filled in per call are rendered per call).
+    /// The language a `say:` is spoken in when the flow declares none.
+    public static let defaultSpeechLanguage = "en-us"
+
+    /// Every static `say:` text (each language's), in step order (texts filled in per call are rendered per call).
     public var staticSpeech: [StaticSpeech] {
-        stepNames.compactMap { name -> StaticSpeech? in
-            guard case let .play(p)? = steps[name]?.kind, let s = p.speech, s.text.isConstant else { return nil }
-            return StaticSpeech(text: s.text.source, voice: s.voice, step: name, line: s.line)
+        stepNames.flatMap { name -> [StaticSpeech] in
+            let speech: SpokenText?
+            switch steps[name]?.kind {
+            case let .play(p)?: speech = p.speech
+            case let .record(r)?: speech = r.consent?.speech
+            default: speech = nil
+            }
+            guard let s = speech else { return [] }
+            return s.versions.compactMap { v -> StaticSpeech? in
+                guard v.text.isConstant else { return nil }
+                let language = v.language ?? languages.first ?? Self.defaultSpeechLanguage
+                return StaticSpeech(text: v.text.source, voice: s.voice(for: language), language: language, step: name, line: v.line)
+            }
         }
     }
-
-    /// The language a static text is rendered in: the first declared, else US English.
-    public var speechLanguage: String { languages.first ?? "en-us" }
 
     /// Every `say:` keyword of every menu, in step-name order.
     public var spokenKeywords: [SpokenKeyword] {

@@ -25,6 +25,10 @@ extension FlowEngine {
             collect(input, now: now)
         case .collecting:
             collect(input, now: now)
+        case .playing(.consentPrompt), .consentWait:
+            guard case let .digit(key) = input, case let .record(r)? = current?.kind, key == r.consent?.optOutKey else { return }
+            if phase != .consentWait { emit(.stopPlayback) }
+            consentGiven(false, now: now)
         default:
             return
         }

@@ -41,8 +41,7 @@ extension FlowEngine {
         case let .play(p):
             phase = .playing(.step)
             if let speech = p.speech {
-                let language = promptLanguage ?? SpokenText.languages[0]
-                emit(.say(text: speech.text.render(context), voice: speech.voice, language: language, bargeIn: p.bargeIn))
+                speak(speech, bargeIn: p.bargeIn)
             } else {
                 emit(.play(prompts: p.prompts.map(\.name), bargeIn: p.bargeIn))
             }
@@ -91,13 +90,49 @@ extension FlowEngine {
             startHTTP(h, step: name, now: now)
             return nil
         case let .record(r):
-            if r.prompts.isEmpty {
-                startRecording(r, now: now)
+            if let consent = r.consent {
+                // Announce the recording, taking the opt-out key during the announcement and for `wait` after.
+                phase = .playing(.consentPrompt)
+                if let speech = consent.speech { speak(speech, bargeIn: true) } else {
+                    emit(.play(prompts: consent.prompts.map(\.name), bargeIn: true))
+                }
+                listen(digits: true, keywords: [])
             } else {
-                phase = .playing(.recordPrompt)
-                emit(.play(prompts: r.prompts.map(\.name), bargeIn: false))
+                startRecordStep(r, now: now)
             }
             return nil
+        }
+    }
+
+    /// A `say:` in the call's language: the map form speaks the text's own language (its fallback's,
+    /// when the caller's has none), with that language's voice.
+    mutating func speak(_ speech: SpokenText, bargeIn: Bool) {
+        guard let version = speech.version(for: promptLanguage ?? Flow.defaultSpeechLanguage, fallback: flow.languages.first) else { return }
+        let language = version.language ?? promptLanguage ?? Flow.defaultSpeechLanguage
+        emit(.say(text: version.text.render(context), voice: speech.voice(for: language), language: language, bargeIn: bargeIn))
+    }
+
+    /// The record step proper: its prompt, then the recording.
+    mutating func startRecordStep(_ r: RecordStep, now: Instant) {
+        if r.prompts.isEmpty {
+            startRecording(r, now: now)
+        } else {
+            phase = .playing(.recordPrompt)
+            emit(.play(prompts: r.prompts.map(\.name), bargeIn: false))
+        }
+    }
+
+    /// The caller kept quiet through the consent window (granted) or pressed the opt-out key (declined).
+    mutating func consentGiven(_ granted: Bool, now: Instant) {
+        guard case let .record(r) = current?.kind, let consent = r.consent else { return }
+        deadline = nil
+        stopListening()
+        assign(RecordingConsent.variable, .string(granted ? "granted" : "declined"))
+        emit(.recordingConsent(granted: granted))
+        if granted {
+            startRecordStep(r, now: now)
+        } else {
+            advance(.optedOut, to: (consent.onOptOut ?? current?.next)?.name, now: now)
         }
     }
 
@@ -164,6 +199,11 @@ extension FlowEngine {
             armCollectTimers(now: now)
         case .recordPrompt:
             if case let .record(r) = current?.kind { startRecording(r, now: now) }
+        case .consentPrompt:
+            guard case let .record(r) = current?.kind, let consent = r.consent else { return }
+            phase = .consentWait
+            timer = .consent
+            deadline = now + consent.wait
         }
     }
 
@@ -181,6 +221,9 @@ extension FlowEngine {
         case .http:
             guard case let .http(id) = phase else { return }
             httpFinished(status: nil, body: [], failure: "timed out", now: now, timedOutID: id)
+        case .consent:
+            guard phase == .consentWait else { return }
+            consentGiven(true, now: now)
         case .record:
             // The media side never reported the end: keep what it has, move on.
             guard phase == .recording, case let .record(r) = current?.kind else { return }

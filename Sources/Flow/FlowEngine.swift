@@ -35,11 +35,13 @@ public struct FlowEngine: Sendable {
         case collecting
         case http(id: String)
         case recording
+        /// A recording's consent announcement is over; the opt-out key is still taken until the timer.
+        case consentWait
         case done
     }
 
     enum Purpose: Equatable {
-        case step, prompt, recordPrompt
+        case step, prompt, recordPrompt, consentPrompt
     }
 
     enum Input: Equatable {
@@ -48,7 +50,7 @@ public struct FlowEngine: Sendable {
     }
 
     enum Timer: Equatable {
-        case menu, firstDigit, interDigit, http, record
+        case menu, firstDigit, interDigit, http, record, consent
     }
 
     /// How long after `max_length` the engine stops waiting for `.recordingFinished` and moves on.
@@ -235,7 +237,7 @@ public struct FlowEngine: Sendable {
         path[last].exit = exit
     }
 
-    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil) }
+    var context: EvaluationContext { EvaluationContext(variables: variables, call: call, outcome: nil, language: promptLanguage) }
 
     /// Leaves the current step and enters `target`; a nil target ends the call as failed.
     mutating func advance(_ exit: PathExit, to target: String?, now: Instant, failure: String = "no next step") {
@@ -264,7 +266,12 @@ public struct FlowEngine: Sendable {
     }
 
     func recordingPath() -> String {
-        let safe = String(call.callID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
-        return "var/recordings/\(safe)-\(current?.name ?? "record").wav"
+        "var/recordings/\(Self.recordingPrefix(callID: call.callID))\(current?.name ?? "record").wav"
+    }
+
+    /// The file-name prefix of a call's recordings: its id with anything but letters, digits, `-` and
+    /// `_` turned into `_`, then `-` (the step's name follows). The console lists a call's files by it.
+    public static func recordingPrefix(callID: String) -> String {
+        String(callID.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) + "-"
     }
 }

@@ -6,6 +6,8 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
     case unknownName(text: String, name: String, expected: String)
     /// A template has a `{{` without its `}}`.
     case unclosedTemplate(text: String, column: Int)
+    /// A template hole names a filter that does not exist (`{{vars.x | shout}}`).
+    case unknownFilter(text: String, name: String, expected: String)
     /// A duration is not a number followed by `ms`, `s` or `m`.
     case duration(text: String)
     /// A simulator input could not be read.
@@ -23,6 +25,9 @@ public enum FlowError: Error, Equatable, CustomStringConvertible {
             return "invalid expression '\(text)': unknown name '\(name)'; expected \(expected)"
         case let .unclosedTemplate(text, column):
             return "invalid template '\(text)': '{{' at column \(column) has no closing '}}'"
+        case let .unknownFilter(text, name, expected):
+            return name.isEmpty ? "invalid template '\(text)': '|' needs a filter name after it; expected one of: \(expected)"
+                : "invalid template '\(text)': unknown filter '\(name)'; expected one of: \(expected)"
         case let .duration(text):
             return "invalid duration '\(text)': expected a number with a unit, like 5s, 1500ms or 2m"
         case let .simulatorInput(text, expected):

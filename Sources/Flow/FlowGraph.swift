@@ -62,7 +62,7 @@ public enum FlowGraph {
     static func summary(_ step: Step) -> String {
         switch step.kind {
         case let .play(p):
-            if let speech = p.speech { return "say \"\(speech.text.source)\"" }
+            if let speech = p.speech { return "say \"\(speech.source)\"" }
             return "play " + p.prompts.map(\.name).joined(separator: ", ")
         case let .menu(m): return "menu " + m.prompts.map(\.name).joined(separator: ", ")
         case let .gather(g): return "gather \(g.minDigits)-\(g.maxDigits) digits → \(g.into)"

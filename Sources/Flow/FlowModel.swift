@@ -59,18 +59,45 @@ struct PlayStep: Sendable {
     var speech: SpokenText?
 }
 
-/// Text to speak, with the voice and where it is written.
+/// Text to speak (`say:`): one text, or one per language (`say: {en-us: "…", es: "…"}`), with the voice
+/// (`voice:`, one for every language or one per language; unset = the language's default voice).
 struct SpokenText: Sendable {
-    var text: Template
-    var voice: String
-    var line: Int
+    struct Version: Sendable {
+        /// The language this text is written in; nil for the single-text form.
+        var language: String?
+        var text: Template
+        var line: Int
+    }
 
-    /// The voices of the text-to-speech engine (Flite's US English voices); `rms` is understood best
-    /// by our own recognizer (see Tests/SynthesisTests/VoiceQualityTests).
-    static let voices = ["rms", "slt", "awb", "kal"]
-    static let defaultVoice = "rms"
-    /// The languages those voices speak.
-    static let languages = ["en-us", "en"]
+    var versions: [Version]
+    /// `voice: rms`: one voice for every language.
+    var voice: String?
+    /// `voice: {en-us: rms, es: espeak}`.
+    var voiceByLanguage: [String: String] = [:]
+    var line: Int
+    var voiceLine: Int?
+
+    var isByLanguage: Bool { versions.first?.language != nil }
+
+    /// The text for `language`: its own, else (map form) the one of `fallback` (the flow's first language),
+    /// else the first written.
+    func version(for language: String, fallback: String?) -> Version? {
+        if !isByLanguage { return versions.first }
+        let wanted = language.lowercased()
+        return versions.first { $0.language?.lowercased() == wanted }
+            ?? fallback.flatMap { f in versions.first { $0.language?.lowercased() == f.lowercased() } }
+            ?? versions.first
+    }
+
+    /// The voice that speaks `language`: `voice:` for it, else the language's default voice.
+    func voice(for language: String) -> String {
+        voiceByLanguage[language] ?? voice ?? SpeechVoices.defaultVoice(for: language)
+    }
+
+    /// Every text (for graphs and variable checks).
+    var source: String {
+        isByLanguage ? versions.map { "\($0.language ?? ""): \($0.text.source)" }.joined(separator: " | ") : (versions.first?.text.source ?? "")
+    }
 }
 
 struct MenuOption: Sendable {
@@ -156,7 +183,24 @@ struct HTTPStep: Sendable {
     var redirects = 0
 }
 
+/// `record: { consent: … }`: announce the recording, offer an opt-out key, and record the answer.
+struct RecordingConsent: Sendable {
+    var prompts: [Ref]
+    var speech: SpokenText?
+    var optOutKey: Character
+    /// How long after the announcement the opt-out key is still taken.
+    var wait: Duration
+    /// Where a caller who opted out goes (default: the step's `next`, without recording).
+    var onOptOut: Ref?
+}
+
+extension RecordingConsent {
+    /// The variable the answer goes in (`granted` or `declined`), also recorded on the call row.
+    static let variable = "recording_consent"
+}
+
 struct RecordStep: Sendable {
+    var consent: RecordingConsent?
     var prompts: [Ref]
     var maxLength: Duration
     var silence: Duration
@@ -187,6 +231,8 @@ extension Step {
             out.append((h.open, "open"))
             out.append((h.closed, "closed"))
             if let holiday = h.holiday { out.append((holiday, "holiday")) }
+        case let .record(r):
+            if let o = r.consent?.onOptOut { out.append((o, "opted out")) }
         case let .goto(r):
             out.append((r, ""))
         default:
@@ -202,7 +248,7 @@ extension Step {
         case let .play(p): return p.prompts
         case let .menu(m): return m.prompts + m.noInput + m.invalid
         case let .gather(g): return g.prompts + g.noInput + g.invalid
-        case let .record(r): return r.prompts
+        case let .record(r): return (r.consent?.prompts ?? []) + r.prompts
         default: return []
         }
     }
@@ -236,7 +282,7 @@ extension Step {
         case let .gather(g): return [g.into]
         case let .set(s): return s.assignments.map(\.name)
         case let .http(h): return h.save.map(\.variable) + ["http_status"]
-        case let .record(r): return r.into.map { [$0] } ?? []
+        case let .record(r): return (r.into.map { [$0] } ?? []) + (r.consent == nil ? [] : [RecordingConsent.variable])
         case let .hours(h): return h.into.map { [$0] } ?? []
         default: return []
         }
@@ -249,8 +295,10 @@ extension Step {
             return s.assignments.flatMap { a in a.value.variablesRead.map { ($0, a.line) } }
         case let .branch(b):
             return b.cases.flatMap { c in c.condition.variablesRead.map { ($0, c.line) } }
+        case let .record(r):
+            return (r.consent?.speech?.versions ?? []).flatMap { v in v.text.variablesRead.map { ($0, v.line) } }
         case let .play(p):
-            return (p.speech?.text.variablesRead ?? []).map { ($0, p.speech?.line ?? line) }
+            return (p.speech?.versions ?? []).flatMap { v in v.text.variablesRead.map { ($0, v.line) } }
         case let .http(h):
             let names = h.url.variablesRead + h.headers.flatMap(\.1.variablesRead) + (h.body?.variablesRead ?? [])
             return names.map { ($0, line) }

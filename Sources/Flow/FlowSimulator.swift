@@ -124,6 +124,8 @@ struct SimulationRun {
                 playingUntil = now + simulator.promptDuration
                 playBargeIn = bargeIn
                 note("say \"\(text)\" (voice \(voice), \(language))\(bargeIn ? " (barge-in)" : "")")
+            case let .recordingConsent(granted):
+                note("recording consent: \(granted ? "granted" : "declined")")
             case .stopPlayback:
                 note("stop playback")
                 if playingUntil != nil {

@@ -99,6 +99,8 @@ public enum FlowAction: Sendable, Equatable {
     case record(path: String, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?)
     case hangup(HangupDisposition)
     case setVariable(name: String, value: FlowValue)
+    /// The caller's answer to a recording's consent announcement (`record: { consent: … }`): record it on the call.
+    case recordingConsent(granted: Bool)
     case finished(FlowOutcome)
 
     public static func == (a: FlowAction, b: FlowAction) -> Bool {
@@ -112,6 +114,7 @@ public enum FlowAction: Sendable, Equatable {
         case let (.hangup(d1), .hangup(d2)): return d1 == d2
         case let (.setVariable(n1, v1), .setVariable(n2, v2)): return n1 == n2 && v1 == v2
         case let (.finished(o1), .finished(o2)): return o1 == o2
+        case let (.recordingConsent(g1), .recordingConsent(g2)): return g1 == g2
         default: return false
         }
     }
@@ -136,6 +139,8 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case draining
     /// An `hours:` step's decision (open, closed, holiday).
     case hours(HoursDecision)
+    /// The caller pressed a recording's opt-out key.
+    case optedOut
 
     public var description: String {
         switch self {
@@ -155,6 +160,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case .budgetExceeded: return "step budget exceeded"
         case .draining: return "server draining"
         case let .hours(d): return d.rawValue
+        case .optedOut: return "opted out of recording"
         }
     }
 }

@@ -22,11 +22,8 @@ struct FlowValidator {
             for (target, _) in step.edges where !names.contains(target.name) {
                 reader.error(nil, "refers to missing step '\(target.name)'\(hint(target.name))", line: target.line)
             }
-            if case let .play(p) = step.kind, let speech = p.speech {
-                for language in flow.languages where !SpokenText.languages.contains(language.lowercased()) {
-                    reader.error(nil, "'say' cannot speak language '\(language)': voice '\(speech.voice)' speaks \(SpokenText.languages.joined(separator: ", ")); record Prompts/\(language)/ files instead", line: speech.line)
-                }
-            }
+            if case let .play(p) = step.kind, let speech = p.speech { checkSpeech(speech) }
+            if case let .record(r) = step.kind, let speech = r.consent?.speech { checkSpeech(speech) }
             if let dir = promptsDirectory {
                 var checked = Set<String>()
                 for prompt in step.prompts where checked.insert(prompt.name).inserted {
@@ -39,6 +36,46 @@ struct FlowValidator {
         reportUnreachable()
         reportSpinningLoops()
         reportUnsetVariables()
+    }
+
+    /// A `say:` needs a text for every declared language (the map form when there are several) and a voice
+    /// that speaks each one.
+    private func checkSpeech(_ speech: SpokenText) {
+        let declared = flow.languages
+        var spoken: [String] = []
+        if speech.isByLanguage {
+            guard !declared.isEmpty else {
+                reader.error(nil, "'say' by language needs the flow's 'languages' (for example languages: [\(speech.versions.compactMap(\.language).joined(separator: ", "))])", line: speech.line)
+                return
+            }
+            for v in speech.versions {
+                guard let language = v.language else { continue }
+                if declared.contains(language) {
+                    spoken.append(language)
+                } else {
+                    reader.error(nil, "'say' has a text for '\(language)', which is not in 'languages'; expected one of: \(declared.joined(separator: ", "))", line: v.line)
+                }
+            }
+            for language in declared where !spoken.contains(language) {
+                reader.error(nil, "'say' has no text for language '\(language)'; add \(language): \"…\" (callers in '\(language)' would hear the '\(speech.versions.first?.language ?? "")' text)", line: speech.line)
+            }
+        } else if declared.count > 1 {
+            reader.error(nil, "'say' has one text but the flow speaks \(declared.joined(separator: ", ")); write one per language, like say: {\(declared.map { "\($0): \"…\"" }.joined(separator: ", "))}", line: speech.line)
+            return
+        } else {
+            spoken = [declared.first ?? "en-us"]
+        }
+        for language in speech.voiceByLanguage.keys.sorted() where !spoken.contains(language) {
+            reader.error(nil, "'voice' names language '\(language)', which 'say' has no text for", line: speech.voiceLine ?? speech.line)
+        }
+        for language in spoken {
+            let voice = speech.voice(for: language)
+            guard SpeechVoices.isKnown(voice), !SpeechVoices.speaks(voice: voice, language: language) else { continue }
+            let line = speech.voiceLine ?? speech.versions.first { $0.language == language }?.line ?? speech.line
+            let other = SpeechVoices.defaultVoice(for: language)
+            let hint = SpeechVoices.speaks(voice: other, language: language) ? "use voice '\(other)'" : "no voice speaks it"
+            reader.error(nil, "voice '\(voice)' cannot speak language '\(language)' (it speaks \(SpeechVoices.languages(of: voice))); \(hint), or record Prompts/\(language)/ files and play them", line: line)
+        }
     }
 
     /// `set: { language: es }` must name a declared language (else the call keeps the default).

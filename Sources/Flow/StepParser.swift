@@ -6,7 +6,8 @@ extension NodeReader {
     static let gatherKeys = ["prompt", "into", "min_digits", "max_digits", "finish_on_key", "first_digit_timeout",
                              "inter_digit_timeout", "timeout", "retries", "pattern", "no_input", "invalid", "on_failure", "barge_in"]
     static let httpKeys = ["method", "url", "headers", "body", "timeout", "save", "on_error", "redirects"]
-    static let recordKeys = ["prompt", "max_length", "silence", "finish_on_key", "into"]
+    static let recordKeys = ["consent", "prompt", "max_length", "silence", "finish_on_key", "into"]
+    static let consentKeys = ["prompt", "say", "voice", "opt_out_key", "wait", "on_opt_out"]
 
     func parseStep(name: String, keyNode: Node, node: Node) -> Step? {
         step = name
@@ -87,20 +88,7 @@ extension NodeReader {
             guard let f = mapping(node, what: "play", allowed: ["prompts", "say", "voice", "barge_in"]) else { return nil }
             let prompts = f["prompts"].map { refs($0, what: "'prompts'") } ?? []
             let barge = f["barge_in"].flatMap { bool($0, what: "'barge_in'") } ?? false
-            var speech: SpokenText?
-            if let n = f["say"], let text = string(n, what: "'say'") {
-                do {
-                    speech = SpokenText(text: try Template.parse(text), voice: SpokenText.defaultVoice, line: Self.line(n))
-                } catch {
-                    self.error(n, "'say': \(error)")
-                }
-            }
-            if let n = f["voice"], let voice = string(n, what: "'voice'") {
-                if !SpokenText.voices.contains(voice) {
-                    error(n, "unknown voice '\(voice)'; expected one of: \(SpokenText.voices.joined(separator: ", "))")
-                }
-                speech?.voice = voice
-            }
+            let speech = f["say"].flatMap { parseSay($0, voice: f["voice"]) }
             if f["say"] == nil, f["prompts"] == nil {
                 error(node, "play needs 'prompts' (prompt ids) or 'say' (text to speak)")
                 return nil
@@ -113,6 +101,58 @@ extension NodeReader {
         }
         let prompts = refs(node, what: "'play'")
         return prompts.isEmpty ? nil : PlayStep(prompts: prompts, bargeIn: false)
+    }
+
+    /// `say: "text"` or `say: {en-us: "text", es: "texto"}`, with `voice: rms` or `voice: {en-us: rms, es: espeak}`.
+    private func parseSay(_ node: Node, voice voiceNode: Node?) -> SpokenText? {
+        func parseText(_ n: Node, language: String?) -> SpokenText.Version? {
+            let what = language.map { "'say' for '\($0)'" } ?? "'say'"
+            guard let text = string(n, what: what) else { return nil }
+            do {
+                return SpokenText.Version(language: language, text: try Template.parse(text), line: Self.line(n))
+            } catch {
+                self.error(n, "\(what): \(error)")
+                return nil
+            }
+        }
+        var speech = SpokenText(versions: [], voice: nil, line: Self.line(node), voiceLine: voiceNode.map { Self.line($0) })
+        if case let .mapping(m) = node {
+            guard !m.isEmpty else {
+                error(node, "'say' by language must name at least one language, like {en-us: \"Hello\", es: \"Hola\"}")
+                return nil
+            }
+            for (k, v) in m {
+                guard let language = k.scalar?.string, Flow.isLanguageTag(language) else {
+                    error(k, "'say' keys must be language tags (en-us, es, pt-BR), got \(Self.describe(k))")
+                    continue
+                }
+                if let version = parseText(v, language: language) { speech.versions.append(version) }
+            }
+        } else if let version = parseText(node, language: nil) {
+            speech.versions.append(version)
+        }
+        if let voiceNode {
+            func check(_ n: Node) -> String? {
+                guard let voice = string(n, what: "'voice'") else { return nil }
+                guard SpeechVoices.isKnown(voice) else {
+                    error(n, "unknown voice '\(voice)'; expected one of: \(SpeechVoices.all.joined(separator: ", "))")
+                    return nil
+                }
+                return voice
+            }
+            if case let .mapping(m) = voiceNode {
+                for (k, v) in m {
+                    guard let language = k.scalar?.string, Flow.isLanguageTag(language) else {
+                        error(k, "'voice' keys must be language tags (en-us, es), got \(Self.describe(k))")
+                        continue
+                    }
+                    if let voice = check(v) { speech.voiceByLanguage[language] = voice }
+                }
+            } else {
+                speech.voice = check(voiceNode)
+            }
+        }
+        return speech.versions.isEmpty ? nil : speech
     }
 
     private func parseMenu(_ node: Node) -> MenuStep? {
@@ -264,12 +304,42 @@ extension NodeReader {
 
     private func parseRecord(_ node: Node) -> RecordStep? {
         guard let f = mapping(node, what: "record", allowed: Self.recordKeys) else { return nil }
-        var r = RecordStep(prompts: [], maxLength: .seconds(60), silence: .seconds(5), finishOnKey: "#", into: nil)
+        var r = RecordStep(consent: nil, prompts: [], maxLength: .seconds(60), silence: .seconds(5), finishOnKey: "#", into: nil)
         if let n = f["prompt"] { r.prompts = refs(n, what: "'prompt'") }
         if let n = f["max_length"], let d = duration(n, what: "'max_length'", max: .seconds(600)) { r.maxLength = d }
         if let n = f["silence"], let d = duration(n, what: "'silence'", max: .seconds(60)) { r.silence = d }
         if let n = f["finish_on_key"], let k = key(n, what: "'finish_on_key'") { r.finishOnKey = k }
         if let n = f["into"] { r.into = identifier(n, what: "'into'") }
+        if let n = f["consent"] { r.consent = parseConsent(n) }
+        if let consent = r.consent, consent.optOutKey == r.finishOnKey {
+            error(f["consent"], "'opt_out_key' '\(consent.optOutKey)' is also the recording's 'finish_on_key'; use another key")
+        }
         return r
+    }
+
+    /// `consent: { say: "…" | prompt: [ids], opt_out_key: "9", wait: 3s, on_opt_out: step }`.
+    private func parseConsent(_ node: Node) -> RecordingConsent? {
+        guard let f = mapping(node, what: "consent", allowed: Self.consentKeys, required: ["opt_out_key"]) else { return nil }
+        guard f["prompt"] != nil || f["say"] != nil else {
+            error(node, "'consent' needs 'say' (text) or 'prompt' (prompt ids) announcing the recording and the opt-out key")
+            return nil
+        }
+        if f["prompt"] != nil, f["say"] != nil {
+            error(node, "'consent' takes either 'prompt' or 'say', not both")
+            return nil
+        }
+        var c = RecordingConsent(prompts: f["prompt"].map { refs($0, what: "'prompt'") } ?? [],
+                                 speech: f["say"].flatMap { parseSay($0, voice: f["voice"]) },
+                                 optOutKey: "9", wait: .seconds(3), onOptOut: nil)
+        if let n = f["opt_out_key"], let k = key(n, what: "'opt_out_key'") {
+            guard let k else {
+                error(n, "'opt_out_key' must be a key: a consent the caller cannot refuse is no consent")
+                return nil
+            }
+            c.optOutKey = k
+        }
+        if let n = f["wait"], let d = duration(n, what: "'wait'", max: .seconds(30)) { c.wait = d }
+        if let n = f["on_opt_out"] { c.onOptOut = ref(n, what: "'on_opt_out'") }
+        return c
     }
 }

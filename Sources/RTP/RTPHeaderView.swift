@@ -65,10 +65,16 @@ public struct RTPHeaderView: Sendable {
     /// Byte range of the data of the first RFC 8285 element with `id`, or nil (also when malformed).
     public func extensionElementRange(id: UInt8) -> Range<Int>? {
         guard let range = extensionRange, let profile = extensionProfile else { return nil }
+        // The whole block is walked: a malformed element anywhere voids every element, exactly as
+        // `RTPPacket.headerExtension.elements()` does (the two must never disagree).
         var found: Range<Int>?
-        try? forEachElement(bytes, from: range.lowerBound, to: range.upperBound, profile: profile) { elementID, r in
-            if elementID == id { found = r; return false }
-            return true
+        do {
+            try forEachElement(bytes, from: range.lowerBound, to: range.upperBound, profile: profile) { elementID, r in
+                if elementID == id, found == nil { found = r }
+                return true
+            }
+        } catch {
+            return nil
         }
         return found
     }

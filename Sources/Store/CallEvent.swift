@@ -48,6 +48,8 @@ public enum CallEventKind: String, Codable, Sendable, CaseIterable, DatabaseValu
     case status
     /// The server began draining while the call ran; `detail` says what the call did about it.
     case drain
+    /// The caller's answer to a recording's consent announcement: `granted` or `declined`.
+    case consent
     /// An error on our side; `detail` starts with its code (e.g. `media_timeout: …`).
     case error
     /// The end of the call (written by the finalizer); `detail` is the reason.

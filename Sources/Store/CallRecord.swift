@@ -44,7 +44,9 @@ public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
     public var errorCodes: String?
     /// `none`, or the state of the call's follow-up messages (`pending`, `sent`, `delivered`, `read`, `failed`).
     public var followupStatus: String?
-    /// The instance that owns the call (holds its media), when several share a PostgreSQL store (migration v4).
+    /// `granted` or `declined`: the caller's last answer to a `record:` step's consent announcement (migration v4).
+    public var recordingConsent: String?
+    /// The instance that owns the call (holds its media), when several share a PostgreSQL store (migration v5).
     public var instanceID: String?
 
     public init(id: String, phoneNumberID: String, caller: String, direction: String = "USER_INITIATED",
@@ -87,6 +89,7 @@ public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
         case setupFirstAudioMs = "setup_first_audio_ms"
         case errorCodes = "error_codes"
         case followupStatus = "followup_status"
+        case recordingConsent = "recording_consent"
         case instanceID = "instance_id"
     }
 

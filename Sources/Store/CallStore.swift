@@ -66,6 +66,22 @@ public protocol CallStore: Sendable {
         async throws -> OutboxMessage?
     func retryOutbox(id: Int64, at date: Date) async throws -> OutboxMessage
 
+    // MARK: Console (read-only; the SQL is standard, the same on both stores)
+
+    /// The calls matching `query`, newest first, one page, each with its last step, and the total.
+    func callPage(_ query: CallQuery) async throws -> CallPage
+    /// The calls of a flow (optionally one version, a time range) as the funnel reads them: each call's
+    /// steps from its `step` events (so calls still running count too), and how it ended.
+    func funnelCalls(flow: String, version: String?, since: Date?, until: Date?, limit: Int) async throws -> [FunnelCall]
+    /// The versions of a flow that calls ran, the most recently used first.
+    func flowVersions(flow: String) async throws -> [FlowVersionCount]
+
+    // MARK: Retention
+
+    /// Deletes what `cutoffs` allow (call events, webhook deliveries, finished outbox rows; call rows stay),
+    /// `batchSize` rows per transaction, or only counts it when `dryRun`.
+    func prune(_ cutoffs: PruneCutoffs, dryRun: Bool, batchSize: Int) async throws -> PruneCounts
+
     // MARK: Health
 
     /// Proves the database can take a write without changing anything. For `/healthz`.
@@ -135,5 +151,25 @@ extension CallStore {
 
     public func retryOutbox(id: Int64) async throws -> OutboxMessage {
         try await retryOutbox(id: id, at: Date())
+    }
+
+    public func funnelCalls(flow: String, version: String? = nil, since: Date? = nil, until: Date? = nil)
+        async throws -> [FunnelCall] {
+        try await funnelCalls(flow: flow, version: version, since: since, until: until, limit: 100_000)
+    }
+
+    /// The funnel of a flow over the calls `funnelCalls` returns.
+    public func funnel(flow: String, version: String? = nil, since: Date? = nil, until: Date? = nil) async throws
+        -> FlowFunnel {
+        FlowFunnel(calls: try await funnelCalls(flow: flow, version: version, since: since, until: until))
+    }
+
+    /// Calls not finalized yet that arrived after `since` (the console's live page), newest first.
+    public func liveCalls(since: Date, limit: Int = 200) async throws -> [CallSummary] {
+        try await callPage(CallQuery(since: since, outcome: .inProgress, limit: limit)).calls
+    }
+
+    public func prune(_ cutoffs: PruneCutoffs, dryRun: Bool = false) async throws -> PruneCounts {
+        try await prune(cutoffs, dryRun: dryRun, batchSize: PruneCutoffs.batchSize)
     }
 }

@@ -87,7 +87,13 @@ enum Migrations {
             }
             try db.create(index: "webhook_deliveries_unprocessed", on: "webhook_deliveries", columns: ["processed_at"])
         }
-        m.registerMigration("v4: the owning instance on each call (shared with the PostgreSQL schema)") { db in
+        m.registerMigration("v4: the caller's answer to a recording's consent announcement") { db in
+            try db.alter(table: "calls") { t in
+                t.add(column: "recording_consent", .text)
+            }
+        }
+        Self.registerConsole(&m)
+        m.registerMigration("v5: the owning instance on each call (shared with the PostgreSQL schema)") { db in
             try db.alter(table: "calls") { t in
                 t.add(column: "instance_id", .text)
             }

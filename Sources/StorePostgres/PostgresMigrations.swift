@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 import Store
 
-/// The PostgreSQL schema: the SQLite tables (migrations v1–v4 in `Store`) in PostgreSQL's types, plus what
+/// The PostgreSQL schema: the SQLite tables (SQLite migrations v1–v5 and `console` in `Store`) in PostgreSQL's types, plus what
 /// several instances need (`instances`, who accepted a delivery, who claimed an outbox row and until when).
 /// One registered migration per change, applied under an advisory lock so instances starting together
 /// migrate once. Never edit a shipped migration: add one.
@@ -52,6 +52,16 @@ enum PostgresMigrations {
               id text PRIMARY KEY, internal_url text NOT NULL, media_address text NOT NULL,
               started_at timestamptz NOT NULL, last_seen timestamptz NOT NULL, flow_versions text NOT NULL DEFAULT '')
             """,
+        ]),
+        // SQLite's v4 (recording consent) and `console` (indexes for the console's filters and funnel).
+        ("pg2: recording consent, console indexes", [
+            "ALTER TABLE calls ADD COLUMN recording_consent text",
+            "CREATE INDEX calls_flow_received ON calls (flow, received_at)",
+            "CREATE INDEX calls_flow_version ON calls (flow, flow_version)",
+            "CREATE INDEX calls_number_received ON calls (phone_number_id, received_at)",
+            "CREATE INDEX calls_caller_received ON calls (caller, received_at)",
+            "CREATE INDEX calls_finalized ON calls (finalized_at)",
+            "CREATE INDEX call_events_kind_call ON call_events (kind, call_id)",
         ]),
     ]
 

@@ -39,6 +39,7 @@ enum PostgresRows {
         c.setupFirstAudioMs = try r.value("setup_first_audio_ms")
         c.errorCodes = try r.value("error_codes")
         c.followupStatus = try r.value("followup_status")
+        c.recordingConsent = try r.value("recording_consent")
         c.instanceID = try r.value("instance_id")
         return c
     }
@@ -85,7 +86,8 @@ enum PostgresRows {
               variables_json = \(c.variablesJSON), wa_status = \(c.waStatus), wa_start_time = \(c.waStartTime),
               wa_end_time = \(c.waEndTime), setup_pre_accept_ms = \(c.setupPreAcceptMs),
               setup_connected_ms = \(c.setupConnectedMs), setup_first_audio_ms = \(c.setupFirstAudioMs),
-              error_codes = \(c.errorCodes), followup_status = \(c.followupStatus), instance_id = \(c.instanceID)
+              error_codes = \(c.errorCodes), followup_status = \(c.followupStatus),
+              recording_consent = \(c.recordingConsent), instance_id = \(c.instanceID)
             WHERE id = \(c.id)
             """, logger: logger)
     }

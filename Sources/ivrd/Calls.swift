@@ -6,9 +6,9 @@ import Store
 /// `ivrd calls`: reads the call records, timelines and outbox from the database.
 struct Calls: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show recorded calls, one call's timeline, and the follow-up outbox.",
+        abstract: "Show recorded calls, one call's timeline, and the follow-up outbox; prune old records.",
         discussion: "The database is --db, else IVR_DATABASE_URL or database.url (PostgreSQL), else IVR_DB, else storage.db of --config, else var/ivr.sqlite.",
-        subcommands: [List.self, Show.self, Outbox.self],
+        subcommands: [List.self, Show.self, Outbox.self, Prune.self],
         defaultSubcommand: List.self
     )
 

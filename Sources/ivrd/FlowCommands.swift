@@ -3,6 +3,7 @@ import Flow
 import Foundation
 import IVRApp
 import Logging
+import Store
 
 /// `ivrd validate PATH…`: every problem as `file:line: step 'name': …`; exit 1 on errors.
 struct Validate: ParsableCommand {
@@ -96,22 +97,51 @@ struct Simulate: ParsableCommand {
     }
 }
 
-/// `ivrd graph FLOW --format mermaid|dot`.
-struct Graph: ParsableCommand {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case mermaid, dot }
+/// `ivrd graph FLOW --format mermaid|dot|svg [--stats 7d]`.
+struct Graph: AsyncParsableCommand {
+    enum Format: String, ExpressibleByArgument, CaseIterable { case mermaid, dot, svg }
 
     static let configuration = CommandConfiguration(
-        abstract: "Draw a flow's steps and edges (labelled with keys, keywords and conditions) as Mermaid or Graphviz dot.")
+        abstract: "Draw a flow's steps and edges (labelled with keys, keywords and conditions) as Mermaid, Graphviz dot or SVG.",
+        discussion: """
+            --stats SINCE draws the per-step funnel of the calls that ran this version of the flow since then \
+            (7d, 24h, or an ISO date): how many reached each step, ended there and how, and took each edge. \
+            It reads the database (--db, IVR_DB, or storage.db of --config). svg needs Graphviz (apt-get install graphviz).
+            """)
 
     @Argument(help: "The flow file.") var flow: String
-    @Option(help: "mermaid or dot.") var format: Format = .mermaid
+    @Option(help: "mermaid, dot or svg.") var format: Format = .mermaid
     @Option(help: "Folder of prompt files (default: IVR_PROMPTS or Prompts).") var prompts: String?
+    @Option(help: "Draw the funnel of calls since: 7d, 24h, or an ISO date (dot and svg only).") var stats: String?
+    @Flag(help: "With --stats: count calls of every version of the flow, not only this file's.") var allVersions = false
+    @OptionGroup var database: Calls.Database
 
-    func run() throws {
+    func run() async throws {
         let promptsDir = prompts ?? ProcessInfo.processInfo.environment["IVR_PROMPTS"] ?? "Prompts"
         let (loaded, diagnostics) = FlowLoader.load(path: flow, promptsDirectory: promptsDir)
         for d in diagnostics { FileHandle.standardError.write(Data((d.description + "\n").utf8)) }
         guard let loaded else { throw ExitCode(1) }
-        print(format == .mermaid ? FlowGraph.mermaid(loaded) : FlowGraph.dot(loaded))
+        var overlay = FlowGraphOverlay()
+        if let stats {
+            guard format != .mermaid else { throw ValidationError("--stats draws on dot or svg: add --format svg") }
+            guard let since = CallsReport.parseSince(stats, now: Date()) else {
+                throw ValidationError("--stats: expected e.g. 24h, 7d or an ISO date, got '\(stats)'")
+            }
+            let store = try database.open()
+            let funnel = try await store.funnel(flow: loaded.name, version: allVersions ? nil : loaded.versionHash,
+                                                since: since)
+            overlay = FunnelOverlay.make(funnel)
+            FileHandle.standardError.write(Data("\(funnel.calls) call(s) of \(loaded.name) since \(stats)\n".utf8))
+        }
+        switch format {
+        case .mermaid: print(FlowGraph.mermaid(loaded))
+        case .dot: print(stats == nil ? FlowGraph.dot(loaded) : FlowGraph.dot(loaded, overlay: overlay))
+        case .svg:
+            do {
+                print(try await GraphvizRenderer().svg(FlowGraph.dot(loaded, overlay: overlay)))
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
     }
 }

@@ -73,11 +73,11 @@ struct Probe: AsyncParsableCommand {
                 }
             case let .audio(payload, _, _, _):
                 received += 1
-                if let writer, let pcm = try? decoder.decode(payload) { writer.write(pcm) }
+                if let writer, let pcm = try? decoder.decode(payload) { try writer.write(pcm) }
             case .telephoneEvent, .remoteBye, .playbackFinished:
                 continue
             case let .closed(reason):
-                writer?.close()
+                try writer?.close()
                 print("received \(received) audio packets")
                 guard reason == .local(.finished) else {
                     FileHandle.standardError.write(Data("media failed: \(reason)\n".utf8))

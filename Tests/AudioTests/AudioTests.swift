@@ -64,7 +64,7 @@ import Testing
         do {
             let w = try WAVWriter(path: path)
             var tone = ToneGenerator(frequency: 440)
-            w.write(tone.nextFrame())
+            try w.write(tone.nextFrame())
             #expect(w.framesWritten == 960)
         }
         let data = try Data(contentsOf: URL(fileURLWithPath: path))

@@ -93,7 +93,7 @@ enum TestSupport {
     /// Writes 16-bit mono WAV through the module's writer.
     static func writeWAV(_ samples: [Int16], rate: Int32, to path: String) throws {
         let writer = try WAVWriter(path: path, sampleRate: rate)
-        writer.write(samples)
-        writer.close()
+        try writer.write(samples)
+        try writer.close()
     }
 }

@@ -4,18 +4,6 @@ import Wire
 
 @Suite("Garbage input and closing")
 struct DTLSGarbageTests {
-    /// A deterministic generator so failures reproduce.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("datagrams that are not DTLS records are discarded with the reason, and the handshake still completes")
     func malformedDatagramsAreDiscarded() throws {
         let pair = try DTLSPair()
@@ -37,7 +25,7 @@ struct DTLSGarbageTests {
 
     @Test("well-framed records with random contents never crash either side, before or after the handshake")
     func randomRecords() throws {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(seed: 42)
         for phase in 0..<2 {
             let pair = try DTLSPair()
             if phase == 1 { pair.start() } else { pair.server.start(now: pair.now); pair.client.start(now: pair.now) }

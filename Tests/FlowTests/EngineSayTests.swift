@@ -47,13 +47,13 @@ import Testing
               c: { hangup: done }
             """)
         #expect(diagnostics.map(\.description) == [
-            "test.yaml:5: step 'a': unknown voice 'bob'; expected one of: rms, slt, awb, kal",
+            "test.yaml:5: step 'a': unknown voice 'bob'; expected one of: rms, slt, awb, kal, espeak",
             "test.yaml:8: step 'b': play takes either 'prompts' or 'say', not both; use two play steps",
             "test.yaml:10: step 'c': warning: unreachable: no path from start step 'a' leads here",
         ])
     }
 
-    @Test func sayCannotSpeakANonEnglishDeclaredLanguage() {
+    @Test func oneTextCannotServeTwoDeclaredLanguages() {
         let (_, diagnostics) = loadText("""
             name: x
             languages: [en-us, es]
@@ -65,7 +65,7 @@ import Testing
               c: { hangup: done }
             """)
         #expect(diagnostics.map(\.description) == [
-            "test.yaml:6: step 'a': 'say' cannot speak language 'es': voice 'rms' speaks en-us, en; record Prompts/es/ files instead",
+            "test.yaml:6: step 'a': 'say' has one text but the flow speaks en-us, es; write one per language, like say: {en-us: \"…\", es: \"…\"}",
         ])
     }
 }

@@ -2,19 +2,6 @@ import ICE
 import STUN
 import Wire
 
-/// splitmix64: a deterministic random source for tests.
-struct SeededRandom: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 func at(ms: Int64) -> Instant { Instant(nanoseconds: ms * 1_000_000) }
 func addr(_ host: String, _ port: Int) -> TransportAddress { TransportAddress(host: host, port: port)! }
 
@@ -159,7 +146,7 @@ func makeAgent(_ role: ICERole, local: ICECredentials, remote: ICECredentials, l
                address: TransportAddress, tieBreaker: UInt64, seed: UInt64 = 1, now: Instant = at(ms: 0),
                config: ICEConfig = ICEConfig()) -> ICEAgent {
     ICEAgent(role: role, local: local, remote: remote, remoteIsLite: lite, localAddress: address,
-             tieBreaker: tieBreaker, now: now, config: config, random: SeededRandom(seed: seed))
+             tieBreaker: tieBreaker, now: now, config: config, random: SplitMix64(seed: seed))
 }
 
 /// Decodes datagrams that are STUN requests.

@@ -10,13 +10,25 @@ import WhatsApp
 
 /// `/healthz` and the webhook failure limiter over real HTTP.
 @Suite struct HTTPEdgeTests {
-    @Test func healthzWritesToTheStoreAndReportsTheQueue() async throws {
+    @Test func publicHealthzAnswersOnlyTheStatusAndServesNoMetrics() async throws {
         let h = try await WebhookHTTPTests.harness()
         defer { Task { await h.close() } }
         try await h.server.application().test(.live) { client in
             try await client.execute(uri: "/healthz", method: .get) { r in
                 #expect(r.status == .ok)
                 #expect(r.headers[.contentType] == "application/json")
+                #expect(String(buffer: r.body) == #"{"status":"ok"}"# + "\n")
+            }
+            try await client.execute(uri: "/metrics", method: .get) { r in #expect(r.status == .notFound) }
+        }
+    }
+
+    @Test func adminHealthzWritesToTheStoreAndReportsTheQueue() async throws {
+        let h = try await WebhookHTTPTests.harness()
+        defer { Task { await h.close() } }
+        try await h.server.adminApplication().test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { r in
+                #expect(r.status == .ok)
                 #expect(String(buffer: r.body) == #"{"status":"ok","database":"ok","webhook_queue":0}"# + "\n")
             }
         }
@@ -48,11 +60,9 @@ import WhatsApp
             let (status, text) = try await WebhookHTTPTests.post(client, body, headers: WebhookHTTPTests.signed(body))
             #expect(status == .tooManyRequests)
             #expect(text == "too many failed webhook requests from this address; try again later\n")
-            try await client.execute(uri: "/metrics", method: .get) { r in
-                let text = String(buffer: r.body)
-                #expect(text.contains("ivr_webhooks_rate_limited_total 4"))
-                #expect(text.contains(#"ivr_webhooks_rejected_total{reason="signature_mismatch"} 3"#))
-            }
+            let metrics = h.server.metrics.exposition()
+            #expect(metrics.contains("ivr_webhooks_rate_limited_total 4"))
+            #expect(metrics.contains(#"ivr_webhooks_rejected_total{reason="signature_mismatch"} 3"#))
         }
     }
 }

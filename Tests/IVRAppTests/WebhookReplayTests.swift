@@ -6,6 +6,7 @@ import IVRTesting
 import Store
 import Testing
 @testable import WhatsApp
+@testable import WhatsAppWire
 
 /// Events a crashed process had acknowledged but not handled are handled at the next start: a
 /// `terminate` is applied, a `connect` whose accept window has passed is recorded as `interrupted`.

@@ -138,3 +138,18 @@ import Wire
         #expect(try RTPPacket.parse(bytes) == packet)
     }
 }
+
+/// Found by the rtp fuzz target: an audio level before a malformed element in the same block.
+@Suite struct HeaderExtensionAgreementTests {
+    @Test func aMalformedElementVoidsTheWholeBlockInBothReaders() throws {
+        // One-byte extension block (0xbede, 1 word): id 1 (1 byte, 0x8a), a padding byte, then 0x07 —
+        // id 0 with 8 data bytes that are not there.
+        let bytes: [UInt8] = [0x90, 0xef, 0x30, 0x00, 0x01, 0xe2, 0x40, 0xde, 0xca, 0xad, 0xbe, 0xef,
+                              0xbe, 0xde, 0x00, 0x01, 0x10, 0x8a, 0x00, 0x07, 0x00, 0x00, 0xfc, 0xff, 0xfe]
+        let packet = try RTPPacket.parse(bytes)
+        let view = try RTPHeaderView(bytes)
+        #expect(packet.audioLevel(extensionID: 1) == nil)
+        #expect(view.audioLevel(extensionID: 1) == nil)
+        #expect(view.extensionElementRange(id: 1) == nil)
+    }
+}

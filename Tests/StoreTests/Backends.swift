@@ -107,17 +107,36 @@ actor PostgresTestServer {
         case let s as Store:
             return try await s.writer.read { db in try Int.fetchOne(db, sql: sql) } ?? -1
         case let p as PostgresStore:
-            guard let parts = URLComponents(string: p.url), let host = parts.host else { throw TestSetupError("bad URL") }
-            let config = PostgresConnection.Configuration(host: host, port: parts.port ?? 5432,
-                                                          username: parts.user ?? "postgres", password: parts.password,
-                                                          database: String(parts.path.dropFirst()), tls: .disable)
-            let logger = Logger(label: "ivr.test.pg")
-            let conn = try await PostgresConnection.connect(configuration: config, id: 2, logger: logger)
-            let n = try? await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect().first?.decode(Int.self)
-            try await conn.close()
-            return n ?? -1
+            return try await withConnection(to: p) { conn, logger in
+                try? await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect().first?.decode(Int.self)
+            } ?? -1
         default:
             throw TestSetupError("unknown store")
+        }
+    }
+
+    /// One statement on a PostgreSQL store's own database (rows a test needs that no store method writes).
+    static func execute(_ sql: String, in store: PostgresStore) async throws {
+        try await withConnection(to: store) { conn, logger in
+            try await conn.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+
+    private static func withConnection<R: Sendable>(
+        to store: PostgresStore, _ body: (PostgresConnection, Logger) async throws -> R) async throws -> R {
+        guard let parts = URLComponents(string: store.url), let host = parts.host else { throw TestSetupError("bad URL") }
+        let config = PostgresConnection.Configuration(host: host, port: parts.port ?? 5432,
+                                                      username: parts.user ?? "postgres", password: parts.password,
+                                                      database: String(parts.path.dropFirst()), tls: .disable)
+        let logger = Logger(label: "ivr.test.pg")
+        let conn = try await PostgresConnection.connect(configuration: config, id: 2, logger: logger)
+        do {
+            let result = try await body(conn, logger)
+            try await conn.close()
+            return result
+        } catch {
+            try? await conn.close()
+            throw error
         }
     }
 

@@ -19,6 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "Tests" / "WhatsAppTests" / "Fixtures"
 
 
+ADMIN_TOKEN = "test-admin-token-0123456789abcdef"
+ADMIN_PATHS = ("/metrics", "/v1/", "/console")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,12 +66,14 @@ class Daemon:
         ivrd runs under (e.g. `ip netns exec NAME` in Tests/netns)."""
         binary = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
         self.port = free_port()
+        self.admin_port = free_port()
         self.db = tmp_path / "var" / "ivr.sqlite"
         env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
         env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": host, "IVR_DB": str(self.db),
                     "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"),
                     # Calls still up when a test stops the daemon get this long (the drain) before terminate.
-                    "IVR_DRAIN_TIMEOUT": "5"})
+                    "IVR_DRAIN_TIMEOUT": "5",
+                    "IVR_ADMIN_PORT": str(self.admin_port), "IVR_ADMIN_TOKEN": ADMIN_TOKEN})
         env.update(env_extra)
         self.log_path = tmp_path / f"{name}.log"
         self.log = open(self.log_path, "w+")
@@ -75,6 +81,7 @@ class Daemon:
                                       "--log-format", "json"],
                                      cwd=tmp_path, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         self.base = f"http://{host}:{self.port}"
+        self.admin_base = f"http://127.0.0.1:{self.admin_port}" if host == "127.0.0.1" else None
         for _ in range(300):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"ivrd exited early:\n{self.logs()}")
@@ -91,8 +98,23 @@ class Daemon:
         return self.log.read()
 
     def get(self, path):
+        """GET on the public port; `/metrics` and `/v1/…` go to the admin listener with the token."""
+        if path.startswith(ADMIN_PATHS):
+            return self.admin_get(path)
         try:
             with urllib.request.urlopen(self.base + path, timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def admin_get(self, path, token=None):
+        """GET on the admin listener (reachable from the test only when ivrd binds loopback)."""
+        if self.admin_base is None:
+            raise RuntimeError("the admin listener is on loopback inside the daemon's network namespace")
+        req = urllib.request.Request(self.admin_base + path,
+                                     headers={"Authorization": f"Bearer {token or ADMIN_TOKEN}"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
@@ -108,6 +130,11 @@ class Daemon:
     def rows(self, query, *args):
         with sqlite3.connect(self.db) as db:
             return db.execute(query, args).fetchall()
+
+    def events(self, call_id, kind):
+        """The details of the call's events of one kind (step, key, prompt, http, …), in order."""
+        return [detail for (detail,) in self.rows(
+            "select detail from call_events where call_id = ? and kind = ? order by id", call_id, kind)]
 
     def stop(self):
         self.proc.terminate()

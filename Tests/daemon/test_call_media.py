@@ -124,8 +124,7 @@ def test_the_caller_presses_2_and_the_flow_takes_the_support_branch(daemon_facto
         await peer.close()
         assert wait_for(lambda: d.rows("select finalized_at is not null, status from calls where id = ?",
                                        "wacid.DTMF2") == [(1, "completed")])
-        steps = [r[0] for r in d.rows("select detail from call_events where call_id = ? and kind = 'step' order by id",
-                                      "wacid.DTMF2")]
+        steps = d.events("wacid.DTMF2", "step")
         assert "support" in steps and "sales" not in steps, steps
         keys = d.rows("select detail from call_events where call_id = ? and kind = 'key'", "wacid.DTMF2")
         assert keys == [("2",)], keys

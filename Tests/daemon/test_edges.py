@@ -38,9 +38,9 @@ def terminate_body(call_id, start, end, duration):
 
 def test_a_closed_log_pipe_does_not_stop_the_daemon(tmp_path):
     """stderr is a pipe nobody reads any more: each log line fails with EPIPE and is counted."""
-    port = free_port()
+    port, admin_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("IVR_")}
-    env.update({"IVR_HTTP_PORT": str(port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_DB": str(tmp_path / "ivr.sqlite"),
+    env.update({"IVR_HTTP_PORT": str(port), "IVR_HTTP_HOST": "127.0.0.1", "IVR_ADMIN_PORT": str(admin_port), "IVR_DB": str(tmp_path / "ivr.sqlite"),
                 "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"), "IVR_APP_SECRET": SECRET})
     binary = os.environ.get("IVRD_BIN", str(ROOT / ".build" / "debug" / "ivrd"))
     proc = subprocess.Popen([binary, "serve", "--config", str(ROOT / "Deploy" / "ivr.example.yaml"), "--log-format", "json"],
@@ -48,7 +48,9 @@ def test_a_closed_log_pipe_does_not_stop_the_daemon(tmp_path):
     base = f"http://127.0.0.1:{port}"
 
     def get(path):
-        with urllib.request.urlopen(base + path, timeout=5) as r:
+        # No admin token here: the loopback admin listener serves /metrics openly.
+        url = (f"http://127.0.0.1:{admin_port}" if path == "/metrics" else base) + path
+        with urllib.request.urlopen(url, timeout=5) as r:
             return r.status, r.read().decode()
 
     try:

@@ -57,8 +57,11 @@ def test_simulate_at_chooses_the_wall_clock_for_hours_steps():
 def test_prompts_render_reports_each_static_say_text():
     r = ivrd("prompts", "render", "Flows")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "Flows/main.yaml:55: step 'holiday_now': rms " in r.stdout
-    assert "0 failure(s)" in r.stdout and "misses 1" in r.stdout
+    assert "Flows/main.yaml:55: step 'holiday_now': rms [en-us] " in r.stdout
+    # The bilingual text in both languages (eSpeak NG for Spanish), and the voicemail consent notice.
+    assert "Flows/reception.yaml:40: step 'thanks': espeak [es] " in r.stdout
+    assert "Flows/voicemail.yaml:14: step 'take_message': rms [en-us] " in r.stdout
+    assert "4 text(s) rendered" in r.stdout and "0 failure(s)" in r.stdout and "misses 4" in r.stdout
 
 
 def test_simulate_refuses_a_bad_input():
@@ -90,3 +93,33 @@ def test_daemon_reloads_flows_and_keeps_the_old_version_of_a_broken_file(daemon_
     d.proc.send_signal(signal.SIGHUP)
     assert wait_for(lambda: d.logs().count("flows reloaded") >= 2, attempts=100)
     assert d.get("/healthz")[0] == 200
+
+
+def test_graph_stats_draws_the_funnel_of_six_scripted_calls_as_svg(daemon_factory, tmp_path):
+    import sqlite3
+    from datetime import datetime, timezone
+    d = daemon_factory()       # creates and migrates the database
+    d.stop()
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.000")
+    scripted = [("S", ["welcome", "menu", "sales", "goodbye", "end"], "hangup")] * 3 \
+        + [("H", ["welcome", "menu"], "terminate")] * 2 + [("T", ["welcome", "menu", "goodbye", "end"], "hangup")]
+    with sqlite3.connect(d.db) as db:
+        for i, (kind, path, end) in enumerate(scripted):
+            cid = f"wacid.{kind}{i}"
+            db.execute("insert into calls (id, phone_number_id, caller, direction, flow, flow_version, status, received_at,"
+                       " updated_at, finalized_at, end_reason) values (?, '1', '13175551234', 'USER_INITIATED', 'main',"
+                       " 'old', 'completed', ?, ?, ?, ?)", (cid, now, now, now, end))
+            for step in path:
+                db.execute("insert into call_events (call_id, at, kind, detail) values (?, ?, 'step', ?)", (cid, now, step))
+    r = ivrd("graph", "Flows/main.yaml", "--stats", "1d", "--all-versions", "--format", "svg", "--db", str(d.db))
+    assert r.returncode == 0, r.stderr
+    assert "6 call(s) of main since 1d" in r.stderr
+    assert r.stdout.startswith("<svg")
+    assert "reached 6 · ended 2 (caller_hung_up 2)" in r.stdout      # menu
+    assert "reached 3 · ended 0" in r.stdout                          # sales
+    assert "reached 4 · ended 4 (completed 4)" in r.stdout            # end
+    # Only this file's version by default: the rows above ran another one.
+    r = ivrd("graph", "Flows/main.yaml", "--stats", "1d", "--format", "dot", "--db", str(d.db))
+    assert r.returncode == 0 and "0 call(s)" in r.stderr and "reached" not in r.stdout
+    r = ivrd("graph", "Flows/main.yaml", "--stats", "1d", "--db", str(d.db))
+    assert r.returncode != 0 and "--format svg" in r.stderr

@@ -1,7 +1,8 @@
 """`make demo`: one scripted WhatsApp call against a real ivrd, with no WhatsApp account.
 
 Starts ivrd and the WhatsApp stand-in (signed webhooks, a loopback Graph API, an aiortc caller),
-places a call to the example support line, presses 2, listens, hangs up, and prints what happened.
+places a call to the example support line, presses 2, listens, hangs up, and prints what happened,
+then the console URL of the call (ivrd keeps running until Enter when run from a terminal).
 """
 import asyncio
 import json
@@ -12,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "daemon"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ivrd_harness import Daemon, wait_for  # noqa: E402
+from ivrd_harness import ADMIN_TOKEN, Daemon, wait_for  # noqa: E402
 from caller import Caller  # noqa: E402
 from prompts import recognise_prompts  # noqa: E402
 from test_scenarios import media_ip  # noqa: E402
@@ -50,7 +51,7 @@ async def main():
             events += [(t, what) for t, what in caller.log]
             for t, what in sorted(events):
                 print(f"  [{t:5.1f} s] caller {what}")
-            steps = [s for (s,) in d.rows("select detail from call_events where call_id = ? and kind = 'step' order by id", CALL_ID)]
+            steps = d.events(CALL_ID, "step")
             print("\nFlow path:", " → ".join(steps))
             (status, end_reason, followup), = d.rows("select status, end_reason, followup_status from calls where id = ?", CALL_ID)
             print(f"Outcome:   {status} ({end_reason}); follow-up: {followup}")
@@ -62,6 +63,9 @@ async def main():
                 print("  " + json.dumps(body, indent=2).replace("\n", "\n  "))
             else:
                 print("\nNo follow-up message was sent.")
+            print(f"\nConsole: {d.admin_base}/calls/{CALL_ID}  (log in with the admin token {ADMIN_TOKEN})")
+            if sys.stdin.isatty():
+                input("ivrd keeps running for the console; press Enter to stop it. ")
         finally:
             d.stop()
             graph.close()

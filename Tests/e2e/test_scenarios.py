@@ -66,7 +66,7 @@ def test_rfc4733_keys_with_duplicates_and_reordering_arrive_once_each(start, gra
         return d
 
     d = asyncio.run(scenario())
-    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-KEYS' and kind = 'key' order by id")]
+    keys = d.events("wacid.E2E-KEYS", "key")
     assert "".join(keys) == "12#", keys
 
 
@@ -280,7 +280,7 @@ def test_digits_and_an_http_call_out_drive_the_appointment_flow(start, graph, tm
     assert paths == ["/lookup", "/confirm/123456"], bookings.requests
     assert bookings.requests[0][1] == {"code": "123456", "caller": "13175551234"}
     assert "confirmed" in heard and "code_not_found" not in heard, heard
-    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'step' order by id")]
+    steps = d.events("wacid.E2E-APPT", "step")
     assert steps[:4] == ["ask_code", "lookup", "check", "confirm_menu"] or "confirm" in steps, steps
     # `redact: [code]`: the booking code leaves the call only towards the booking service. Not in any
     # log line, event, input, variable, outcome line or outbox row, nor as the keys that typed it.
@@ -289,10 +289,10 @@ def test_digits_and_an_http_call_out_drive_the_appointment_flow(start, graph, tm
     for table in ("calls", "call_events", "outbox", "webhook_deliveries"):
         for row in d.rows(f"select * from {table}"):
             assert secret not in " ".join(str(v) for v in row), (table, row)
-    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'key' order by id")]
+    keys = d.events("wacid.E2E-APPT", "key")
     # Six masked digits (the gather ends at max_digits), the '#' after them and the menu's 1 in clear.
     assert keys == ["***"] * 6 + ["#", "1"], keys
-    http = [h for (h,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-APPT' and kind = 'http' order by id")]
+    http = d.events("wacid.E2E-APPT", "http")
     assert any(h.endswith("/confirm/***") for h in http), http
 
 
@@ -312,7 +312,7 @@ def test_the_menu_answered_by_voice(start, graph):
     keywords = d.rows("select detail from call_events where call_id = 'wacid.E2E-VOICE' and kind = 'keyword'")
     assert keywords and keywords[0][0].startswith("support@"), (keywords, d.logs()[-3000:])
     assert "support" in heard, heard
-    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VOICE' and kind = 'step' order by id")]
+    steps = d.events("wacid.E2E-VOICE", "step")
     assert "support" in steps and "sales" not in steps, steps
 
 
@@ -329,7 +329,7 @@ def test_an_in_band_key_answers_the_menu(start, graph):
         return d, heard
 
     d, heard = asyncio.run(scenario())
-    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-INBAND' and kind = 'key'")]
+    keys = d.events("wacid.E2E-INBAND", "key")
     assert keys == ["2"], (keys, d.logs()[-3000:])
     assert "support" in heard, heard
     metrics = d.get("/metrics")[1]
@@ -348,7 +348,9 @@ def test_a_voicemail_ends_on_the_finish_key(start, graph, tmp_path):
         wa.phone_number_id = "100000000000002"
         c = Caller(wa, graph, "wacid.E2E-VMKEY")
         await c.dial()
-        await c.wait(4.0)           # "closed", "leave a message", then two seconds of quiet recorded
+        # "closed", the consent announcement (3.8 s) and its 1 s window, "leave a message", then two
+        # seconds of quiet recorded.
+        await c.wait(8.8)
         await c.press("#")
         term = await graph.wait_for("terminate", "wacid.E2E-VMKEY", timeout=20)
         await c.close()
@@ -356,9 +358,9 @@ def test_a_voicemail_ends_on_the_finish_key(start, graph, tmp_path):
 
     d, term = asyncio.run(scenario())
     assert term, "the flow says the message is saved and hangs up"
-    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VMKEY' and kind = 'step' order by id")]
+    steps = d.events("wacid.E2E-VMKEY", "step")
     assert steps == ["closed", "take_message", "saved", "end"], steps
-    keys = [k for (k,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VMKEY' and kind = 'key'")]
+    keys = d.events("wacid.E2E-VMKEY", "key")
     assert keys == ["#"], keys
     rate, seconds = recording(tmp_path, "wacid.E2E-VMKEY")
     assert rate == 16000 and 1.0 < seconds < 4.0, (rate, seconds)
@@ -370,7 +372,7 @@ def test_a_voicemail_ends_when_the_caller_stops_speaking(start, graph, tmp_path)
         wa.phone_number_id = "100000000000002"
         c = Caller(wa, graph, "wacid.E2E-VMTALK")
         await c.dial()
-        await c.wait(2.5)           # "closed", then "leave a message"
+        await c.wait(7.3)           # "closed", the consent announcement and window, then "leave a message"
         await c.say("please call me back about my order")
         term = await graph.wait_for("terminate", "wacid.E2E-VMTALK", timeout=20)
         await c.close()
@@ -378,7 +380,7 @@ def test_a_voicemail_ends_when_the_caller_stops_speaking(start, graph, tmp_path)
 
     d, term = asyncio.run(scenario())
     assert term, "the flow says the message is saved and hangs up"
-    steps = [s for (s,) in d.rows("select detail from call_events where call_id = 'wacid.E2E-VMTALK' and kind = 'step' order by id")]
+    steps = d.events("wacid.E2E-VMTALK", "step")
     assert steps == ["closed", "take_message", "saved", "end"], steps
     rate, seconds = recording(tmp_path, "wacid.E2E-VMTALK")
     assert rate == 16000 and 1.0 < seconds < 8.0, (rate, seconds)

@@ -31,7 +31,7 @@ class TimedCaller(Caller):
 
         receiver._handle_rtp_packet = tapped
 
-    def timeline(self):
+    def timeline(self, conceal=True):
         from aiortc.codecs.opus import OpusDecoder
         from aiortc.jitterbuffer import JitterFrame
         if not self.packets:
@@ -51,6 +51,15 @@ class TimedCaller(Caller):
         out = np.zeros(max(at + len(d) for at, d in placed.items()))
         for at, d in placed.items():
             out[at:at + len(d)] = d
+        if conceal:
+            # A phone conceals a lost 20 ms frame (Opus PLC) instead of playing a hole; the simplest
+            # concealment, repeating the previous frame, stands in for it here so a prompt's
+            # envelope is judged on what a listener hears, not on the zeros of the gaps.
+            frame = 960
+            for at in range(frame, len(out), frame):
+                if at not in placed:
+                    n = min(frame, len(out) - at)
+                    out[at:at + n] = out[at - frame:at - frame + n]
         return out
 
 
@@ -77,9 +86,7 @@ class Call:
         self.impairment.profile = profile
 
     def keys(self):
-        rows = self.daemon.rows("select detail from call_events where call_id = ? and kind = 'key' order by id",
-                                self.call_id)
-        return [k for (k,) in rows]
+        return self.daemon.events(self.call_id, "key")
 
     def row(self):
         rows = self.daemon.rows("select status, end_reason, reason from calls where id = ?", self.call_id)

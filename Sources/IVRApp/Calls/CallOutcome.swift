@@ -89,6 +89,7 @@ public struct CallOutcome: Sendable, Equatable {
             .map { "\($0.kind):\($0.detail)" }
         row.pathJSON = json(path)
         row.inputsJSON = json(inputs)
+        if let consent = events.last(where: { $0.kind == CallEventKind.consent }) { row.recordingConsent = consent.detail }
         func ms(_ kind: CallEventKind) -> Int? {
             guard let e = events.first(where: { $0.kind == kind }) else { return nil }
             return WireTime.rounded(e.at.timeIntervalSince(row.receivedAt), scale: 1000).map { max(0, $0) }

@@ -42,3 +42,16 @@ struct CallRedaction {
         engine.flow.redacted(engine.variables).mapValues(\.quoted)
     }
 }
+
+extension CallRedaction {
+    /// Stored variables as they may be shown (console, `/v1`): already masked when the call was
+    /// finalized; the names the flow lists under `redact:` now are masked again, so a value stored
+    /// before a name was added to `redact:` is not shown either.
+    static func stored(_ variables: [String: String], flow: Flow?) -> [String: String] {
+        guard let flow else { return variables }
+        let names = Set(flow.redact)
+        return Dictionary(uniqueKeysWithValues: variables.map { key, value in
+            (key, names.contains(key) ? mask : value)
+        })
+    }
+}

@@ -38,10 +38,22 @@ extension CallRunner {
             case .utteranceEnded:
                 recognition?.endUtterance()
             case let .recordingFrames(pcm):
-                recordingWriter?.write(pcm)
+                guard let writer = recordingWriter, recordingFailure == nil else { continue }
+                do {
+                    try writer.write(pcm)
+                } catch {
+                    // Disk full or an I/O error: the recording ends here, with the reason.
+                    recordingFailure = error
+                    callerAudio.stopRecording()
+                }
             case let .recordingFinished(seconds, reason):
                 if case let .finishKey(key) = reason { effects.append(.event(.key, String(key))) }
                 let path = closeRecording()
+                if let failure = recordingFailure {
+                    recordingFailure = nil
+                    logger.error("recording failed", metadata: ["path": "\(path ?? "-")", "error": "\(failure)"])
+                    effects.append(.event(.error, "recording failed: \(failure)"))
+                }
                 effects.append(.callerAudio(callerAudio.wantsAudio))
                 guard let path else {
                     logger.error("recording finished without a file", metadata: ["reason": "\(reason)"])
@@ -56,7 +68,11 @@ extension CallRunner {
     @discardableResult
     func closeRecording() -> String? {
         let path = recordingPath
-        recordingWriter?.close()
+        do {
+            try recordingWriter?.close()
+        } catch {
+            recordingFailure = recordingFailure ?? error
+        }
         recordingWriter = nil
         recordingPath = nil
         return path

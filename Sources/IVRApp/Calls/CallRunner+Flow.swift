@@ -81,8 +81,7 @@ extension CallRunner {
             effects.append(.http(request))
         case let .record(path, maxSeconds, silenceSeconds, finishKey):
             do {
-                try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                        withIntermediateDirectories: true)
+                try RecordingDirectory.prepare((path as NSString).deletingLastPathComponent)
                 recordingWriter = try WAVWriter(path: path, sampleRate: Int32(clamping: callerAudio.configuration.sampleRate))
                 recordingPath = path
                 callerAudio.startRecording(maxSeconds: maxSeconds, silenceSeconds: silenceSeconds, finishKey: finishKey,
@@ -96,6 +95,8 @@ extension CallRunner {
         case let .hangup(disposition):
             logger.info("flow hangs up", metadata: ["disposition": "\(disposition)"])
             effects.append(.hangup(disposition))
+        case let .recordingConsent(granted):
+            effects.append(.event(.consent, granted ? "granted" : "declined"))
         case .setVariable:
             // Variables are reported whole after each drain (`.variables`), never one at a time.
             return

@@ -46,6 +46,8 @@ final class CallRunner {
     let callerAudio: CallerAudioPipeline
     /// The voicemail being written, and where.
     var recordingWriter: WAVWriter?
+    /// The first write or finish failure of the recording in progress (reported when it ends).
+    var recordingFailure: AudioFileError?
     var recordingPath: String?
     /// The active menu's recognition, fed 16 kHz audio while the caller speaks.
     var recognition: RecognitionSession?

@@ -80,7 +80,7 @@ public enum CallsReport {
             "setup_ms": ["pre_accept": c.setupPreAcceptMs ?? NSNull(), "connected": c.setupConnectedMs ?? NSNull(),
                          "first_audio": c.setupFirstAudioMs ?? NSNull()] as [String: Any],
             "error_codes": c.errorCodes.map { $0.split(separator: ",").map(String.init) } ?? [],
-            "followup": c.followupStatus ?? NSNull(),
+            "followup": c.followupStatus ?? NSNull(), "recording_consent": c.recordingConsent ?? NSNull(),
         ]
     }
 
@@ -117,6 +117,7 @@ public enum CallsReport {
             reason    \(call.reason ?? "-")
             errors    \(call.errorCodes ?? "-")
             follow-up \(call.followupStatus ?? "-")
+            recording \(call.recordingConsent.map { "consent \($0)" } ?? "-")
 
             """
         out += table(["OFFSET", "TIME", "KIND", "DETAIL"], events.map { e in

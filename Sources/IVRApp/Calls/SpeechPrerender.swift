@@ -16,7 +16,7 @@ enum SpeechPrerender {
             for flow in flows {
                 for s in flow.staticSpeech {
                     do {
-                        try spoken.preload(text: s.text, voice: s.voice, language: flow.speechLanguage, settings: whatsAppSettings)
+                        try spoken.preload(text: s.text, voice: s.voice, language: s.language, settings: whatsAppSettings)
                         rendered += 1
                     } catch {
                         logger.error("say: cannot render", metadata: ["flow": "\(flow.name)", "step": "\(s.step)", "error": "\(error)"])

@@ -11,8 +11,8 @@ public enum ConfigLoader {
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
         "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
         "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT", "IVR_MAX_CALLS",
-        "IVR_HTTP_MAX_CONNECTIONS", "IVR_HTTP_IDLE_TIMEOUT", "IVR_DATABASE_URL", "IVR_INSTANCE_ID", "IVR_INTERNAL_URL",
-        "IVR_INSTANCE_LEASE",
+        "IVR_HTTP_MAX_CONNECTIONS", "IVR_HTTP_IDLE_TIMEOUT", "IVR_ADMIN_TOKEN", "IVR_ADMIN_HOST", "IVR_ADMIN_PORT",
+        "IVR_DATABASE_URL", "IVR_INSTANCE_ID", "IVR_INTERNAL_URL", "IVR_INSTANCE_LEASE",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -27,6 +27,7 @@ public enum ConfigLoader {
             try apply(yaml: text, source: path, to: &config)
         }
         try apply(environment: environment, to: &config)
+        try checkAdmin(config.admin)
         return config
     }
 
@@ -40,7 +41,8 @@ public enum ConfigLoader {
         guard let root else { return }
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
-                                                      "media", "log", "outbox", "speech", "server", "database", "instance"])
+                                                      "media", "log", "outbox", "speech", "server", "admin", "retention",
+                                                      "database", "instance"])
         if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
@@ -53,6 +55,10 @@ public enum ConfigLoader {
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: httpKeys) }) {
             try applyHTTP(http, reader: r, to: &config.http)
         }
+        if let admin = try top["admin"].map({ try r.mapping($0, path: "admin", keys: adminKeys) }) {
+            try applyAdmin(admin, reader: r, to: &config.admin)
+        }
+        if let node = top["retention"] { try applyRetention(node, reader: r, to: &config.retention) }
         if let w = try top["whatsapp"].map({
             try r.mapping($0, path: "whatsapp", keys: ["app_secret", "verify_token", "access_token"])
         }) {
@@ -204,6 +210,7 @@ public enum ConfigLoader {
             config.media.ports = range
         }
         try applyHTTP(environment: env, to: &config.http)
+        try applyAdmin(environment: env, to: &config.admin)
         if let v = value("IVR_MEDIA_CONNECT_TIMEOUT") {
             guard let seconds = Int(v), (1...60).contains(seconds) else {
                 throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")

@@ -109,6 +109,27 @@ public struct IVRConfig: Sendable, Equatable {
         public var maxQueuedEvents = 10_000
     }
 
+    /// The admin listener (`admin:`): `/metrics`, the full `/healthz`, the console and `/v1/…`.
+    public struct Admin: Sendable, Equatable {
+        /// Loopback by default: the admin surface is for the operator's machine or a private network.
+        public var host = "127.0.0.1"
+        public var port = 8081
+        /// The bearer token (`IVR_ADMIN_TOKEN`). Without it only `/metrics` and `/healthz` are served,
+        /// and only on a loopback address; the console and the API answer 403.
+        public var token: String?
+
+        public init(host: String = "127.0.0.1", port: Int = 8081, token: String? = nil) {
+            self.host = host
+            self.port = port
+            self.token = token
+        }
+
+        /// Whether `host` is a loopback address (where an open `/metrics` is acceptable).
+        public var isLoopback: Bool {
+            host == "127.0.0.1" || host == "::1" || host == "localhost" || host.hasPrefix("127.")
+        }
+    }
+
     public var server = Server()
 
     /// This process among several sharing one PostgreSQL store (`instance:`). Unused with SQLite.
@@ -124,6 +145,7 @@ public struct IVRConfig: Sendable, Equatable {
         public var outboxLeaseSeconds = 60
     }
     public var http = HTTP()
+    public var admin = Admin()
     public var whatsapp = WhatsAppSecrets()
     public var graph = Graph()
     public var database = "var/ivr.sqlite"
@@ -139,6 +161,7 @@ public struct IVRConfig: Sendable, Equatable {
     public var media = Media()
     public var speech = Speech()
     public var outbox = Outbox()
+    public var retention = Retention()
     public var logLevel = "info"
     public var logFormat = LogFormat.text
 

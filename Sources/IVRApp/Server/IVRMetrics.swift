@@ -15,6 +15,13 @@ public struct IVRMetrics: Sendable {
         self.factory = PrometheusMetricsFactory(registry: registry)
         Counter(label: "ivr_log_write_failures_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_webhooks_rate_limited_total", factory: factory).increment(by: 0)
+        Counter(label: "ivr_spoken_prompt_cache_hits_total", factory: factory).increment(by: 0)
+        Counter(label: "ivr_spoken_prompt_cache_misses_total", factory: factory).increment(by: 0)
+    }
+
+    /// A `say:` text looked up in the spoken-prompt cache: a hit plays at once, a miss is rendered first.
+    public func spokenPromptLookup(hit: Bool) {
+        Counter(label: hit ? "ivr_spoken_prompt_cache_hits_total" : "ivr_spoken_prompt_cache_misses_total", factory: factory).increment()
     }
 
     /// A connection closed because its request head or body did not arrive in time (`kind`: header, body).

@@ -87,7 +87,8 @@ public struct IVRServer: Sendable {
         }
         var timing = CallMachine.Timing()
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
-        let spoken = SpokenPromptCache(renderer: FliteSynthesizer.shared)
+        let spoken = SpokenPromptCache(renderer: SpeechSynthesizer.shared,
+                                       onLookup: { [metrics] hit in metrics.spokenPromptLookup(hit: hit) })
         SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
@@ -120,20 +121,42 @@ public struct IVRServer: Sendable {
         }
     }
 
+    /// Extra routes on the admin listener, behind the admin token (the console and `/v1` are always there).
+    public var adminRoutes: [any AdminRoutes] = []
+    /// The console's logins.
+    public let adminSessions = AdminSessions()
+    /// Where the flow engine writes recordings (the console serves them from here).
+    public var recordingsDirectory = "var/recordings"
+
+    /// The console and the `/v1` API.
+    public var consoleRoutes: ConsoleRoutes {
+        let outbox = self.outbox
+        return ConsoleRoutes(store: store, catalog: catalog, sessions: adminSessions,
+                             recordingsDirectory: recordingsDirectory, wakeOutbox: { outbox.wake() })
+    }
+
+    var health: HealthRoutes {
+        let calls = self.calls, work = self.processor
+        return HealthRoutes(store: store, queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+    }
+
     func router() -> Router<IVRRequestContext> {
         let webhooks = WebhookRoutes(secrets: config.whatsapp, maxBodyBytes: config.http.maxBodyBytes,
                                      processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"),
                                      limits: FailureLimiter.Limits(burst: config.http.authFailureBurst,
                                                                    perMinute: config.http.authFailuresPerMinute,
                                                                    maxSources: config.http.rateLimitSources))
-        let calls = self.calls, work = self.processor
-        let router = IVRRouter.build(webhooks: webhooks, store: store, metrics: metrics,
-                                     queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+        let router = IVRRouter.build(webhooks: webhooks, health: health)
         if instances != nil {
             ForwardRoute(secret: config.whatsapp.appSecret, maxBodyBytes: config.http.maxBodyBytes, processor: processor,
                          logger: Logger(label: "ivr.cluster")).add(to: router)
         }
         return router
+    }
+
+    func adminRouter() -> Router<IVRRequestContext> {
+        AdminRouter.build(token: config.admin.token, health: health, metrics: metrics,
+                          routes: [consoleRoutes] + adminRoutes, sessions: adminSessions)
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
@@ -146,22 +169,38 @@ public struct IVRServer: Sendable {
 
     func httpApplication(services: [any Service], onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
+        listener(router(), host: config.http.host, port: config.http.port, label: "ivr.http", services: services,
+                 onServerRunning: onServerRunning)
+    }
+
+    /// The admin listener (`admin.host`:`admin.port`), with the same HTTP limits as the public port.
+    public func adminApplication(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        listener(adminRouter(), host: config.admin.host, port: config.admin.port, label: "ivr.admin",
+                 onServerRunning: onServerRunning)
+    }
+
+    /// One HTTP listener under the `http:` limits (read deadlines, idle timeout, connection cap).
+    private func listener(_ router: Router<IVRRequestContext>, host: String, port: Int, label: String,
+                          services: [any Service] = [],
+                          onServerRunning: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         let limits = HTTPLimits(config.http)
         let counters = self.metrics
-        return Application(router: router(),
+        return Application(router: router,
                            server: limits.server(onTimeout: { counters.httpTimeout(kind: $0) }),
-                           configuration: limits.configuration(host: config.http.host, port: config.http.port,
-                                                               logger: Logger(label: "ivr.http")),
+                           configuration: limits.configuration(host: host, port: port, logger: Logger(label: label)),
                            services: services,
                            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-                           logger: Logger(label: "ivr.http"))
+                           logger: Logger(label: label))
     }
 
     /// Logs the start-up summary, with one warning if secrets are missing.
     public func logStartup() {
         FlowWatcher.log(flowDiagnostics, to: logger)
         logger.info("ivrd starting", metadata: [
-            "http": "\(config.http.host):\(config.http.port)", "db": "\(store.summary)",
+            "http": "\(config.http.host):\(config.http.port)",
+            "admin": "\(config.admin.host):\(config.admin.port)\(config.admin.token == nil ? " (no token: /metrics and /healthz only)" : "")",
+            "db": "\(store.summary)",
             "flows": "\(catalog.flowNames.joined(separator: ","))",
             "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
@@ -171,7 +210,7 @@ public struct IVRServer: Sendable {
         if !missing.isEmpty {
             logger.warning("""
                 running without WhatsApp credentials (\(missing.joined(separator: ", ")) not set): \
-                /healthz and /metrics are served, webhook requests are refused with 503 until they are configured
+                /healthz is served, webhook requests are refused with 503 until they are configured
                 """)
         }
     }
@@ -189,7 +228,9 @@ public struct IVRServer: Sendable {
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
-                       httpApplication(services: []), calls] + (instances.map { [$0] } ?? []),
+                       RetentionService(job: RetentionJob(store: store, policy: config.retention),
+                                        logger: Logger(label: "ivr.retention")),
+                       httpApplication(services: []), adminApplication(), calls] + (instances.map { [$0] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
             try await group.run()

@@ -9,6 +9,7 @@ import Media
 import NIOConcurrencyHelpers
 import Store
 @testable import WhatsApp
+@testable import WhatsAppWire
 import Wire
 
 /// Real calls without sockets: the call service with its actors, a real store (a temp SQLite file), the

@@ -2,6 +2,7 @@ import Foundation
 @testable import IVRApp
 import IVRTesting
 @testable import WhatsApp
+@testable import WhatsAppWire
 import Store
 import Testing
 

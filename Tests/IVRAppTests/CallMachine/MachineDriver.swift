@@ -4,6 +4,7 @@ import Media
 import Store
 @testable import IVRApp
 @testable import WhatsApp
+@testable import WhatsAppWire
 import Wire
 
 /// Drives a `CallMachine` on a manual time line for the tests: puts it in any state by the ordinary

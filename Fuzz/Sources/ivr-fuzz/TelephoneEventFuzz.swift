@@ -1,0 +1,50 @@
+import FuzzSupport
+import DTMF
+import Wire
+
+/// RFC 4733 telephone events: the payload parser and the receiver that turns a stream of event packets
+/// (duplicates, reordering, lost ends, timestamp wrap) into one digit per key press.
+///
+/// Input: a clock-rate byte, then packets: flags (marker, clock step), sequence number, RTP timestamp and a
+/// payload chunk. Invariants: a parsed payload serialises back to the same bytes; every reported digit is one
+/// of the sixteen; a press reported once is never reported again (same RTP timestamp); once the receiver's
+/// deadline has passed, `handleTimeout` leaves no press open.
+enum TelephoneEventFuzz {
+    static func run(_ bytes: [UInt8]) {
+        var input = FuzzReader(bytes)
+        guard let made = try? DTMFReceiver(clockRate: input.pick([8000, 16_000, 48_000]),
+                                           endTimeout: .milliseconds(Int64(input.byte() % 200) + 1)) else {
+            require(false, "valid receiver settings refused")
+            return
+        }
+        var receiver = made
+        var now = Instant(nanoseconds: 5_000_000_000)
+        var reported: Set<UInt32> = []
+        var packets = 0
+        while !input.isAtEnd && packets < 256 {
+            packets += 1
+            let flags = input.byte()
+            let sequence = input.u16(), timestamp = input.u32()
+            let payload = input.chunk()
+            now = now + .milliseconds(Int64(flags >> 2))
+            if let events = try? TelephoneEvent.parseAll(payload) {
+                let again = try? events.flatMap { try $0.serialized() }
+                require(again == payload, "RFC 4733 payload does not serialise back to its bytes")
+            }
+            var digits = (try? receiver.handle(payload: payload, rtpTimestamp: timestamp, sequence: sequence,
+                                                marker: flags & 1 != 0, arrival: now)) ?? []
+            if flags & 2 != 0 {
+                now = receiver.nextDeadline() ?? now
+                digits += receiver.handleTimeout(now: now)
+                require(!receiver.hasOpenPress || receiver.nextDeadline().map { $0 > now } == true,
+                        "a press is still open after its deadline passed")
+            }
+            for digit in digits {
+                require(TelephoneEvent.digits.contains(digit.digit), "reported digit '\(digit.digit)' is not a key")
+                if let ts = digit.rtpTimestamp {
+                    require(reported.insert(ts).inserted, "the press at timestamp \(ts) was reported twice")
+                }
+            }
+        }
+    }
+}

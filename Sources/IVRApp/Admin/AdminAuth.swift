@@ -1,0 +1,129 @@
+import Foundation
+import Hashing
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Guards the admin listener. With a token configured every request needs either
+/// `Authorization: Bearer <token>` (scripts, the `/v1` API) or the console's session cookie, which
+/// `POST /login` sets after checking the same token (HttpOnly, SameSite=Strict, expiring). A request
+/// authenticated by the cookie that changes state (any method but GET and HEAD) must also carry the
+/// session's CSRF token (form field `csrf` or header `X-CSRF-Token`). Without credentials, the API
+/// paths answer 401 JSON and the console's pages 401 with the login form.
+///
+/// Without a token only `GET /metrics` and `GET /healthz` are served (the listener is then on
+/// loopback — `ConfigLoader` refuses anything else) and the rest answers 403.
+public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let token: String?
+    let sessions: AdminSessions?
+
+    public init(token: String?, sessions: AdminSessions? = nil) {
+        self.token = token
+        self.sessions = sessions
+    }
+
+    /// Paths that stay open when no token is configured.
+    static var openWithoutToken: Set<String> { ["/metrics", "/healthz"] }
+
+    /// Paths answered with JSON (or Prometheus text), never with the login page.
+    static func isAPI(_ path: String) -> Bool {
+        openWithoutToken.contains(path) || path == "/v1" || path.hasPrefix("/v1/")
+    }
+
+    /// The largest form the console posts (a login, a retry).
+    static var maxFormBytes: Int { 16 * 1024 }
+
+    public func handle(_ request: Request, context: Context,
+                       next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let token else {
+            if request.method == .get || request.method == .head,
+               Self.openWithoutToken.contains(request.uri.path) {
+                return try await next(request, context)
+            }
+            return JSONReply.error(.forbidden, "the admin API and console are off: set IVR_ADMIN_TOKEN")
+        }
+        let path = request.uri.path
+        if let presented = Self.bearer(request.headers[.authorization]) {
+            guard AdminToken.matches(presented, token) else { return Self.unauthorized() }
+            return try await next(request, context)
+        }
+        if let sessions {
+            if path == "/login" { return try await login(request, token: token, sessions: sessions) }
+            if path == "/console.css", request.method == .get { return try await next(request, context) }
+            if let id = AdminSessions.cookieValue(request.headers[.cookie]), let session = sessions.session(id: id) {
+                var request = request
+                if request.method != .get, request.method != .head {
+                    guard try await Self.csrfMatches(&request, session.csrf) else {
+                        return ConsoleRenderer.shared.error(.forbidden, "the form's CSRF token is missing or wrong: reload the page and try again",
+                                                            csrf: session.csrf)
+                    }
+                    if path == "/logout" {
+                        sessions.end(id: id)
+                        return Response(status: .seeOther, headers: [.location: "/login", .setCookie: AdminSessions.clearCookie])
+                    }
+                }
+                return try await next(request, context)
+            }
+            if !Self.isAPI(path) {
+                let target = path + (request.uri.query.map { "?" + $0 } ?? "")
+                return ConsoleRenderer.shared.login(next: request.method == .get ? target : "/calls")
+            }
+        }
+        return Self.unauthorized()
+    }
+
+    static func unauthorized() -> Response {
+        var response = JSONReply.error(.unauthorized, "a bearer token is required (Authorization: Bearer <IVR_ADMIN_TOKEN>)")
+        response.headers[.wwwAuthenticate] = #"Bearer realm="ivrd-admin""#
+        return response
+    }
+
+    /// `GET /login`: the form. `POST /login`: the token checked; a new session and a redirect to `next`
+    /// (a path on this listener only: never another site).
+    func login(_ request: Request, token: String, sessions: AdminSessions) async throws -> Response {
+        var request = request
+        guard request.method == .post else {
+            let next = ConsoleFormat.form(request.uri.query)["next"]
+            return ConsoleRenderer.shared.login(next: Self.safeNext(next), status: .ok)
+        }
+        let body = try await request.collectBody(upTo: Self.maxFormBytes)
+        let fields = ConsoleFormat.form(String(buffer: body))
+        let next = Self.safeNext(fields["next"])
+        guard let presented = fields["token"], AdminToken.matches(presented, token) else {
+            return ConsoleRenderer.shared.login(next: next, error: "That token is not the admin token.")
+        }
+        let (id, _) = sessions.create()
+        return Response(status: .seeOther, headers: [.location: next, .setCookie: sessions.setCookie(id: id)])
+    }
+
+    /// A redirect target after login: a local absolute path, else `/calls`.
+    static func safeNext(_ next: String?) -> String {
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
+              !next.contains(where: { $0.isNewline || $0 == "\\" }), !next.hasPrefix("/login") else { return "/calls" }
+        return next
+    }
+
+    /// The request's CSRF token (header, else the form field) against the session's.
+    static func csrfMatches(_ request: inout Request, _ expected: String) async throws -> Bool {
+        if let name = HTTPField.Name("X-CSRF-Token"), let header = request.headers[name] {
+            return AdminToken.matches(header, expected)
+        }
+        let body = try await request.collectBody(upTo: maxFormBytes)
+        guard let presented = ConsoleFormat.form(String(buffer: body))["csrf"] else { return false }
+        return AdminToken.matches(presented, expected)
+    }
+
+    static func bearer(_ header: String?) -> String? {
+        guard let header, header.count > 7, header.prefix(7).lowercased() == "bearer " else { return nil }
+        let value = String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? nil : value
+    }
+}
+
+/// Token comparison that takes the same time wherever the first difference is, and whatever the
+/// presented length: the digests compared are always 32 bytes (`constantTimeEqual` from Hashing).
+public enum AdminToken {
+    public static func matches(_ presented: String, _ expected: String) -> Bool {
+        constantTimeEqual(Digest.sha256(Array(presented.utf8)), Digest.sha256(Array(expected.utf8)))
+    }
+}
