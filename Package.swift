@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["CFlite", "CEspeakNG", "Audio"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
-            "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
+            "Wire", "Audio", "STUN", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The IO edge for media: NIO UDP sockets and timers driving the sessions.
@@ -174,7 +174,7 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Wire", "Hashing"]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Wire"], exclude: ["Fixtures"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "Wire", "Audio", "DTMF"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "STUN", "Wire", "Audio", "DTMF"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: [

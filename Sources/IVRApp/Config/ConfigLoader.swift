@@ -9,7 +9,7 @@ public enum ConfigLoader {
     public static let environmentKeys = [
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
-        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
+        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_SOCKETS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
         "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT", "IVR_MAX_CALLS",
         "IVR_HTTP_MAX_CONNECTIONS", "IVR_HTTP_IDLE_TIMEOUT", "IVR_ADMIN_TOKEN", "IVR_ADMIN_HOST", "IVR_ADMIN_PORT",
         "IVR_DATABASE_URL", "IVR_INSTANCE_ID", "IVR_INTERNAL_URL", "IVR_INSTANCE_LEASE",
@@ -211,6 +211,13 @@ public enum ConfigLoader {
         }
         try applyHTTP(environment: env, to: &config.http)
         try applyAdmin(environment: env, to: &config.admin)
+        if let v = value("IVR_MEDIA_SOCKETS") {
+            switch v {
+            case "shared": config.media.perCallSockets = false
+            case "per-call": config.media.perCallSockets = true
+            default: throw ConfigError(source: "IVR_MEDIA_SOCKETS", message: "expected 'shared' or 'per-call', got '\(v)'")
+            }
+        }
         if let v = value("IVR_MEDIA_CONNECT_TIMEOUT") {
             guard let seconds = Int(v), (1...60).contains(seconds) else {
                 throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")

@@ -51,7 +51,11 @@ public struct IVRConfig: Sendable, Equatable {
     public struct Media: Sendable, Equatable {
         /// The address SDP answers advertise and media sockets send from; nil = decided at start.
         public var ip: String?
-        public var ports: ClosedRange<Int> = 40000...40999
+        /// Media ports, dealt to the event loops in turn; each is one socket shared by that loop's calls.
+        public var ports: ClosedRange<Int> = 40000...40003
+        /// One socket per call on a free port of `ports` instead (`IVR_MEDIA_SOCKETS=per-call`), for
+        /// benchmark comparisons only.
+        public var perCallSockets = false
         /// ICE and DTLS must complete within this after `pre_accept`, or the call is refused.
         public var connectTimeoutSeconds = 15
     }

@@ -77,8 +77,10 @@ public struct IVRServer: Sendable {
                 let ip = config.media.ip ?? MediaAddress.guess()
                 var mediaConfig = MediaEngine.Config(ip: ip, ports: config.media.ports)
                 mediaConfig.session.connectTimeout = .seconds(config.media.connectTimeoutSeconds)
+                mediaConfig.perCallSockets = config.media.perCallSockets
                 answering = try MediaEngine(config: mediaConfig)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
+                    + (config.media.perCallSockets ? " (one socket per call)" : " (shared, one socket per event loop)")
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
             } catch {
                 answering = UnavailableMedia(reason: "media core unavailable: \(error)")
