@@ -61,13 +61,19 @@ extension Store {
             }
             guard !calls.isEmpty else { return [] }
             let steps = try Row.fetchAll(db, sql: """
-                SELECT e.call_id, e.detail FROM call_events e
-                WHERE e.kind = 'step' AND e.call_id IN (SELECT id FROM calls \(whereSQL))
+                SELECT e.call_id, e.kind, e.detail FROM call_events e
+                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (SELECT id FROM calls \(whereSQL))
                 ORDER BY e.call_id, e.at, e.id
                 """, arguments: args)
             for row in steps {
                 let id: String = row["call_id"]
-                if let i = index[id] { calls[i].path.append(row["detail"]) }
+                guard let i = index[id] else { continue }
+                let kind: String = row["kind"], detail: String = row["detail"]
+                if kind == "step" {
+                    calls[i].path.append(detail)
+                } else if let e = FunnelCall.parseExit(detail) {
+                    calls[i].exits.append(FunnelCall.StepExit(step: e.step, exit: e.exit))
+                }
             }
             return calls
         }

@@ -10,7 +10,7 @@ import Testing
     /// Writes a call with its step events and finalizes it (when `endReason` is given) the way the daemon does.
     func place(_ store: any CallStore, _ id: String, at offset: TimeInterval, flow: String = "main", version: String = "v1",
                number: String = "106540352242922", caller: String = "13175551234", direction: String = "USER_INITIATED",
-               path: [String], endReason: String?, status: CallStatus = .completed) async throws {
+               path: [String], exits: [String] = [], endReason: String?, status: CallStatus = .completed) async throws {
         var row = CallRecord(id: id, phoneNumberID: number, caller: caller, direction: direction, flow: flow,
                              status: .accepted, receivedAt: t0.addingTimeInterval(offset))
         row.flowVersion = version
@@ -18,6 +18,10 @@ import Testing
         for (i, step) in path.enumerated() {
             try await store.recordEvent(callID: id, kind: .step, detail: step,
                                         at: t0.addingTimeInterval(offset + Double(i) + 0.5))
+            if i < exits.count {
+                try await store.recordEvent(callID: id, kind: .exit, detail: "\(step): \(exits[i])",
+                                            at: t0.addingTimeInterval(offset + Double(i) + 0.9))
+            }
         }
         guard let endReason else { return }
         _ = try await store.finalizeCall(id: id, at: t0.addingTimeInterval(offset + 30), endDetail: endReason) { r, _, _ in
@@ -31,13 +35,14 @@ import Testing
     func sixScriptedCalls(_ store: any CallStore) async throws {
         for i in 0..<3 {
             try await place(store, "wacid.S\(i)", at: Double(i) * 60, path: ["welcome", "menu", "sales", "goodbye", "end"],
-                            endReason: "hangup")
+                            exits: ["next", "key 1", "next", "next", "hangup completed"], endReason: "hangup")
         }
         for i in 0..<2 {
             try await place(store, "wacid.H\(i)", at: 200 + Double(i) * 60, path: ["welcome", "menu"],
-                            endReason: "terminate")
+                            exits: ["next", "caller hung up"], endReason: "terminate")
         }
-        try await place(store, "wacid.T0", at: 400, path: ["welcome", "menu", "goodbye", "end"], endReason: "hangup")
+        try await place(store, "wacid.T0", at: 400, path: ["welcome", "menu", "goodbye", "end"],
+                        exits: ["next", "failure (no input)", "next", "hangup completed"], endReason: "hangup")
     }
 
     @Test(arguments: Backend.allCases) func theFunnelOfSixScriptedCalls(_ backend: Backend) async throws {
@@ -55,14 +60,39 @@ import Testing
         #expect(f.step("goodbye")?.reached == 4)
         #expect(f.step("end")?.reached == 4)
         #expect(f.step("end")?.ended == 4)
-        #expect(f.step("end")?.endedBy == ["completed": 4])
+        // The timed-out call went on to goodbye and end: it ended there because of no input.
+        #expect(f.step("end")?.endedBy == ["completed": 3, "no_input": 1])
+        #expect(f.step("menu")?.leftBy == ["key 1": 3, "caller hung up": 2, "failure (no input)": 1])
+        #expect(f.step("welcome")?.leftBy == ["next": 6])
         #expect(f.edge(from: nil, to: "welcome") == 6)
         #expect(f.edge(from: "welcome", to: "menu") == 6)
         #expect(f.edge(from: "menu", to: "sales") == 3)
         #expect(f.edge(from: "menu", to: "goodbye") == 1)
         #expect(f.edge(from: "sales", to: "goodbye") == 3)
         #expect(f.outcomes == ["completed": 4, "caller_hung_up": 2])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(f)) as? [String: Any]
+        let menu = (json?["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "menu" }
+        #expect(menu?["left_by"] as? [String: Int] == ["key 1": 3, "caller hung up": 2, "failure (no input)": 1])
         #expect(f.steps.map(\.step) == ["welcome", "menu", "sales", "goodbye", "end"])
+    }
+
+    @Test func whyACallEndedComesFromItsLastInput() {
+        func call(_ exits: [(String, String)], _ outcome: CallOutcomeClass) -> FunnelCall {
+            FunnelCall(callID: "c", path: exits.map(\.0), outcome: outcome,
+                       exits: exits.map { FunnelCall.StepExit(step: $0.0, exit: $0.1) })
+        }
+        // A menu that gives up with no on_failure: the flow fails the call.
+        #expect(call([("menu", "failure (no input)")], .failed).endedBecause == "no_input")
+        #expect(call([("menu", "failure (invalid input)")], .failed).endedBecause == "invalid_input")
+        // A failed try, then a good key: the input did not end the call.
+        #expect(call([("menu", "failure (invalid input)"), ("menu2", "key 2"), ("bye", "hangup done")], .completed)
+            .endedBecause == "completed")
+        // The caller hung up, or we erred: those are the reason whatever the input was.
+        #expect(call([("menu", "failure (no input)")], .callerHungUp).endedBecause == "caller_hung_up")
+        #expect(call([("menu", "failure (no input)")], .error).endedBecause == "error")
+        #expect(call([("welcome", "next")], .completed).endedBecause == "completed")
+        #expect(FunnelCall.parseExit("menu: said \"sales: east\"")! == ("menu", "said \"sales: east\""))
+        #expect(FunnelCall.parseExit("no colon") == nil)
     }
 
     @Test func aLoopCountsOneCallOnceButEveryVisit() {
