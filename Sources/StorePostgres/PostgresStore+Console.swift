@@ -40,13 +40,19 @@ extension PostgresStore {
             }
             guard !calls.isEmpty else { return [] }
             let steps = try await conn.rows(Self.query("""
-                SELECT e.call_id, e.detail FROM call_events e
-                WHERE e.kind = 'step' AND e.call_id IN (SELECT id FROM calls \(whereSQL))
+                SELECT e.call_id, e.kind, e.detail FROM call_events e
+                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (SELECT id FROM calls \(whereSQL))
                 ORDER BY e.call_id, e.at, e.id
                 """, values), logger: logger)
             for row in steps {
                 let id: String = try row.value("call_id")
-                if let i = index[id] { calls[i].path.append(try row.value("detail")) }
+                guard let i = index[id] else { continue }
+                let kind: String = try row.value("kind"), detail: String = try row.value("detail")
+                if kind == "step" {
+                    calls[i].path.append(detail)
+                } else if let e = FunnelCall.parseExit(detail) {
+                    calls[i].exits.append(FunnelCall.StepExit(step: e.step, exit: e.exit))
+                }
             }
             return calls
         }
