@@ -40,8 +40,8 @@ extension Store {
 
     /// The calls of a flow (optionally one version, a time range) as the funnel reads them: each call's
     /// steps from its `step` events (so calls still running count too), and how it ended.
-    public func funnelCalls(flow: String, version: String? = nil, since: Date? = nil, until: Date? = nil,
-                            limit: Int = 100_000) async throws -> [FunnelCall] {
+    public func funnelCalls(flow: String, version: String?, since: Date?, until: Date?, limit: Int) async throws
+        -> [FunnelCall] {
         try await writer.read { db in
             let q = CallQuery(since: since, until: until, flow: flow, flowVersion: version)
             let (whereSQL, args) = q.whereClause()
@@ -79,12 +79,6 @@ extension Store {
         }
     }
 
-    /// The funnel of a flow over the calls `funnelCalls` returns.
-    public func funnel(flow: String, version: String? = nil, since: Date? = nil, until: Date? = nil) async throws
-        -> FlowFunnel {
-        FlowFunnel(calls: try await funnelCalls(flow: flow, version: version, since: since, until: until))
-    }
-
     /// The versions of a flow that calls ran, the most recently used first.
     public func flowVersions(flow: String) async throws -> [FlowVersionCount] {
         try await writer.read { db in
@@ -95,10 +89,5 @@ extension Store {
                 FlowVersionCount(version: row["flow_version"], calls: row["n"], lastCallAt: row["last_at"])
             }
         }
-    }
-
-    /// Calls not finalized yet that arrived after `since` (the console's live page), newest first.
-    public func liveCalls(since: Date, limit: Int = 200) async throws -> [CallSummary] {
-        try await callPage(CallQuery(since: since, outcome: .inProgress, limit: limit)).calls
     }
 }

@@ -3,14 +3,12 @@ import Store
 import Testing
 
 /// The console's queries on the store: filters, paging, the outcome classes and the per-step funnel,
-/// over calls written by hand (a known set of scripted calls).
+/// over calls written by hand (a known set of scripted calls). On both stores.
 @Suite struct ConsoleQueryTests {
     let t0 = Date(timeIntervalSince1970: 1_764_070_000)
 
-    func store() throws -> Store { try Store(inMemoryNamed: "console-\(UUID().uuidString)") }
-
     /// Writes a call with its step events and finalizes it (when `endReason` is given) the way the daemon does.
-    func place(_ store: Store, _ id: String, at offset: TimeInterval, flow: String = "main", version: String = "v1",
+    func place(_ store: any CallStore, _ id: String, at offset: TimeInterval, flow: String = "main", version: String = "v1",
                number: String = "106540352242922", caller: String = "13175551234", direction: String = "USER_INITIATED",
                path: [String], exits: [String] = [], endReason: String?, status: CallStatus = .completed) async throws {
         var row = CallRecord(id: id, phoneNumberID: number, caller: caller, direction: direction, flow: flow,
@@ -34,7 +32,7 @@ import Testing
     }
 
     /// 6 calls into main.yaml: 3 press 1 (sales), 2 hang up in the menu, 1 times out (menu → goodbye → end).
-    func sixScriptedCalls(_ store: Store) async throws {
+    func sixScriptedCalls(_ store: any CallStore) async throws {
         for i in 0..<3 {
             try await place(store, "wacid.S\(i)", at: Double(i) * 60, path: ["welcome", "menu", "sales", "goodbye", "end"],
                             exits: ["next", "key 1", "next", "next", "hangup completed"], endReason: "hangup")
@@ -47,8 +45,8 @@ import Testing
                         exits: ["next", "failure (no input)", "next", "hangup completed"], endReason: "hangup")
     }
 
-    @Test func theFunnelOfSixScriptedCalls() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func theFunnelOfSixScriptedCalls(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await sixScriptedCalls(store)
         let f = try await store.funnel(flow: "main")
         #expect(f.calls == 6)
@@ -110,8 +108,8 @@ import Testing
         #expect(f.outcomes == ["caller_hung_up": 1, "rejected": 1])
     }
 
-    @Test func theFunnelIsPerVersionAndTimeRange() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func theFunnelIsPerVersionAndTimeRange(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await sixScriptedCalls(store)
         try await place(store, "wacid.V2", at: 1000, version: "v2", path: ["welcome", "menu", "support"], endReason: nil)
         try await place(store, "wacid.OTHER", at: 1000, flow: "voicemail", path: ["greet"], endReason: "hangup")
@@ -126,8 +124,8 @@ import Testing
         #expect(try await store.flowVersions(flow: "main").map(\.calls) == [1, 6])
     }
 
-    @Test func filtersAndPaging() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func filtersAndPaging(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await sixScriptedCalls(store)
         try await place(store, "wacid.OUT", at: 500, number: "999", caller: "4915112345678", direction: "BUSINESS_INITIATED",
                         path: ["welcome"], endReason: "media_failure", status: .failed)
@@ -156,8 +154,8 @@ import Testing
         #expect(try await store.liveCalls(since: t0).map(\.call.id) == ["wacid.LIVE"])
     }
 
-    @Test func everyOutcomeClassAgreesWithItsSQL() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func everyOutcomeClassAgreesWithItsSQL(_ backend: Backend) async throws {
+        let store = try await backend.make()
         let cases: [(String, String?, CallStatus)] = [
             ("terminate", "terminate", .completed), ("terminate-failed", "terminate", .failed),
             ("hangup", "hangup", .completed), ("hangup-failed", "hangup", .failed),

@@ -28,11 +28,11 @@ public enum AdminRouter {
 /// `/healthz` in its two forms: the full report (admin) and the status only (public port, for load
 /// balancers). Both answer 503 `{"status":"draining"}` during a drain.
 public struct HealthRoutes: Sendable {
-    let store: Store
+    let store: any CallStore
     let queueDepth: @Sendable () -> Int
     let draining: @Sendable () -> Bool
 
-    public init(store: Store, queueDepth: @escaping @Sendable () -> Int = { 0 },
+    public init(store: any CallStore, queueDepth: @escaping @Sendable () -> Int = { 0 },
                 draining: @escaping @Sendable () -> Bool = { false }) {
         self.store = store
         self.queueDepth = queueDepth

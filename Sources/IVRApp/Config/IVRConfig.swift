@@ -135,11 +135,28 @@ public struct IVRConfig: Sendable, Equatable {
     }
 
     public var server = Server()
+
+    /// This process among several sharing one PostgreSQL store (`instance:`). Unused with SQLite.
+    public struct Instance: Sendable, Equatable {
+        /// Unique per instance; defaults to the host name and the HTTP port.
+        public var id: String?
+        /// Where the other instances reach this one's HTTP server (forwarded webhooks). Defaults to
+        /// `http://<http.host>:<http.port>` (a wildcard host becomes 127.0.0.1).
+        public var internalURL: String?
+        /// An instance whose heartbeat is older than this is dead: its calls are finalized by a survivor.
+        public var leaseSeconds = 15
+        /// A claimed outbox row comes back to the pool when its claimant has not finished it by then.
+        public var outboxLeaseSeconds = 60
+    }
     public var http = HTTP()
     public var admin = Admin()
     public var whatsapp = WhatsAppSecrets()
     public var graph = Graph()
     public var database = "var/ivr.sqlite"
+    /// `database.url` / `IVR_DATABASE_URL`: a `postgres://` URL puts the store on PostgreSQL (several
+    /// instances may share it); unset, the SQLite file `database` is used.
+    public var databaseURL: String?
+    public var instance = Instance()
     public var flowsDirectory = "Flows"
     public var defaultFlow: String?
     public var promptsDirectory = "Prompts"

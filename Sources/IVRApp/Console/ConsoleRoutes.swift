@@ -8,7 +8,7 @@ import WhatsApp
 /// `AdminAuthMiddleware`. Read-only, except retrying an outbox message (a POST form with the
 /// session's CSRF token, or `POST /v1/outbox/{id}/retry` with the bearer token).
 public struct ConsoleRoutes: AdminRoutes {
-    let store: Store
+    let store: any CallStore
     let catalog: FlowCatalog
     let sessions: AdminSessions
     let graphviz: GraphvizRenderer
@@ -18,7 +18,7 @@ public struct ConsoleRoutes: AdminRoutes {
     let now: @Sendable () -> Date
     let renderer = ConsoleRenderer.shared
 
-    public init(store: Store, catalog: FlowCatalog, sessions: AdminSessions,
+    public init(store: any CallStore, catalog: FlowCatalog, sessions: AdminSessions,
                 graphviz: GraphvizRenderer = GraphvizRenderer(), recordingsDirectory: String = "var/recordings",
                 wakeOutbox: @escaping @Sendable () -> Void = {}, now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store

@@ -311,7 +311,7 @@ public struct CallMachine: Sendable {
         case let .rejected(reason, _)?: return .setupAbandoned(reason)
         case let .setupFailed(why)?: return .setupAbandoned(why)
         case let .flowEnded(status)?: return .hangup(status.rawValue)
-        case .media?, .interrupted?, nil: return .finished
+        case .media?, .interrupted?, .instanceLost?, nil: return .finished
         }
     }
 }
