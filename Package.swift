@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
@@ -59,7 +60,7 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["CFlite", "CEspeakNG", "Audio"]),
         // Sans-IO media session: demultiplexing, ICE, DTLS, SRTP, RTP/RTCP for one call.
         .target(name: "Media", dependencies: [
-            "Wire", "Audio", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
+            "Wire", "Audio", "STUN", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The IO edge for media: NIO UDP sockets and timers driving the sessions.
@@ -76,6 +77,12 @@ let package = Package(
         // GRDB records, migrations and repositories.
         .target(name: "Store", dependencies: [
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The same store on PostgreSQL (postgres-nio), for several instances sharing one database.
+        .target(name: "StorePostgres", dependencies: [
+            "Store",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // Webhook payloads, signature check, Graph API client.
@@ -98,7 +105,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
+            "WhatsApp", "Store", "StorePostgres", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -167,10 +174,13 @@ let package = Package(
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),
         .testTarget(name: "DTLSTests", dependencies: ["DTLS", "SRTP", "Wire", "Hashing"]),
         .testTarget(name: "FlowTests", dependencies: ["Flow", "Wire"], exclude: ["Fixtures"]),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "Wire", "Audio", "DTMF"]),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "DTLS", "RTP", "STUN", "Wire", "Audio", "DTMF"]),
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "StoreTests", dependencies: [
+            "Store", "StorePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .testTarget(name: "WhatsAppTests", dependencies: [
             "WhatsApp", "IVRTesting", "Store",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -10,6 +10,9 @@ apt_test=(sqlite3 curl openssl espeak-ng sox)
 apt_test+=(chromium)
 # The network-namespace tests (Tests/netns): ip netns, ip link (veth), tc.
 apt_test+=(iproute2)
+# The PostgreSQL store tests and the several-instances daemon test: a throwaway cluster
+# (Tests/support/pg-cluster.sh: initdb + pg_ctl, run as the package's postgres user).
+apt_test+=(postgresql)
 pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML)
 # The capacity benchmark's comparison server (aiortc + aiohttp) and its plot.
 pip_bench=(aiortc==1.16.0 aiohttp==3.14.5 matplotlib==3.11.2)

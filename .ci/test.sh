@@ -4,6 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build --build-tests ${SWIFT_FLAGS:-}
+# One throwaway PostgreSQL cluster for every stage (the PostgreSQL store suite, the several-instances
+# daemon test); each test makes its own database on it. Stopped and removed on exit, whatever happened.
+pg_dir="$(mktemp -d /tmp/ivr-pg.XXXXXX)"
+trap 'bash Tests/support/pg-cluster.sh stop "$pg_dir"' EXIT
+IVR_TEST_DATABASE_URL="$(bash Tests/support/pg-cluster.sh start "$pg_dir")"
+export IVR_TEST_DATABASE_URL
+echo "== PostgreSQL test cluster: $IVR_TEST_DATABASE_URL"
 echo "== stage 1: swift test"
 # One test at a time: CPU-heavy tests (speech accuracy, 10-minute pacing) would otherwise starve
 # the loopback HTTP servers other tests talk to on a 2-core machine. It costs no wall time here.

@@ -3,6 +3,8 @@
 #   FUZZ_SECONDS  seconds per target (default 60)
 #   FUZZ_TARGETS  space-separated subset (default: all, in the order below)
 #   FUZZ_RUNS     stop each target after this many inputs instead (libFuzzer -runs; time limit still applies)
+#   FUZZ_SEED     libFuzzer's random seed (default: a new one each run). With FUZZ_RUNS, a fixed seed and an
+#                 empty var/fuzz/corpus, a run is repeatable: it tries the same inputs on every machine.
 # Seeds (and crash inputs kept as regressions) live in Fuzz/corpus/<target>/ and are only read; what the
 # fuzzer adds goes to var/fuzz/corpus/<target>/. A crash leaves var/fuzz/artifacts/<target>-crash-* and a
 # non-zero exit. Results: one line per target, and var/fuzz/summary.txt.
@@ -37,6 +39,7 @@ for t in $targets; do
   log="var/fuzz/$t.log"
   extra=()
   [ -n "${FUZZ_RUNS:-}" ] && extra+=("-runs=$FUZZ_RUNS")
+  [ -n "${FUZZ_SEED:-}" ] && extra+=("-seed=$FUZZ_SEED")
   t0=$(date +%s)
   # SWIFT_BACKTRACE=enable=no: Swift's backtracer would otherwise take the crash signal and no crash file is written.
   set +e
@@ -52,7 +55,8 @@ for t in $targets; do
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   result=ok
   if [ "$rc" -ne 0 ]; then
-    result="CRASH (exit $rc): $(grep -m1 -E 'ERROR: |invariant failed|Fatal error|deadly signal|timeout' "$log" || echo "see $log")"
+    # Status lines ("#123 NEW ... DE: \"first_digit_timeout\"") quote dictionary words; skip them.
+    result="CRASH (exit $rc): $(grep -v '^#' "$log" | grep -m1 -E 'Fatal error|ERROR: |invariant failed' || echo "see $log")"
     failed+=("$t")
   fi
   printf '%-9s %12s %9s %7s %s\n' "$t" "${runs:-?}" "${rate:-?}" "$took" "$result" | tee -a "$summary"

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -44,35 +45,72 @@ def wait_healthy(url, proc, seconds=60):
     raise RuntimeError(f"{url} never answered")
 
 
-def start_ivrd(binary, workdir):
+SYSCALLS = ["sendmsg", "sendmmsg", "sendto", "recvmsg", "recvmmsg", "recvfrom"]
+
+
+def pinned(cmd, cpu):
+    """`cmd` under `taskset -c cpu` (None: not pinned)."""
+    return cmd if cpu is None else ["taskset", "-c", str(cpu), *cmd]
+
+
+def count_syscalls(pid, start_after, seconds, out):
+    """The server's UDP system calls over `seconds` of the plateau (perf's syscall tracepoints, root only):
+    with the packets moved in that window this gives packets per system call."""
+    time.sleep(start_after)
+    events = ",".join(f"syscalls:sys_enter_{c}" for c in SYSCALLS)
+    try:
+        r = subprocess.run(["perf", "stat", "-x", ",", "-e", events, "-p", str(pid), "--", "sleep", str(seconds)],
+                           capture_output=True, text=True, timeout=seconds + 30)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        out["error"] = str(e)
+        return
+    for line in r.stderr.splitlines():
+        fields = line.split(",")
+        if len(fields) > 2 and fields[2].startswith("syscalls:sys_enter_"):
+            try:
+                out[fields[2].removeprefix("syscalls:sys_enter_")] = int(fields[0])
+            except ValueError:
+                out["error"] = line
+    out["seconds"] = seconds
+
+
+def start_ivrd(binary, workdir, sockets="shared", cpu=None):
     env = dict(os.environ, IVR_APP_SECRET=SECRET, IVR_ACCESS_TOKEN="bench", IVR_VERIFY_TOKEN="bench",
                IVR_GRAPH_URL=f"http://127.0.0.1:{GRAPH_PORT}", IVR_HTTP_PORT="18080",
                IVR_DB=str(workdir / "ivr.sqlite"), IVR_FLOWS=str(ROOT / "Benchmarks/load/flows"),
                IVR_PROMPTS=str(ROOT / "Prompts"), IVR_MEDIA_IP="127.0.0.1", IVR_MEDIA_PORTS="20000-29999",
-               IVR_LOG_FORMAT="json")
+               IVR_LOG_FORMAT="json", IVR_MEDIA_SOCKETS=sockets)
     log = open(workdir / "ivrd.log", "w")
-    proc = subprocess.Popen([binary, "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+    proc = subprocess.Popen(pinned([binary, "serve"], cpu), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                             preexec_fn=raise_fd_limit)
     wait_healthy("http://127.0.0.1:18080/healthz", proc)
     return proc, "http://127.0.0.1:18080/webhook"
 
 
-def start_aiortc(workdir):
+def start_aiortc(workdir, cpu=None):
     log = open(workdir / "aiortc.log", "w")
-    proc = subprocess.Popen([sys.executable, str(ROOT / "Benchmarks/load/aiortc_server.py"), "--port", "18081",
+    proc = subprocess.Popen(pinned([sys.executable, str(ROOT / "Benchmarks/load/aiortc_server.py"), "--port", "18081",
                              "--graph-url", f"http://127.0.0.1:{GRAPH_PORT}", "--secret", SECRET,
-                             "--prompt", str(ROOT / "Prompts/main_menu.wav")],
+                             "--prompt", str(ROOT / "Prompts/main_menu.wav")], cpu),
                             stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, preexec_fn=raise_fd_limit)
     wait_healthy("http://127.0.0.1:18081/healthz", proc)
     return proc, "http://127.0.0.1:18081/webhook"
 
 
-def run_one(load, server, n, call_seconds, workdir):
-    proc, webhook = start_ivrd(server["binary"], workdir) if server["name"] == "ivrd" else start_aiortc(workdir)
+def run_one(load, server, n, call_seconds, workdir, pin=False, count=False):
+    server_cpu, load_cpu = (0, 1) if pin else (None, None)
+    if server["name"] == "ivrd":
+        proc, webhook = start_ivrd(server["binary"], workdir, server.get("sockets", "shared"), server_cpu)
+    else:
+        proc, webhook = start_aiortc(workdir, server_cpu)
     out = workdir / f"{server['name']}-{n}.json"
     rate = min(100.0, max(10.0, n / 10))
-    cmd = [load, "--webhook", webhook, "--secret", SECRET, "--graph-port", str(GRAPH_PORT), "--calls", str(n),
-           "--rate", str(rate), "--server-pid", str(proc.pid), "--label", server["name"], "--out", str(out)]
+    syscalls = {}
+    if count:
+        # The plateau: every call placed (n / rate seconds), ICE/DTLS done, none ended yet (calls last ~20 s).
+        threading.Thread(target=count_syscalls, args=(proc.pid, n / rate + 3, 5, syscalls), daemon=True).start()
+    cmd = pinned([load, "--webhook", webhook, "--secret", SECRET, "--graph-port", str(GRAPH_PORT), "--calls", str(n),
+           "--rate", str(rate), "--server-pid", str(proc.pid), "--label", server["name"], "--out", str(out)], load_cpu)
     if server["name"] != "ivrd":
         cmd += ["--hang-up-after", str(call_seconds)]
     try:
@@ -87,6 +125,14 @@ def run_one(load, server, n, call_seconds, workdir):
         time.sleep(1)
     if server["name"] == "ivrd":
         result["server_pacer_lateness_ms"] = pacer_lateness(workdir / "ivrd.log")
+    if syscalls and "seconds" in syscalls:
+        # Each call moves 50 RTP packets a second each way (plus RTCP every few seconds, not counted).
+        packets = n * 50 * syscalls["seconds"]
+        sends = sum(syscalls.get(c, 0) for c in ("sendmsg", "sendmmsg", "sendto"))
+        recvs = sum(syscalls.get(c, 0) for c in ("recvmsg", "recvmmsg", "recvfrom"))
+        syscalls["packets_per_send_call"] = round(packets / sends, 2) if sends else None
+        syscalls["packets_per_receive_call"] = round(packets / recvs, 2) if recvs else None
+    result["server_syscalls"] = syscalls
     return result
 
 
@@ -141,8 +187,14 @@ def markdown(load):
              "(the caller's audio decoded while the menu listens) → RFC 4733 key → more prompts → hang-up → terminate. "
              "The aiortc server answers and plays the menu prompt; the caller hangs up after the same time.", "",
              "| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    notes = []
     for name, runs in load["servers"].items():
         for n, r in sorted(runs.items(), key=lambda kv: int(kv[0])):
+            if r.get("server_syscalls", {}).get("packets_per_send_call"):
+                sc = r["server_syscalls"]
+                notes.append(f"- {name}, N={n}: ≈{sc['packets_per_send_call']} packets per send call, "
+                             f"≈{sc['packets_per_receive_call']} per receive call over {sc['seconds']} s of the plateau ("
+                             + ", ".join(f"{c} {sc[c]}" for c in SYSCALLS if sc.get(c)) + ")")
             pa, fa, ie = r["webhook_to_pre_accept_ms"], r["connect_to_first_audio_ms"], r["interval_error_ms"]
             lines.append(f"| {name} | {n} | {r['calls_failed']} | {r['peak_concurrent_calls']} | "
                          f"{pa.get('p50', '-')}/{pa.get('p99', '-')} | {fa.get('p50', '-')}/{fa.get('p99', '-')} | "
@@ -150,6 +202,9 @@ def markdown(load):
                          f"{ie['p50']}/{ie['p99']}/{ie['max']} | {r['loss_percent']} | {lateness(r)} |")
         if load["stopped"].get(name):
             lines.append(f"| {name} | stopped | {load['stopped'][name]} |" + " |" * (len(cols) - 3))
+    if notes:
+        lines += ["", "UDP system calls of the server on the plateau (perf syscall tracepoints; packets estimated as "
+                  "N × 50 per second each way):", ""] + notes
     lines += ["", "Ratios (aiortc ÷ ivrd, same N):", "", "| N | CPU per call-s | RSS per call | pre_accept p99 | interval err p99 |",
               "|---|---|---|---|---|"]
     for n, q in sorted(load["ratios"].items(), key=lambda kv: int(kv[0])):
@@ -163,7 +218,11 @@ def lateness(r):
 
 
 def plot(load, path):
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        print("matplotlib is not installed: no plot")
+        return
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig, (a, b) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -194,23 +253,30 @@ def main():
     p.add_argument("--aiortc-ns", default="10,25,50,100,250")
     p.add_argument("--call-seconds", type=float, default=20.0, help="how long the caller stays on the aiortc server")
     p.add_argument("--results", default=str(ROOT / "Benchmarks/results"))
+    p.add_argument("--sockets", default="shared", help="ivrd's IVR_MEDIA_SOCKETS: shared, per-call, or both")
+    p.add_argument("--pin", action="store_true", help="server on CPU 0, load generator on CPU 1 (taskset)")
+    p.add_argument("--syscalls", action="store_true", help="count the server's UDP system calls on the plateau (perf, root)")
     args = p.parse_args()
     cores = os.cpu_count() or 1
     machine = f"{cores} cores, {os.uname().sysname} {os.uname().release}"
-    load = {"machine": machine, "servers": {"ivrd": {}, "aiortc": {}}, "stopped": {}}
-    servers = [("ivrd", {"name": "ivrd", "binary": args.ivrd}, args.ns), ("aiortc", {"name": "aiortc"}, args.aiortc_ns)]
+    modes = ["shared", "per-call"] if args.sockets == "both" else [args.sockets]
+    servers = [("ivrd" if m == "shared" else f"ivrd-{m}", {"name": "ivrd", "binary": args.ivrd, "sockets": m}, args.ns)
+               for m in modes]
+    servers.append(("aiortc", {"name": "aiortc"}, args.aiortc_ns))
+    load = {"machine": machine + (" (server pinned to CPU 0, load generator to CPU 1)" if args.pin else ""),
+            "servers": {name: {} for name, _, _ in servers}, "stopped": {}}
     with tempfile.TemporaryDirectory(prefix="ivr-load-") as tmp:
         for name, server, ns in servers:
-            for n in [int(x) for x in ns.split(",")]:
+            for n in [int(x) for x in ns.split(",") if x]:
                 workdir = Path(tmp) / f"{name}-{n}"
                 workdir.mkdir()
                 print(f"--- {name}, {n} calls", flush=True)
-                r = run_one(args.load, server, n, args.call_seconds, workdir)
+                r = run_one(args.load, server, n, args.call_seconds, workdir, pin=args.pin, count=args.syscalls)
                 load["servers"][name][str(n)] = r
-                if behind(r, cores):
+                if behind(r, 1 if args.pin else cores):
                     load["stopped"][name] = f"fell behind at N={n}"
                     break
-    load["ratios"] = ratios(load["servers"]["ivrd"], load["servers"]["aiortc"])
+    load["ratios"] = ratios(load["servers"].get("ivrd", {}), load["servers"]["aiortc"])
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     stem = results / datetime.date.today().isoformat()

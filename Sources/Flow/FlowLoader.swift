@@ -117,10 +117,20 @@ public enum FlowLoader {
         key.count == 1 && key.first.map { NodeReader.dtmfKeys.contains($0) } == true
     }
 
+    /// The text's lines as the YAML parser counts them (its marks are 1-based lines of this): libyaml breaks
+    /// lines at LF, CR, CR LF, NEL, LS and PS. A lone CR is a line of its own to the parser, so splitting at LF
+    /// alone would put a mark past the last line.
+    static func yamlLines(_ text: String) -> [Substring] {
+        // Swift reads CR LF as one Character, so one test covers it and lone CR and LF.
+        let breaks: Set<Character> = ["\n", "\r", "\r\n", "\u{85}", "\u{2028}", "\u{2029}"]
+        return text.split(omittingEmptySubsequences: false, whereSeparator: { breaks.contains($0) })
+    }
+
     /// Where a duplicated key is written the second time: the next line after the first at the same column.
     private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (line: Int, column: Int)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = yamlLines(text)
         let forms = [key, "\"\(key)\"", "'\(key)'"]
+        guard mark.line < lines.count else { return nil }
         for i in mark.line..<lines.count {
             let l = lines[i]
             let indent = l.prefix { $0 == " " }.count
@@ -138,7 +148,7 @@ public enum FlowLoader {
     /// The step whose block holds `line`, found from the text (used when the YAML tree could not be built).
     /// Also says whether `line` itself is the step's name line.
     static func enclosingStep(line: Int, in text: String) -> (String, Bool)? {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let lines = yamlLines(text).map(String.init)
         guard let stepsIndex = lines.firstIndex(where: { $0.hasPrefix("steps:") }), stepsIndex + 1 < line else { return nil }
         var stepIndent: Int?
         var current: String?

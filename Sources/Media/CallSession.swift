@@ -160,6 +160,10 @@ public final class CallSession: DatagramSession {
         return earliest
     }
 
+    public func isValidatedRemote(_ address: TransportAddress) -> Bool {
+        address == remote || ice.validatedRemote(address) != nil
+    }
+
     // MARK: Playback
 
     /// Queues 20 ms Opus frames for paced sending. With a `tag`, `playbackFinished(tag)` follows

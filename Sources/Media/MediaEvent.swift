@@ -35,4 +35,7 @@ public protocol DatagramSession: AnyObject {
     func pollTransmit() -> Transmit?
     func pollEvent() -> MediaEvent?
     func nextDeadline() -> Instant?
+    /// Whether ICE validated `address` as this session's peer (a succeeded or peer-nominated pair):
+    /// a shared socket then routes everything from it to this session.
+    func isValidatedRemote(_ address: TransportAddress) -> Bool
 }

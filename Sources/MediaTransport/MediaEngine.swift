@@ -8,15 +8,27 @@ import NIOPosix
 import SDP
 import Wire
 
-/// Answers WhatsApp's (or any WebRTC peer's) audio offers: negotiates, opens the call's UDP
-/// socket on the media address, starts the sans-IO session there and returns the SDP answer.
+/// Answers WhatsApp's (or any WebRTC peer's) audio offers: negotiates, places the call on a shared
+/// UDP socket of one event loop (`SharedSocketPool`), starts the sans-IO session there and returns
+/// the SDP answer, which advertises that socket's port.
 public final class MediaEngine: CallMediaFactory {
     public struct Config: Sendable {
         /// The address answers advertise and sockets bind to (`IVR_MEDIA_IP`).
         public var ip: String
-        /// UDP ports for calls (`IVR_MEDIA_PORTS`), one per call.
+        /// The media ports (`IVR_MEDIA_PORTS`): port i belongs to event loop i mod L, each bound once and
+        /// shared by every call on that loop. A loop's further ports are used only for calls whose remote
+        /// address already has a call on its first port.
         public var ports: ClosedRange<Int>
         public var session = SessionConfig()
+        /// Datagrams one `recvmmsg` may return.
+        public var vectorReadCount = 64
+        /// The event loops' shared tick (pacing, ICE, DTLS, RTCP timers).
+        public var tick: Duration = .milliseconds(2)
+        /// Caller audio is handed to the call's owner at most this late, in batches.
+        public var audioBatch: Duration = .milliseconds(60)
+        /// One socket per call on a free port of `ports` (the transport before shared sockets), kept only
+        /// so benchmarks can compare the two on one binary (`IVR_MEDIA_SOCKETS=per-call`).
+        public var perCallSockets = false
 
         public init(ip: String, ports: ClosedRange<Int>) {
             self.ip = ip
@@ -26,8 +38,9 @@ public final class MediaEngine: CallMediaFactory {
 
     public let config: Config
     public let certificate: DTLSCertificate
-    let group: any EventLoopGroup
     let clock: any MonotonicClock
+    let group: any EventLoopGroup
+    let pool: SharedSocketPool
 
     public init(config: Config, certificate: DTLSCertificate? = nil,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
@@ -35,8 +48,16 @@ public final class MediaEngine: CallMediaFactory {
         guard IPAddress(config.ip) != nil else { throw MediaTransportError.invalidAddress(config.ip) }
         self.config = config
         self.certificate = try certificate ?? DTLSCertificate()
-        self.group = group
         self.clock = clock
+        self.group = group
+        self.pool = SharedSocketPool(ip: config.ip, ports: config.ports, group: group, clock: clock,
+                                     tick: .nanoseconds(config.tick.totalNanoseconds),
+                                     vectorReadCount: config.vectorReadCount)
+    }
+
+    /// Datagrams moved by the shared sockets so far, and the system calls that carried them.
+    public func transportStats() async -> SharedSocketStats {
+        await pool.stats()
     }
 
     /// Our certificate's fingerprint, as every answer carries it.
@@ -49,10 +70,18 @@ public final class MediaEngine: CallMediaFactory {
                                                cname: Self.iceString(16))
         let candidates = parameters.remoteCandidates
         let certificate = self.certificate, clock = self.clock, sessionConfig = config.session
-        let socket = try await UDPMediaSocket<CallSession>.open(ip: config.ip, ports: config.ports, group: group,
-                                                                clock: clock) { local in
+        let makeSession: @Sendable (TransportAddress) throws -> CallSession = { local in
             try CallSession(parameters: parameters, certificate: certificate, localAddress: local, now: clock.now(),
                             unixNanoseconds: Int64(Date().timeIntervalSince1970 * 1e9), config: sessionConfig)
+        }
+        let socket: any CallSocket
+        if config.perCallSockets {
+            socket = try await UDPMediaSocket<CallSession>.open(ip: config.ip, ports: config.ports, group: group, clock: clock,
+                                                                audioBatch: config.audioBatch, makeSession: makeSession)
+        } else {
+            socket = try await pool.place(ufrag: parameters.localUfrag, password: parameters.localPwd,
+                                          remoteCandidates: candidates.map(\.address), audioBatch: config.audioBatch,
+                                          makeSession: makeSession)
         }
         let answer: String
         do {
@@ -61,7 +90,7 @@ public final class MediaEngine: CallMediaFactory {
                 address: config.ip, port: socket.localAddress.port,
                 sessionID: UInt64.random(in: 1...UInt64(Int64.max)), cname: parameters.cname))
         } catch {
-            await socket.close()
+            await socket.release()
             throw error
         }
         logger.debug("media answer ready", metadata: ["local": "\(socket.localAddress)", "candidates": "\(candidates.count)"])
@@ -106,14 +135,14 @@ public final class MediaEngine: CallMediaFactory {
     }
 }
 
-/// One call's media over its UDP socket.
+/// One call's media over its place on a shared UDP socket.
 public final class UDPCallMedia: CallMediaChannel {
     public let answerSDP: String
     public let opusFormatParameters: [String: String]
-    let socket: UDPMediaSocket<CallSession>
+    let socket: any CallSocket
 
     /// `answerSDP`: our SDP, the answer to a user's offer or, for a call we placed, our offer.
-    init(socket: UDPMediaSocket<CallSession>, answerSDP: String, opusFormatParameters: [String: String]) {
+    init(socket: any CallSocket, answerSDP: String, opusFormatParameters: [String: String]) {
         self.socket = socket
         self.answerSDP = answerSDP
         self.opusFormatParameters = opusFormatParameters
@@ -140,6 +169,23 @@ public final class UDPCallMedia: CallMediaChannel {
 
     public func close(reason: MediaCloseReason) async {
         await socket.perform { session, now in session.close(reason: reason, now: now) }
-        await socket.close()
+        await socket.release()
     }
+}
+
+/// A call's place on a socket, shared or its own.
+protocol CallSocket: Sendable {
+    var events: AsyncStream<MediaEvent> { get }
+    var localAddress: TransportAddress { get }
+    func setAudioWanted(_ wanted: Bool)
+    func withSession(_ body: @escaping @Sendable (CallSession, Instant) -> Void)
+    func perform(_ body: @escaping @Sendable (CallSession, Instant) -> Void) async
+    func read<T: Sendable>(_ body: @escaping @Sendable (CallSession) -> T) async -> T?
+    func release() async
+}
+
+extension SharedSocketCall: CallSocket {}
+
+extension UDPMediaSocket: CallSocket where Session == CallSession {
+    func release() async { await close() }
 }

@@ -17,24 +17,16 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
         typealias InboundIn = AddressedEnvelope<ByteBuffer>
         typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 
-        var session: Session?
+        var slot: SessionSlot<Session>?
         let clock: any MonotonicClock
         let continuation: AsyncStream<MediaEvent>.Continuation
+        let audioBatch: Duration
         var context: ChannelHandlerContext?
-        var finished = false
         /// Datagrams that were not valid for the session's state are the session's business;
         /// these count what never reached it (no session yet, unparseable addresses).
         var dropped = 0
-        /// Caller audio is handed over in batches, at most `audioBatch` after its first packet
-        /// arrived: one consumer wake-up per batch rather than one per 20 ms packet. Any other
-        /// event flushes the batch first, so the order holds.
-        let audioBatch: Duration
-        var audioWanted = true
-        var heldAudio: [MediaEvent] = []
-        var heldSince: Instant?
-        /// The session's next deadline, read after each time it was driven (every path ends in
-        /// `drain`), so the 2 ms tick compares one stored value instead of asking every session.
-        var deadline: Instant?
+        var addresses = AddressCache(limit: 16)
+        var pendingFlush = false
 
         init(clock: any MonotonicClock, audioBatch: Duration, continuation: AsyncStream<MediaEvent>.Continuation) {
             self.clock = clock
@@ -46,95 +38,51 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let envelope = unwrapInboundIn(data)
-            guard let session, let source = transportAddress(of: envelope.remoteAddress) else {
+            guard let slot, let source = addresses.transportAddress(of: envelope.remoteAddress) else {
                 dropped += 1
                 return
             }
-            session.handleDatagram(Array(buffer: envelope.data), from: source, now: clock.now())
-            drain()
+            let now = clock.now()
+            slot.session.handleDatagram(Array(buffer: envelope.data), from: source, now: now)
+            if slot.drain(now: now, send: send) { pendingFlush = true }
         }
 
-        /// A call talks to one remote address nearly always: the last conversion each way is kept,
-        /// so packets skip the text round trip NIO's address types would otherwise cost.
-        private var lastSource: (socket: SocketAddress, transport: TransportAddress)?
-        private var lastDestination: (transport: TransportAddress, socket: SocketAddress)?
-
-        func transportAddress(of address: SocketAddress) -> TransportAddress? {
-            if let last = lastSource, last.socket == address { return last.transport }
-            guard let converted = TransportAddress(address) else { return nil }
-            lastSource = (address, converted)
-            return converted
+        func channelReadComplete(context: ChannelHandlerContext) {
+            flushIfNeeded()
         }
 
-        func socketAddress(of address: TransportAddress) -> SocketAddress? {
-            if let last = lastDestination, last.transport == address { return last.socket }
-            guard let converted = try? SocketAddress(address) else { return nil }
-            lastDestination = (address, converted)
-            return converted
+        func send(_ t: Transmit) {
+            guard let context, let address = addresses.socketAddress(of: t.destination) else { return }
+            let buffer = context.channel.allocator.buffer(bytes: t.bytes)
+            context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: buffer)), promise: nil)
+        }
+
+        func flushIfNeeded() {
+            guard pendingFlush else { return }
+            pendingFlush = false
+            context?.flush()
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            finish(reason: .transportClosed)
+            slot?.finish(reason: .transportClosed)
             self.context = nil
         }
 
         /// Runs `body` against the session, then writes what it produced.
         func withSession(_ body: (Session, Instant) -> Void) {
-            guard let session else { return }
-            body(session, clock.now())
-            drain()
-        }
-
-        func drain() {
-            guard let session, let context else { return }
-            var wrote = false
-            while let t = session.pollTransmit() {
-                guard let address = socketAddress(of: t.destination) else { continue }
-                let buffer = context.channel.allocator.buffer(bytes: t.bytes)
-                context.write(wrapOutboundOut(AddressedEnvelope(remoteAddress: address, data: buffer)), promise: nil)
-                wrote = true
-            }
-            if wrote { context.flush() }
-            while let event = session.pollEvent() {
-                if case .audio = event {
-                    guard audioWanted else { continue }
-                    heldAudio.append(event)
-                    if heldSince == nil { heldSince = clock.now() }
-                    continue
-                }
-                flushAudio()
-                continuation.yield(event)
-                if case .closed = event { finished = true; continuation.finish() }
-            }
-            if let since = heldSince, clock.now() - since >= audioBatch { flushAudio() }
-            deadline = session.nextDeadline()
-        }
-
-        func flushAudio() {
-            heldSince = nil
-            guard !heldAudio.isEmpty else { return }
-            for event in heldAudio { continuation.yield(event) }
-            heldAudio.removeAll(keepingCapacity: true)
+            guard let slot else { return }
+            let now = clock.now()
+            body(slot.session, now)
+            if slot.drain(now: now, send: send) { pendingFlush = true }
+            flushIfNeeded()
         }
 
         /// The shared tick of this event loop: wakes the session when its deadline has come.
         func tick(now: Instant) -> Bool {
-            guard let session, context != nil, !finished else { return false }
-            if let deadline, deadline <= now {
-                session.handleTimeout(now: now)
-                drain()
-            } else if let since = heldSince, now - since >= audioBatch {
-                flushAudio()
-            }
-            return !finished
-        }
-
-        func finish(reason: MediaCloseReason) {
-            guard !finished else { return }
-            flushAudio()
-            finished = true
-            continuation.yield(.closed(reason: reason))
-            continuation.finish()
+            guard let slot, context != nil, !slot.finished else { return false }
+            if slot.tick(now: now, send: send) { pendingFlush = true }
+            flushIfNeeded()
+            return !slot.finished
         }
     }
 
@@ -188,9 +136,11 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
                         makeSession: @escaping @Sendable (TransportAddress) throws -> Session) async throws {
         let handler = self.handler, local = localAddress, loop = handler.eventLoop
         try await loop.submit {
-            guard handler.value.session == nil else { throw MediaTransportError.sessionAlreadyInstalled }
-            handler.value.session = try makeSession(local)
-            handler.value.drain()  // the first ICE checks go out now; the tick knows the deadline
+            let h = handler.value
+            guard h.slot == nil else { throw MediaTransportError.sessionAlreadyInstalled }
+            h.slot = SessionSlot(session: try makeSession(local), clock: clock, audioBatch: h.audioBatch,
+                                 continuation: h.continuation)
+            h.withSession { _, _ in }  // the first ICE checks go out now; the tick knows the deadline
             LoopTicker.on(loop, interval: tick, clock: clock).add(handler.value)
         }.get()
     }
@@ -224,10 +174,7 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
     /// Whether caller `audio` events are handed over (on at first); see `CallMediaChannel`.
     public func setAudioWanted(_ wanted: Bool) {
         let handler = self.handler
-        handler.eventLoop.execute {
-            handler.value.audioWanted = wanted
-            if !wanted { handler.value.heldAudio.removeAll() }
-        }
+        handler.eventLoop.execute { handler.value.slot?.setAudioWanted(wanted) }
     }
 
     /// Runs `body` on the event loop with the session, then flushes its output.
@@ -245,24 +192,11 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
     /// Reads a value from the session on its event loop.
     public func read<T: Sendable>(_ body: @escaping @Sendable (Session) -> T) async -> T? {
         let handler = self.handler
-        return try? await handler.eventLoop.submit { handler.value.session.map(body) }.get()
+        return try? await handler.eventLoop.submit { handler.value.slot.map { body($0.session) } }.get()
     }
 
     /// Closes the socket. Call after the session has sent what it needs to (e.g. DTLS close_notify).
     public func close() async {
         try? await channel.close()
-    }
-}
-
-extension TransportAddress {
-    init?(_ address: SocketAddress) {
-        guard let port = address.port, let ipText = address.ipAddress, let ip = IPAddress(ipText) else { return nil }
-        self.init(ip: ip, port: UInt16(port))
-    }
-}
-
-extension SocketAddress {
-    init(_ address: TransportAddress) throws {
-        self = try SocketAddress(ipAddress: address.ip.description, port: Int(address.port))
     }
 }

@@ -32,6 +32,9 @@ public struct CallEvent: Codable, Equatable, Sendable, FetchableRecord, Persista
 public enum CallEventKind: String, Codable, Sendable, CaseIterable, DatabaseValueConvertible, CustomStringConvertible {
     /// A flow step entered; `detail` is the step name. Builds the outcome's path.
     case step
+    /// How a flow step was left; `detail` is `<step>: <exit>`, e.g. `menu: key 1` or `menu: failure (no input)`
+    /// (gathered digits of a `redact:` variable are `***`). The funnel reads why calls ended where they did.
+    case exit
     /// A prompt played; `detail` is the prompt id.
     case prompt
     /// A DTMF key; `detail` is the key (masked while a `redact:` variable is being entered). An input.

@@ -83,18 +83,41 @@ public struct CallQuery: Sendable, Equatable {
         self.offset = max(0, offset)
     }
 
-    /// The WHERE clause (empty when nothing is filtered) and its arguments.
-    func whereClause() -> (sql: String, arguments: StatementArguments) {
+    /// A value bound to one of the WHERE clause's placeholders.
+    public enum Bound: Sendable, Equatable {
+        case text(String)
+        case date(Date)
+    }
+
+    /// The WHERE clause (empty when nothing is filtered) and its values, one per placeholder, in order.
+    /// `placeholder(n)` spells the n-th (from 1): `?` for SQLite, `$n` for PostgreSQL.
+    public func whereClause(placeholder: (Int) -> String) -> (sql: String, values: [Bound]) {
         var clauses: [String] = []
-        var args: [any DatabaseValueConvertible] = []
-        if let since { clauses.append("received_at >= ?"); args.append(since) }
-        if let until { clauses.append("received_at < ?"); args.append(until) }
-        if let flow { clauses.append("flow = ?"); args.append(flow) }
-        if let flowVersion { clauses.append("flow_version = ?"); args.append(flowVersion) }
-        if let number { clauses.append("(phone_number_id = ? OR caller = ?)"); args.append(number); args.append(number) }
-        if let direction { clauses.append("direction = ?"); args.append(direction) }
+        var values: [Bound] = []
+        func bind(_ v: Bound) -> String {
+            values.append(v)
+            return placeholder(values.count)
+        }
+        if let since { clauses.append("received_at >= \(bind(.date(since)))") }
+        if let until { clauses.append("received_at < \(bind(.date(until)))") }
+        if let flow { clauses.append("flow = \(bind(.text(flow)))") }
+        if let flowVersion { clauses.append("flow_version = \(bind(.text(flowVersion)))") }
+        if let number { clauses.append("(phone_number_id = \(bind(.text(number))) OR caller = \(bind(.text(number))))") }
+        if let direction { clauses.append("direction = \(bind(.text(direction)))") }
         if let outcome { clauses.append(outcome.sqlCondition) }
-        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), StatementArguments(args))
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), values)
+    }
+
+    /// The WHERE clause for SQLite and its arguments.
+    func whereClause() -> (sql: String, arguments: StatementArguments) {
+        let (sql, values) = whereClause { _ in "?" }
+        let args: [any DatabaseValueConvertible] = values.map {
+            switch $0 {
+            case let .text(t): return t
+            case let .date(d): return d
+            }
+        }
+        return (sql, StatementArguments(args))
     }
 }
 

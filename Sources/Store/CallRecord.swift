@@ -46,6 +46,8 @@ public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
     public var followupStatus: String?
     /// `granted` or `declined`: the caller's last answer to a `record:` step's consent announcement (migration v4).
     public var recordingConsent: String?
+    /// The instance that owns the call (holds its media), when several share a PostgreSQL store (migration v5).
+    public var instanceID: String?
 
     public init(id: String, phoneNumberID: String, caller: String, direction: String = "USER_INITIATED",
                 flow: String? = nil, status: CallStatus, reason: String? = nil, receivedAt: Date,
@@ -88,6 +90,7 @@ public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, Persist
         case errorCodes = "error_codes"
         case followupStatus = "followup_status"
         case recordingConsent = "recording_consent"
+        case instanceID = "instance_id"
     }
 
     /// The JSON array columns decoded (empty when absent or unreadable).

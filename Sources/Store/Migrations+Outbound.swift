@@ -1,8 +1,9 @@
 import GRDB
 
 extension Migrations {
-    /// Business-initiated calls, the 6th migration (after v4 and the console's indexes, the 5th): the
-    /// permission per user and business number, and the calls we place. Plain tables, standard SQL types.
+    /// Business-initiated calls, v6 (registered last: after v4, the console's indexes and v5's instance_id):
+    /// the permission per user and business number, and the calls we place. Plain tables, standard SQL
+    /// types (the PostgreSQL schema does not have them yet).
     static func registerOutbound(_ m: inout DatabaseMigrator) {
         m.registerMigration("v6: outbound: call permissions and the calls we place") { db in
             try db.create(table: "permissions") { t in

@@ -93,6 +93,11 @@ enum Migrations {
             }
         }
         Self.registerConsole(&m)
+        m.registerMigration("v5: the owning instance on each call (shared with the PostgreSQL schema)") { db in
+            try db.alter(table: "calls") { t in
+                t.add(column: "instance_id", .text)
+            }
+        }
         Self.registerOutbound(&m)
         return m
     }

@@ -40,8 +40,8 @@ extension Store {
 
     /// The calls of a flow (optionally one version, a time range) as the funnel reads them: each call's
     /// steps from its `step` events (so calls still running count too), and how it ended.
-    public func funnelCalls(flow: String, version: String? = nil, since: Date? = nil, until: Date? = nil,
-                            limit: Int = 100_000) async throws -> [FunnelCall] {
+    public func funnelCalls(flow: String, version: String?, since: Date?, until: Date?, limit: Int) async throws
+        -> [FunnelCall] {
         try await writer.read { db in
             let q = CallQuery(since: since, until: until, flow: flow, flowVersion: version)
             let (whereSQL, args) = q.whereClause()
@@ -61,22 +61,22 @@ extension Store {
             }
             guard !calls.isEmpty else { return [] }
             let steps = try Row.fetchAll(db, sql: """
-                SELECT e.call_id, e.detail FROM call_events e
-                WHERE e.kind = 'step' AND e.call_id IN (SELECT id FROM calls \(whereSQL))
+                SELECT e.call_id, e.kind, e.detail FROM call_events e
+                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (SELECT id FROM calls \(whereSQL))
                 ORDER BY e.call_id, e.at, e.id
                 """, arguments: args)
             for row in steps {
                 let id: String = row["call_id"]
-                if let i = index[id] { calls[i].path.append(row["detail"]) }
+                guard let i = index[id] else { continue }
+                let kind: String = row["kind"], detail: String = row["detail"]
+                if kind == "step" {
+                    calls[i].path.append(detail)
+                } else if let e = FunnelCall.parseExit(detail) {
+                    calls[i].exits.append(FunnelCall.StepExit(step: e.step, exit: e.exit))
+                }
             }
             return calls
         }
-    }
-
-    /// The funnel of a flow over the calls `funnelCalls` returns.
-    public func funnel(flow: String, version: String? = nil, since: Date? = nil, until: Date? = nil) async throws
-        -> FlowFunnel {
-        FlowFunnel(calls: try await funnelCalls(flow: flow, version: version, since: since, until: until))
     }
 
     /// The versions of a flow that calls ran, the most recently used first.
@@ -89,10 +89,5 @@ extension Store {
                 FlowVersionCount(version: row["flow_version"], calls: row["n"], lastCallAt: row["last_at"])
             }
         }
-    }
-
-    /// Calls not finalized yet that arrived after `since` (the console's live page), newest first.
-    public func liveCalls(since: Date, limit: Int = 200) async throws -> [CallSummary] {
-        try await callPage(CallQuery(since: since, outcome: .inProgress, limit: limit)).calls
     }
 }

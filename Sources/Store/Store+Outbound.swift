@@ -82,7 +82,25 @@ public struct PermissionRecord: Codable, Equatable, Sendable, FetchableRecord, P
     }
 }
 
-extension Store {
+/// What placing calls needs from the store: the request beside its call row, WhatsApp's id for it,
+/// and the permission per user and business number. The SQLite `Store` has it (migration v6); the
+/// PostgreSQL store does not yet, so a daemon on PostgreSQL does not place calls.
+public protocol OutboundStore: Sendable {
+    func insertOutboundCall(_ request: OutboundCallRecord, row: CallRecord) async throws -> Bool
+    func outboundCall(id: String) async throws -> OutboundCallRecord?
+    func setWhatsAppCallID(_ waCallID: String, forCall id: String) async throws
+    func callID(forWhatsAppCallID waCallID: String) async throws -> String?
+    func permission(phoneNumberID: String, user: String) async throws -> PermissionRecord?
+    func savePermission(phoneNumberID: String, user: String, status: String, expiresAt: Date?,
+                        permissionJSON: String?, checkedAt: Date, cacheUntil: Date?) async throws
+    @discardableResult
+    func recordOutboundAttempt(phoneNumberID: String, user: String, answered: Bool, at date: Date) async throws -> Int
+    func recordPermissionRequest(phoneNumberID: String, user: String, at date: Date) async throws
+    func applyPermissionReply(phoneNumberID: String, user: String, granted: Bool, permanent: Bool,
+                              expiresAt: Date?, at date: Date) async throws
+}
+
+extension Store: OutboundStore {
     /// Records a call we place: its `calls` row (direction BUSINESS_INITIATED) and its request, in one
     /// transaction. False when the id exists.
     public func insertOutboundCall(_ request: OutboundCallRecord, row: CallRecord) async throws -> Bool {

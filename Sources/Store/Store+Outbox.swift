@@ -8,7 +8,7 @@ extension Store {
     }
 
     /// Messages in the given states (all when nil), oldest first.
-    public func outboxMessages(statuses: [OutboxStatus]? = nil, callID: String? = nil, limit: Int = 500) async throws
+    public func outboxMessages(statuses: [OutboxStatus]?, callID: String?, limit: Int) async throws
         -> [OutboxMessage] {
         try await writer.read { db in
             var request = OutboxMessage.all()
@@ -19,7 +19,7 @@ extension Store {
     }
 
     /// Marks the pending messages due by `now` as `sending` (one more attempt) and returns them.
-    public func claimDueOutbox(now: Date, limit: Int = 16) async throws -> [OutboxMessage] {
+    public func claimDueOutbox(now: Date, limit: Int) async throws -> [OutboxMessage] {
         try await writer.write { db in
             let due = try OutboxMessage.filter(Column("status") == OutboxStatus.pending.rawValue
                                                 && Column("next_attempt_at") <= now)
@@ -95,8 +95,8 @@ extension Store {
     /// Statuses only move forward (a late `delivered` does not undo `read`); `failed` keeps its error.
     /// Returns the updated row, or nil when no row has this wamid.
     @discardableResult
-    public func applyMessageStatus(wamid: String, status: OutboxStatus, errorCode: Int? = nil, detail: String? = nil,
-                                   at date: Date = Date()) async throws -> OutboxMessage? {
+    public func applyMessageStatus(wamid: String, status: OutboxStatus, errorCode: Int?, detail: String?,
+                                   at date: Date) async throws -> OutboxMessage? {
         try await writer.write { db in
             guard var m = try OutboxMessage.filter(Column("wamid") == wamid).fetchOne(db) else { return nil }
             if status == .failed {
@@ -114,7 +114,7 @@ extension Store {
     }
 
     /// `ivrd calls outbox retry ID`: a failed (or pending) message is due again now, with a fresh retry window.
-    public func retryOutbox(id: Int64, at date: Date = Date()) async throws -> OutboxMessage {
+    public func retryOutbox(id: Int64, at date: Date) async throws -> OutboxMessage {
         try await writer.write { db in
             guard var m = try OutboxMessage.fetchOne(db, key: id) else { throw StoreError.noSuchOutboxMessage(id: id) }
             guard m.status == .failed || m.status == .pending else {

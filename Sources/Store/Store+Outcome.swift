@@ -23,7 +23,7 @@ public struct CallSummary: Sendable, Equatable {
 
 extension Store {
     /// Appends an event to the call's timeline.
-    public func recordEvent(callID: String, kind: CallEventKind, detail: String, at date: Date = Date()) async throws {
+    public func recordEvent(callID: String, kind: CallEventKind, detail: String, at date: Date) async throws {
         try await writer.write { db in
             try CallEvent(callID: callID, at: date, kind: kind, detail: detail).insert(db)
         }
@@ -47,7 +47,7 @@ extension Store {
     /// crash leaves either everything or nothing, and a second finalization (the other end, a redelivered
     /// webhook) sees `first == false` and enqueues nothing. When `first` is false the returned drafts are
     /// ignored, but changes `apply` made to the row are kept (e.g. WhatsApp's figures arriving after our hang-up).
-    public func finalizeCall(id: String, at date: Date = Date(), ifMissing: CallRecord? = nil, endDetail: String,
+    public func finalizeCall(id: String, at date: Date, ifMissing: CallRecord?, endDetail: String,
                              _ apply: @Sendable @escaping (inout CallRecord, [CallEvent], Bool) throws -> [OutboxDraft])
         async throws -> CallFinalization? {
         try await writer.write { db in
@@ -84,7 +84,7 @@ extension Store {
     }
 
     /// Calls matching the filters, newest first, each with its last step.
-    public func calls(since: Date? = nil, flow: String? = nil, status: String? = nil, limit: Int = 100) async throws
+    public func calls(since: Date?, flow: String?, status: String?, limit: Int) async throws
         -> [CallSummary] {
         try await writer.read { db in
             var clauses: [String] = []

@@ -20,6 +20,9 @@ public struct PruneCounts: Sendable, Equatable, CustomStringConvertible {
 
 /// The oldest rows to keep, per table: rows strictly older than a cutoff go; a nil cutoff keeps the table whole.
 public struct PruneCutoffs: Sendable, Equatable {
+    /// Rows deleted per transaction (on either store).
+    public static let batchSize = 500
+
     /// `call_events.at`.
     public var callEvents: Date?
     /// `webhook_deliveries.received_at`. A redelivery older than this is no longer recognised as one, so keep
@@ -40,11 +43,10 @@ public struct PruneCutoffs: Sendable, Equatable {
 /// the outcome record). Deletes run in batches of `batchSize` rows, one short transaction each, so the
 /// webhook path and call finalization never wait long behind a large prune.
 extension Store {
-    public static let pruneBatchSize = 500
+    public static let pruneBatchSize = PruneCutoffs.batchSize
 
     /// Deletes what `cutoffs` allow, or only counts it when `dryRun`.
-    public func prune(_ cutoffs: PruneCutoffs, dryRun: Bool = false,
-                      batchSize: Int = Store.pruneBatchSize) async throws -> PruneCounts {
+    public func prune(_ cutoffs: PruneCutoffs, dryRun: Bool, batchSize: Int) async throws -> PruneCounts {
         var counts = PruneCounts()
         if let before = cutoffs.callEvents {
             counts.callEvents = try await pruneCallEvents(before: before, dryRun: dryRun, batchSize: batchSize)

@@ -1,8 +1,9 @@
 import Foundation
 import GRDB
 
-/// The server's SQLite database: opened, created and migrated on start.
-public final class Store: Sendable {
+/// The server's SQLite database: opened, created and migrated on start. The embedded default; one
+/// instance per database (see `PostgresStore` for several).
+public final class Store: CallStore {
     public let writer: any DatabaseWriter
     public let path: String
 
@@ -35,6 +36,14 @@ public final class Store: Sendable {
         try migrate()
     }
 
+    public var summary: String { path }
+
+    /// SQLite is migrated when opened.
+    public func prepare() async throws {}
+
+    /// GRDB closes the file when the store is released.
+    public func close() async {}
+
     private func migrate() throws {
         do {
             try Migrations.migrator.migrate(writer)
@@ -45,7 +54,7 @@ public final class Store: Sendable {
 
     /// Records a webhook delivery. Returns true the first time a (subject, event) pair is seen,
     /// false for a redelivery. Atomic: two concurrent deliveries of one pair yield one `true`.
-    public func recordDelivery(subjectID: String, event: String, at date: Date = Date()) async throws -> Bool {
+    public func recordDelivery(subjectID: String, event: String, at date: Date) async throws -> Bool {
         try await writer.write { db in
             try WebhookDelivery(subjectID: subjectID, event: event, receivedAt: date).insert(db, onConflict: .ignore)
             return db.changesCount > 0
@@ -65,7 +74,7 @@ public final class Store: Sendable {
     /// or one already finalized: once `finalized_at` is set only `finalizeCall` may touch the row, so a late
     /// progress write (a `reject` that lost the race with a `terminate`) cannot rewrite its outcome.
     @discardableResult
-    public func updateCall(id: String, at date: Date = Date(),
+    public func updateCall(id: String, at date: Date,
                            _ change: @Sendable @escaping (inout CallRecord) -> Void) async throws -> CallRecord? {
         try await writer.write { db in
             guard var call = try CallRecord.fetchOne(db, key: id), call.finalizedAt == nil else { return nil }
@@ -88,7 +97,7 @@ public final class Store: Sendable {
     }
 
     /// Calls, newest first.
-    public func recentCalls(limit: Int = 100) async throws -> [CallRecord] {
+    public func recentCalls(limit: Int) async throws -> [CallRecord] {
         try await writer.read { db in
             try CallRecord.order(Column("received_at").desc).limit(limit).fetchAll(db)
         }

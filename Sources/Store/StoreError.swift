@@ -5,6 +5,10 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case migrationFailed(path: String, reason: String)
     case noSuchOutboxMessage(id: Int64)
     case cannotRetry(id: Int64, status: String)
+    /// `database.url` / `IVR_DATABASE_URL` could not be read.
+    case badDatabaseURL(reason: String)
+    /// A stored value this version does not know (e.g. a status written by a newer version).
+    case badValue(table: String, column: String, value: String)
 
     public var description: String {
         switch self {
@@ -14,6 +18,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case let .noSuchOutboxMessage(id): return "no outbox message with id \(id)"
         case let .cannotRetry(id, status):
             return "outbox message \(id) is \(status); only failed or pending messages can be retried"
+        case let .badDatabaseURL(reason): return "database URL: \(reason)"
+        case let .badValue(table, column, value): return "\(table).\(column) holds an unknown value '\(value)'"
         }
     }
 }

@@ -42,4 +42,12 @@ public struct PendingWebhookEvent: Sendable, Equatable {
     public var eventIndex: Int
     public var body: [UInt8]
     public var receivedAt: Date
+
+    public init(subjectID: String, event: String, eventIndex: Int, body: [UInt8], receivedAt: Date) {
+        self.subjectID = subjectID
+        self.event = event
+        self.eventIndex = eventIndex
+        self.body = body
+        self.receivedAt = receivedAt
+    }
 }

@@ -26,7 +26,7 @@ import Store
 /// it) or by asking the API whether a message for this row already exists before re-sending; Meta's Cloud
 /// API offers neither today, so the worker accepts at most one duplicate per crash.
 public final class OutboxWorker: Service, Sendable {
-    let store: Store
+    let store: any CallStore
     let graph: any GraphAPI
     public let policy: OutboxPolicy
     let logger: Logger
@@ -37,7 +37,7 @@ public final class OutboxWorker: Service, Sendable {
     private let wakeContinuation: AsyncStream<Void>.Continuation
 
     /// `graph` should not retry on its own (`RetryPolicy.none`): the worker schedules retries itself, durably.
-    public init(store: Store, graph: any GraphAPI, policy: OutboxPolicy = OutboxPolicy(), logger: Logger,
+    public init(store: any CallStore, graph: any GraphAPI, policy: OutboxPolicy = OutboxPolicy(), logger: Logger,
                 metricsFactory: any MetricsFactory = MetricsSystem.factory,
                 now: @escaping @Sendable () -> Date = { Date() },
                 random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {

@@ -7,7 +7,7 @@ import Store
 struct Calls: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show recorded calls, one call's timeline, and the follow-up outbox; prune old records.",
-        discussion: "The database is --db, else IVR_DB, else storage.db of --config, else var/ivr.sqlite.",
+        discussion: "The database is --db, else IVR_DATABASE_URL or database.url (PostgreSQL), else IVR_DB, else storage.db of --config, else var/ivr.sqlite.",
         subcommands: [List.self, Show.self, Outbox.self, Prune.self],
         defaultSubcommand: List.self
     )
@@ -19,14 +19,18 @@ struct Calls: AsyncParsableCommand {
         @Option(name: .long, help: "YAML config file whose storage.db to use.")
         var config: String?
 
-        func open() throws -> Store {
+        func open() throws -> any CallStore {
             var path = db
             if path == nil {
+                let loaded: IVRConfig
                 do {
-                    path = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment).database
+                    loaded = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment)
                 } catch let error as ConfigError {
                     throw ValidationError("configuration error: \(error)")
                 }
+                // A PostgreSQL store (database.url / IVR_DATABASE_URL) is read where it is shared.
+                if loaded.databaseURL != nil { return try StoreChoice.open(loaded) }
+                path = loaded.database
             }
             let file = path ?? IVRConfig().database
             guard FileManager.default.fileExists(atPath: file) else {

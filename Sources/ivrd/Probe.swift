@@ -21,7 +21,7 @@ struct Probe: AsyncParsableCommand {
     @Option(help: "File holding the remote SDP offer.") var offer: String
     @Option(help: "File to write our SDP answer to.") var answer: String
     @Option(help: "Address to bind and advertise (default: IVR_MEDIA_IP or 127.0.0.1).") var mediaIP: String?
-    @Option(help: "UDP port range, e.g. 40000-40999 (default: IVR_MEDIA_PORTS or 40000-40999).") var ports: String?
+    @Option(help: "Shared UDP media ports, e.g. 40000-40003 (default: IVR_MEDIA_PORTS or 40000-40003).") var ports: String?
     @Option(help: "Tone frequency in Hz.") var tone: Double = 440
     @Option(help: "Seconds of tone to send after connecting.") var seconds: Double = 3
     @Option(help: "WAV file for the decoded remote audio.") var record: String?
@@ -30,7 +30,7 @@ struct Probe: AsyncParsableCommand {
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let ip = mediaIP ?? env["IVR_MEDIA_IP"] ?? "127.0.0.1"
-        guard let range = ConfigLoader.parsePorts(ports ?? env["IVR_MEDIA_PORTS"] ?? "40000-40999") else {
+        guard let range = ConfigLoader.parsePorts(ports ?? env["IVR_MEDIA_PORTS"] ?? "40000-40003") else {
             throw ValidationError("--ports: expected a range like 40000-40999")
         }
         let offerText = try String(contentsOfFile: offer, encoding: .utf8)

@@ -36,6 +36,22 @@ import Testing
             == ["/nonexistent/flow.yaml:1: cannot read the file"])
     }
 
+    /// The parser counts a lone CR (and CR LF, NEL, LS, PS) as a line break; a duplicate key's second place is
+    /// looked up in lines counted the same way (the fuzzer found a crash when only LF was counted).
+    @Test func duplicateKeyInAFileWithCarriageReturnLineBreaks() {
+        let lf = "name: x\nnumbers: [\"1\"]\nstart: a\nstart: b\nsteps:\n  a:\n    hangup: true\n"
+        for br in ["\r", "\r\n", "\n"] {
+            let text = lf.replacingOccurrences(of: "\n", with: br)
+            let ds = FlowLoader.load(bytes: Array(text.utf8), path: "cr.yaml", promptsDirectory: nil).diagnostics
+            #expect(ds.map(\.description).contains("cr.yaml:4:1: duplicate key 'start' (first at line 3); expected each key once in a mapping"), "\(br.debugDescription): \(ds)")
+        }
+        // Found by the fuzzer: CRs before the duplicate; the parser's mark lies past the last LF-counted line.
+        let crash = "# \r\r\r\r\r\r\r\r\r \r\r\r\r\r\r\r\r\r\r\r\rure: bye\n        \r\r\rure: bye\n              hema=../.\n  pin:he"
+        let ds = FlowLoader.load(bytes: Array(crash.utf8), path: "f.yaml", promptsDirectory: nil).diagnostics
+        #expect(ds.hasErrors)
+        #expect(ds.allSatisfy { $0.line >= 1 && $0.line <= 30 }, "\(ds)")
+    }
+
     @Test func anchorsAndAliasesAreFollowed() throws {
         let flow = try mustLoad("""
         name: a

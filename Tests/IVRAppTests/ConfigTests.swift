@@ -20,7 +20,7 @@ import WhatsApp
         #expect(c.http.port == 8080)
         #expect(c.graph.profile == .meta)
         #expect(c.graph.retryMaxAttempts == 5)
-        #expect(c.media.ports == 40000...40999)
+        #expect(c.media.ports == 40000...40003)
         #expect(c.whatsapp.appSecret == nil)
         // Every limit the file documents is its default.
         #expect(c.http == IVRConfig.HTTP())

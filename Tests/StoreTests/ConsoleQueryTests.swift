@@ -3,16 +3,14 @@ import Store
 import Testing
 
 /// The console's queries on the store: filters, paging, the outcome classes and the per-step funnel,
-/// over calls written by hand (a known set of scripted calls).
+/// over calls written by hand (a known set of scripted calls). On both stores.
 @Suite struct ConsoleQueryTests {
     let t0 = Date(timeIntervalSince1970: 1_764_070_000)
 
-    func store() throws -> Store { try Store(inMemoryNamed: "console-\(UUID().uuidString)") }
-
     /// Writes a call with its step events and finalizes it (when `endReason` is given) the way the daemon does.
-    func place(_ store: Store, _ id: String, at offset: TimeInterval, flow: String = "main", version: String = "v1",
+    func place(_ store: any CallStore, _ id: String, at offset: TimeInterval, flow: String = "main", version: String = "v1",
                number: String = "106540352242922", caller: String = "13175551234", direction: String = "USER_INITIATED",
-               path: [String], endReason: String?, status: CallStatus = .completed) async throws {
+               path: [String], exits: [String] = [], endReason: String?, status: CallStatus = .completed) async throws {
         var row = CallRecord(id: id, phoneNumberID: number, caller: caller, direction: direction, flow: flow,
                              status: .accepted, receivedAt: t0.addingTimeInterval(offset))
         row.flowVersion = version
@@ -20,6 +18,10 @@ import Testing
         for (i, step) in path.enumerated() {
             try await store.recordEvent(callID: id, kind: .step, detail: step,
                                         at: t0.addingTimeInterval(offset + Double(i) + 0.5))
+            if i < exits.count {
+                try await store.recordEvent(callID: id, kind: .exit, detail: "\(step): \(exits[i])",
+                                            at: t0.addingTimeInterval(offset + Double(i) + 0.9))
+            }
         }
         guard let endReason else { return }
         _ = try await store.finalizeCall(id: id, at: t0.addingTimeInterval(offset + 30), endDetail: endReason) { r, _, _ in
@@ -30,20 +32,21 @@ import Testing
     }
 
     /// 6 calls into main.yaml: 3 press 1 (sales), 2 hang up in the menu, 1 times out (menu → goodbye → end).
-    func sixScriptedCalls(_ store: Store) async throws {
+    func sixScriptedCalls(_ store: any CallStore) async throws {
         for i in 0..<3 {
             try await place(store, "wacid.S\(i)", at: Double(i) * 60, path: ["welcome", "menu", "sales", "goodbye", "end"],
-                            endReason: "hangup")
+                            exits: ["next", "key 1", "next", "next", "hangup completed"], endReason: "hangup")
         }
         for i in 0..<2 {
             try await place(store, "wacid.H\(i)", at: 200 + Double(i) * 60, path: ["welcome", "menu"],
-                            endReason: "terminate")
+                            exits: ["next", "caller hung up"], endReason: "terminate")
         }
-        try await place(store, "wacid.T0", at: 400, path: ["welcome", "menu", "goodbye", "end"], endReason: "hangup")
+        try await place(store, "wacid.T0", at: 400, path: ["welcome", "menu", "goodbye", "end"],
+                        exits: ["next", "failure (no input)", "next", "hangup completed"], endReason: "hangup")
     }
 
-    @Test func theFunnelOfSixScriptedCalls() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func theFunnelOfSixScriptedCalls(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await sixScriptedCalls(store)
         let f = try await store.funnel(flow: "main")
         #expect(f.calls == 6)
@@ -57,14 +60,39 @@ import Testing
         #expect(f.step("goodbye")?.reached == 4)
         #expect(f.step("end")?.reached == 4)
         #expect(f.step("end")?.ended == 4)
-        #expect(f.step("end")?.endedBy == ["completed": 4])
+        // The timed-out call went on to goodbye and end: it ended there because of no input.
+        #expect(f.step("end")?.endedBy == ["completed": 3, "no_input": 1])
+        #expect(f.step("menu")?.leftBy == ["key 1": 3, "caller hung up": 2, "failure (no input)": 1])
+        #expect(f.step("welcome")?.leftBy == ["next": 6])
         #expect(f.edge(from: nil, to: "welcome") == 6)
         #expect(f.edge(from: "welcome", to: "menu") == 6)
         #expect(f.edge(from: "menu", to: "sales") == 3)
         #expect(f.edge(from: "menu", to: "goodbye") == 1)
         #expect(f.edge(from: "sales", to: "goodbye") == 3)
         #expect(f.outcomes == ["completed": 4, "caller_hung_up": 2])
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(f)) as? [String: Any]
+        let menu = (json?["steps"] as? [[String: Any]])?.first { $0["step"] as? String == "menu" }
+        #expect(menu?["left_by"] as? [String: Int] == ["key 1": 3, "caller hung up": 2, "failure (no input)": 1])
         #expect(f.steps.map(\.step) == ["welcome", "menu", "sales", "goodbye", "end"])
+    }
+
+    @Test func whyACallEndedComesFromItsLastInput() {
+        func call(_ exits: [(String, String)], _ outcome: CallOutcomeClass) -> FunnelCall {
+            FunnelCall(callID: "c", path: exits.map(\.0), outcome: outcome,
+                       exits: exits.map { FunnelCall.StepExit(step: $0.0, exit: $0.1) })
+        }
+        // A menu that gives up with no on_failure: the flow fails the call.
+        #expect(call([("menu", "failure (no input)")], .failed).endedBecause == "no_input")
+        #expect(call([("menu", "failure (invalid input)")], .failed).endedBecause == "invalid_input")
+        // A failed try, then a good key: the input did not end the call.
+        #expect(call([("menu", "failure (invalid input)"), ("menu2", "key 2"), ("bye", "hangup done")], .completed)
+            .endedBecause == "completed")
+        // The caller hung up, or we erred: those are the reason whatever the input was.
+        #expect(call([("menu", "failure (no input)")], .callerHungUp).endedBecause == "caller_hung_up")
+        #expect(call([("menu", "failure (no input)")], .error).endedBecause == "error")
+        #expect(call([("welcome", "next")], .completed).endedBecause == "completed")
+        #expect(FunnelCall.parseExit("menu: said \"sales: east\"")! == ("menu", "said \"sales: east\""))
+        #expect(FunnelCall.parseExit("no colon") == nil)
     }
 
     @Test func aLoopCountsOneCallOnceButEveryVisit() {
@@ -80,8 +108,8 @@ import Testing
         #expect(f.outcomes == ["caller_hung_up": 1, "rejected": 1])
     }
 
-    @Test func theFunnelIsPerVersionAndTimeRange() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func theFunnelIsPerVersionAndTimeRange(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await sixScriptedCalls(store)
         try await place(store, "wacid.V2", at: 1000, version: "v2", path: ["welcome", "menu", "support"], endReason: nil)
         try await place(store, "wacid.OTHER", at: 1000, flow: "voicemail", path: ["greet"], endReason: "hangup")
@@ -96,8 +124,8 @@ import Testing
         #expect(try await store.flowVersions(flow: "main").map(\.calls) == [1, 6])
     }
 
-    @Test func filtersAndPaging() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func filtersAndPaging(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await sixScriptedCalls(store)
         try await place(store, "wacid.OUT", at: 500, number: "999", caller: "4915112345678", direction: "BUSINESS_INITIATED",
                         path: ["welcome"], endReason: "media_failure", status: .failed)
@@ -126,8 +154,8 @@ import Testing
         #expect(try await store.liveCalls(since: t0).map(\.call.id) == ["wacid.LIVE"])
     }
 
-    @Test func everyOutcomeClassAgreesWithItsSQL() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func everyOutcomeClassAgreesWithItsSQL(_ backend: Backend) async throws {
+        let store = try await backend.make()
         let cases: [(String, String?, CallStatus)] = [
             ("terminate", "terminate", .completed), ("terminate-failed", "terminate", .failed),
             ("hangup", "hangup", .completed), ("hangup-failed", "hangup", .failed),

@@ -3,11 +3,9 @@ import GRDB
 import Store
 import Testing
 
-/// Migration v2: finalization once, the timeline, and the outbox's state changes.
+/// Finalization once, the timeline, and the outbox's state changes, on both stores.
 @Suite struct OutcomeStoreTests {
     let t0 = Date(timeIntervalSince1970: 1_764_070_000)
-
-    func store() throws -> Store { try Store(inMemoryNamed: "outcome-\(UUID().uuidString)") }
 
     func call(_ id: String = "wacid.1", status: CallStatus = .accepted) -> CallRecord {
         CallRecord(id: id, phoneNumberID: "106540352242922", caller: "13175551234", flow: "main", status: status,
@@ -18,8 +16,8 @@ import Testing
         OutboxDraft(ruleKey: rule, recipient: "13175551234", messageJSON: #"{"x":1}"#)
     }
 
-    @Test func aCallIsFinalizedOnceEvenWhenBothEndsRace() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func aCallIsFinalizedOnceEvenWhenBothEndsRace(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await store.insertCall(call())
         let results = try await withThrowingTaskGroup(of: CallFinalization?.self) { group in
             for i in 0..<10 {
@@ -43,8 +41,8 @@ import Testing
         #expect(row?.followupStatus == "pending")
     }
 
-    @Test func theSecondEndKeepsItsFieldChangesButQueuesNothing() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func theSecondEndKeepsItsFieldChangesButQueuesNothing(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await store.insertCall(call())
         _ = try await store.finalizeCall(id: "wacid.1", at: t0, endDetail: "hangup") { _, _, _ in [] }
         let second = try await store.finalizeCall(id: "wacid.1", at: t0.addingTimeInterval(2), endDetail: "terminate") {
@@ -63,8 +61,8 @@ import Testing
         #expect(try await store.call(id: "wacid.1")?.followupStatus == "none")
     }
 
-    @Test func unknownCallsAreInsertedOnlyWhenAskedTo() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func unknownCallsAreInsertedOnlyWhenAskedTo(_ backend: Backend) async throws {
+        let store = try await backend.make()
         #expect(try await store.finalizeCall(id: "wacid.X", endDetail: "x") { _, _, _ in [] } == nil)
         let done = try await store.finalizeCall(id: "wacid.X", ifMissing: call("wacid.X", status: .completed),
                                                 endDetail: "x") { _, _, _ in [] }
@@ -72,8 +70,8 @@ import Testing
         #expect(try await store.call(id: "wacid.X")?.status == .completed)
     }
 
-    @Test func eventsKeepTheirOrderAndTheListShowsTheLastStep() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func eventsKeepTheirOrderAndTheListShowsTheLastStep(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await store.insertCall(call("wacid.A"))
         var other = call("wacid.B")
         other.flow = "sales"
@@ -93,8 +91,8 @@ import Testing
         #expect(try await store.calls(status: "failed").isEmpty)
     }
 
-    @Test func outboxRowsMoveThroughTheirStatesAndOnlyForward() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func outboxRowsMoveThroughTheirStatesAndOnlyForward(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await store.insertCall(call())
         _ = try await store.finalizeCall(id: "wacid.1", at: t0, endDetail: "x") { _, _, _ in [self.draft()] }
         #expect(try await store.claimDueOutbox(now: t0.addingTimeInterval(-1)).isEmpty)
@@ -122,8 +120,8 @@ import Testing
         #expect(failed?.errorCode == 131026)
     }
 
-    @Test func retryRequeuesFailedMessagesOnlyWithExactErrors() async throws {
-        let store = try store()
+    @Test(arguments: Backend.allCases) func retryRequeuesFailedMessagesOnlyWithExactErrors(_ backend: Backend) async throws {
+        let store = try await backend.make()
         try await store.insertCall(call())
         _ = try await store.finalizeCall(id: "wacid.1", at: t0, endDetail: "x") { _, _, _ in [self.draft()] }
         let id = try #require(try await store.outboxMessages().first?.id)

@@ -1,19 +1,14 @@
 import Foundation
 import GRDB
 import Store
+import StorePostgres
 import Testing
 
 /// Retention: old call events, webhook deliveries and finished outbox rows go; recent rows, live outbox rows
-/// and call rows stay. On a temporary SQLite file, as in production (WAL, a pool of readers).
+/// and call rows stay. On both stores (SQLite on a temporary file, as in production: WAL, a pool of readers).
 @Suite struct RetentionStoreTests {
     let now = Date(timeIntervalSince1970: 1_764_070_000)
     var cutoff: Date { now.addingTimeInterval(-30 * 86_400) }
-
-    func fileStore() throws -> Store {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("ivr-retention-\(UUID().uuidString)/ivr.sqlite").path
-        return try Store(path: path)
-    }
 
     func old(_ days: Double) -> Date { now.addingTimeInterval(-days * 86_400) }
 
@@ -22,28 +17,47 @@ import Testing
                       messageJSON: #"{"x":1}"#, status: status, createdAt: updated.addingTimeInterval(-60), updatedAt: updated)
     }
 
+    /// An outbox row in any state (no store method writes a row straight into `delivered`, say).
+    func insert(_ row: OutboxMessage, into store: any CallStore) async throws {
+        switch store {
+        case let s as Store:
+            try await s.writer.write { db in
+                var r = row
+                try r.insert(db)
+            }
+        case let p as PostgresStore:
+            func time(_ d: Date) -> String { "to_timestamp(\(d.timeIntervalSince1970))" }
+            try await PostgresTestServer.execute("""
+                INSERT INTO outbox (call_id, rule_key, phone_number_id, recipient, message_json, status, attempts,
+                  created_at, enqueued_at, next_attempt_at, updated_at)
+                VALUES ('\(row.callID)', '\(row.ruleKey)', '\(row.phoneNumberID)', '\(row.recipient)', '{}',
+                  '\(row.status.rawValue)', 0, \(time(row.createdAt)), \(time(row.enqueuedAt)),
+                  \(time(row.nextAttemptAt)), \(time(row.updatedAt)))
+                """, in: p)
+        default:
+            throw TestSetupError("unknown store \(type(of: store))")
+        }
+    }
+
     /// Three old and two recent events, deliveries and outbox rows of each kind, and one call row.
-    func seeded() async throws -> Store {
-        let store = try fileStore()
+    func seeded(_ backend: Backend) async throws -> any CallStore {
+        let store = try await backend.make()
         try await store.insertCall(CallRecord(id: "wacid.old", phoneNumberID: "42", caller: "13175551234", flow: "main",
                                               status: .completed, receivedAt: old(90)))
         for (i, age) in [90.0, 45, 30.5, 29.5, 1].enumerated() {
             try await store.recordEvent(callID: "wacid.old", kind: .step, detail: "s\(i)", at: old(age))
             _ = try await store.recordDelivery(subjectID: "wacid.\(i)", event: "connect", at: old(age))
         }
-        try await store.writer.write { db in
-            for (i, status) in OutboxStatus.allCases.enumerated() {
-                var stale = outboxRow("wacid.stale\(i)", status, updated: old(60))
-                try stale.insert(db)
-                var fresh = outboxRow("wacid.fresh\(i)", status, updated: old(2))
-                try fresh.insert(db)
-            }
+        for (i, status) in OutboxStatus.allCases.enumerated() {
+            try await insert(outboxRow("wacid.stale\(i)", status, updated: old(60)), into: store)
+            try await insert(outboxRow("wacid.fresh\(i)", status, updated: old(2)), into: store)
         }
         return store
     }
 
-    @Test func dryRunCountsWhatAPruneDeletesAndDeletesNothing() async throws {
-        let store = try await seeded()
+    @Test(arguments: Backend.allCases) func dryRunCountsWhatAPruneDeletesAndDeletesNothing(_ backend: Backend)
+        async throws {
+        let store = try await seeded(backend)
         let cutoffs = PruneCutoffs(callEvents: cutoff, deliveries: cutoff, outbox: cutoff)
         let planned = try await store.prune(cutoffs, dryRun: true)
         // Events/deliveries 90, 45 and 30.5 days old; outbox: the four finished statuses, 60 days old.
@@ -65,28 +79,28 @@ import Testing
         #expect(try await store.prune(cutoffs) == PruneCounts())
     }
 
-    @Test func aNilCutoffKeepsThatTable() async throws {
-        let store = try await seeded()
+    @Test(arguments: Backend.allCases) func aNilCutoffKeepsThatTable(_ backend: Backend) async throws {
+        let store = try await seeded(backend)
         let counts = try await store.prune(PruneCutoffs(callEvents: cutoff))
         #expect(counts == PruneCounts(callEvents: 3))
         #expect(try await store.deliveryCount(subjectID: "wacid.0") == 1)
         #expect(try await store.outboxMessages().count == 2 * OutboxStatus.allCases.count)
     }
 
-    @Test func deletesAcrossManyBatches() async throws {
-        let store = try fileStore()
+    @Test(arguments: Backend.allCases) func deletesAcrossManyBatches(_ backend: Backend) async throws {
+        let store = try await backend.make()
         for i in 0..<23 {
             try await store.recordEvent(callID: "wacid.b", kind: .step, detail: "\(i)", at: old(40))
         }
         try await store.recordEvent(callID: "wacid.b", kind: .step, detail: "kept", at: old(10))
-        #expect(try await store.pruneCallEvents(before: cutoff, batchSize: 5) == 23)
+        #expect(try await store.prune(PruneCutoffs(callEvents: cutoff), dryRun: false, batchSize: 5).callEvents == 23)
         #expect(try await store.events(callID: "wacid.b").map(\.detail) == ["kept"])
     }
 
-    @Test func aDeliveryPrunedIsNewAgain() async throws {
-        let store = try fileStore()
+    @Test(arguments: Backend.allCases) func aDeliveryPrunedIsNewAgain(_ backend: Backend) async throws {
+        let store = try await backend.make()
         #expect(try await store.recordDelivery(subjectID: "wacid.r", event: "connect", at: old(20)))
-        #expect(try await store.pruneDeliveries(before: old(10)) == 1)
+        #expect(try await store.prune(PruneCutoffs(deliveries: old(10))).deliveries == 1)
         #expect(try await store.recordDelivery(subjectID: "wacid.r", event: "connect", at: now))
     }
 }

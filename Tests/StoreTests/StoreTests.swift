@@ -16,8 +16,8 @@ import Testing
         _ = try Store(path: path)
     }
 
-    @Test func deliveriesAreDeduplicatedEvenConcurrently() async throws {
-        let store = try Store(path: tempPath())
+    @Test(arguments: Backend.allCases) func deliveriesAreDeduplicatedEvenConcurrently(_ backend: Backend) async throws {
+        let store = try await backend.make()
         let firsts = try await withThrowingTaskGroup(of: Bool.self) { group in
             for _ in 0..<20 {
                 group.addTask { try await store.recordDelivery(subjectID: "wacid.1", event: "connect") }
@@ -29,8 +29,8 @@ import Testing
         #expect(try await store.deliveryCount(subjectID: "wacid.1") == 2)
     }
 
-    @Test func callRowsInsertOnceAndUpdate() async throws {
-        let store = try Store(inMemoryNamed: "calls-\(UUID().uuidString)")
+    @Test(arguments: Backend.allCases) func callRowsInsertOnceAndUpdate(_ backend: Backend) async throws {
+        let store = try await backend.make()
         let now = Date(timeIntervalSince1970: 1_764_070_000)
         let row = CallRecord(id: "wacid.9", phoneNumberID: "42", caller: "13175551234", flow: "main", status: .received,
                              receivedAt: now)

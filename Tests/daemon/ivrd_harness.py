@@ -29,6 +29,27 @@ def free_port():
         return s.getsockname()[1]
 
 
+def free_udp_ports(count=4):
+    """A block of `count` consecutive UDP ports free right now (for IVR_MEDIA_PORTS: the default
+    40000-40003 would be shared by every daemon a test run starts at once)."""
+    import random
+    for _ in range(200):
+        base = random.randrange(20000, 32000 - count)
+        held = []
+        try:
+            for p in range(base, base + count):
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                held.append(s)
+                s.bind(("0.0.0.0", p))
+            return f"{base}-{base + count - 1}"
+        except OSError:
+            continue
+        finally:
+            for s in held:
+                s.close()
+    raise RuntimeError("no block of free UDP ports")
+
+
 class GraphStandIn:
     """Records POSTs and answers like the Graph API."""
 
@@ -72,7 +93,7 @@ class Daemon:
         env.update({"IVR_HTTP_PORT": str(self.port), "IVR_HTTP_HOST": host, "IVR_DB": str(self.db),
                     "IVR_FLOWS": str(ROOT / "Flows"), "IVR_PROMPTS": str(ROOT / "Prompts"),
                     # Calls still up when a test stops the daemon get this long (the drain) before terminate.
-                    "IVR_DRAIN_TIMEOUT": "5",
+                    "IVR_DRAIN_TIMEOUT": "5", "IVR_MEDIA_PORTS": free_udp_ports(),
                     "IVR_ADMIN_PORT": str(self.admin_port), "IVR_ADMIN_TOKEN": ADMIN_TOKEN})
         env.update(env_extra)
         self.log_path = tmp_path / f"{name}.log"

@@ -114,6 +114,10 @@ final class CallerSession: DatagramSession {
         stats.lost = Int(highest + delta - firstSequence + 1) - stats.received
     }
 
+    func isValidatedRemote(_ address: TransportAddress) -> Bool {
+        inner?.isValidatedRemote(address) ?? false
+    }
+
     func handleTimeout(now: Instant) {
         guard let inner else { return }
         sendDue(now: now)

@@ -2,7 +2,9 @@ import Foundation
 import Hashing
 import HTTPTypes
 import Hummingbird
+import NIOConcurrencyHelpers
 import NIOCore
+import Wire
 
 /// Guards the admin listener. With a token configured every request needs either
 /// `Authorization: Bearer <token>` (scripts, the `/v1` API) or the console's session cookie, which
@@ -13,13 +15,39 @@ import NIOCore
 ///
 /// Without a token only `GET /metrics` and `GET /healthz` are served (the listener is then on
 /// loopback — `ConfigLoader` refuses anything else) and the rest answers 403.
-public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+///
+/// Wrong tokens (a bearer or a login) are charged to the source address (`FailureLimiter`): once its
+/// allowance is spent, its token attempts are answered 429 without being checked, counted in
+/// `ivr_admin_auth_rate_limited_total`. A browser already logged in from that address keeps working.
+public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterMiddleware {
     let token: String?
     let sessions: AdminSessions?
+    let metrics: IVRMetrics?
+    private let limiter: NIOLockedValueBox<FailureLimiter>
+    private let clock: any MonotonicClock
 
-    public init(token: String?, sessions: AdminSessions? = nil) {
+    public init(token: String?, sessions: AdminSessions? = nil, metrics: IVRMetrics? = nil,
+                limits: FailureLimiter.Limits = Self.defaultLimits, clock: any MonotonicClock = SystemMonotonicClock()) {
         self.token = token
         self.sessions = sessions
+        self.metrics = metrics
+        self.limiter = NIOLockedValueBox(FailureLimiter(limits: limits))
+        self.clock = clock
+    }
+
+    /// 20 wrong tokens at once, then one every 6 s (the token has at least 16 characters: guessing is
+    /// hopeless anyway; this keeps a guesser from costing hashes and log lines).
+    public static var defaultLimits: FailureLimiter.Limits { .init(burst: 20, perMinute: 10, maxSources: 10_000) }
+
+    /// Whether the source may present a token now; if not, the 429 to answer.
+    private func refusal(_ source: String) -> Response? {
+        guard !limiter.withLockedValue({ $0.allows(source, now: clock.now()) }) else { return nil }
+        metrics?.adminAuthRateLimited()
+        return JSONReply.error(.tooManyRequests, "too many wrong admin tokens from this address; try again in a minute")
+    }
+
+    private func charge(_ source: String) {
+        limiter.withLockedValue { _ = $0.recordFailure(source, now: clock.now()) }
     }
 
     /// Paths that stay open when no token is configured.
@@ -43,12 +71,20 @@ public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             return JSONReply.error(.forbidden, "the admin API and console are off: set IVR_ADMIN_TOKEN")
         }
         let path = request.uri.path
+        let source = context.remoteAddress?.ipAddress ?? "-"
         if let presented = Self.bearer(request.headers[.authorization]) {
-            guard AdminToken.matches(presented, token) else { return Self.unauthorized() }
+            if let refused = refusal(source) { return refused }
+            guard AdminToken.matches(presented, token) else {
+                charge(source)
+                return Self.unauthorized()
+            }
             return try await next(request, context)
         }
         if let sessions {
-            if path == "/login" { return try await login(request, token: token, sessions: sessions) }
+            if path == "/login" {
+                if request.method == .post, let refused = refusal(source) { return refused }
+                return try await login(request, token: token, sessions: sessions, source: source)
+            }
             if path == "/console.css", request.method == .get { return try await next(request, context) }
             if let id = AdminSessions.cookieValue(request.headers[.cookie]), let session = sessions.session(id: id) {
                 var request = request
@@ -80,7 +116,7 @@ public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// `GET /login`: the form. `POST /login`: the token checked; a new session and a redirect to `next`
     /// (a path on this listener only: never another site).
-    func login(_ request: Request, token: String, sessions: AdminSessions) async throws -> Response {
+    func login(_ request: Request, token: String, sessions: AdminSessions, source: String) async throws -> Response {
         var request = request
         guard request.method == .post else {
             let next = ConsoleFormat.form(request.uri.query)["next"]
@@ -90,6 +126,7 @@ public struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         let fields = ConsoleFormat.form(String(buffer: body))
         let next = Self.safeNext(fields["next"])
         guard let presented = fields["token"], AdminToken.matches(presented, token) else {
+            charge(source)
             return ConsoleRenderer.shared.login(next: next, error: "That token is not the admin token.")
         }
         let (id, _) = sessions.create()

@@ -14,7 +14,7 @@ public enum AdminRouter {
     public static func build(token: String?, health: HealthRoutes, metrics: IVRMetrics,
                              routes: [any AdminRoutes] = [], sessions: AdminSessions? = nil) -> Router<IVRRequestContext> {
         let router = Router(context: IVRRequestContext.self)
-        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions))
+        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions, metrics: metrics))
         router.get("healthz") { _, _ in await health.full() }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -28,11 +28,11 @@ public enum AdminRouter {
 /// `/healthz` in its two forms: the full report (admin) and the status only (public port, for load
 /// balancers). Both answer 503 `{"status":"draining"}` during a drain.
 public struct HealthRoutes: Sendable {
-    let store: Store
+    let store: any CallStore
     let queueDepth: @Sendable () -> Int
     let draining: @Sendable () -> Bool
 
-    public init(store: Store, queueDepth: @escaping @Sendable () -> Int = { 0 },
+    public init(store: any CallStore, queueDepth: @escaping @Sendable () -> Int = { 0 },
                 draining: @escaping @Sendable () -> Bool = { false }) {
         self.store = store
         self.queueDepth = queueDepth

@@ -33,7 +33,7 @@ public struct FlowRuntime: Sendable {
 public struct CallContext: Sendable {
     public var media: any CallMediaFactory
     public var graph: any GraphAPI
-    public var store: Store
+    public var store: any CallStore
     public var finalizer: CallFinalizer
     /// Without it, accepted calls only keep media flowing (tests of the signalling path).
     public var runtime: FlowRuntime?
@@ -44,7 +44,7 @@ public struct CallContext: Sendable {
     /// Media sessions holding a port, for the `ivr_media_ports_in_use` gauge.
     let ports: PortGauge
 
-    public init(media: any CallMediaFactory, graph: any GraphAPI, store: Store, finalizer: CallFinalizer,
+    public init(media: any CallMediaFactory, graph: any GraphAPI, store: any CallStore, finalizer: CallFinalizer,
                 runtime: FlowRuntime?, catalog: FlowCatalog? = nil, metrics: IVRMetrics,
                 clock: any SleepingClock = SystemMonotonicClock(), timing: CallMachine.Timing = .init()) {
         self.media = media

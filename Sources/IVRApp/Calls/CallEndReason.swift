@@ -23,6 +23,8 @@ public enum CallEndReason: Sendable, Equatable {
     case shutdown(HangupDisposition?)
     /// Found unfinalized when the server started: it was running when the previous process died.
     case interrupted
+    /// Its owning instance stopped heartbeating (it died); a surviving instance finalized the call.
+    case instanceLost(instance: String)
     /// A call we placed ended before its flow ran, or was never placed.
     case outbound(OutboundEnd)
 
@@ -36,6 +38,7 @@ public enum CallEndReason: Sendable, Equatable {
         case .setupFailed: return "setup_failed"
         case .shutdown: return "shutdown"
         case .interrupted: return "interrupted"
+        case .instanceLost: return "instance_lost"
         case let .outbound(end): return end.code
         }
     }
@@ -52,6 +55,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .shutdown(d): return d.map { "server shutdown: the drain step hung up (\($0))" }
             ?? "server shutdown: drain time over"
         case .interrupted: return "interrupted: the server stopped without finalizing the call"
+        case let .instanceLost(id): return "instance_lost: instance \(id) stopped heartbeating; finalized by a survivor"
         case let .outbound(end): return end.detail
         }
     }
@@ -61,7 +65,7 @@ public enum CallEndReason: Sendable, Equatable {
         switch self {
         case let .hangup(d): return d.isFailure ? .failed : .completed
         case let .flowEnded(s): return s == .completed ? .completed : .failed
-        case .media, .setupFailed, .interrupted: return .failed
+        case .media, .setupFailed, .interrupted, .instanceLost: return .failed
         case let .whatsApp(status): return status == .completed ? .completed : .failed
         case let .rejected(_, failed): return failed == nil ? .rejected : .failed
         case let .shutdown(d): return d.map { $0.isFailure ? .failed : .completed } ?? .failed
@@ -73,7 +77,8 @@ public enum CallEndReason: Sendable, Equatable {
     /// (WhatsApp ended it itself, or it was rejected, or it was never answered: nothing to terminate.)
     var sendsTerminate: Bool {
         switch self {
-        case .hangup, .flowEnded, .media, .shutdown: return true
+        // A lost instance's call may still be up at WhatsApp (its media went with the instance).
+        case .hangup, .flowEnded, .media, .shutdown, .instanceLost: return true
         case .whatsApp, .rejected, .setupFailed, .interrupted: return false
         case let .outbound(end): return end.sendsTerminate
         }
@@ -97,7 +102,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .flowEnded(s): return s
         case .media: return .mediaFailed
         case let .whatsApp(status): return status == .completed ? .callerHungUp : .failed
-        case .rejected, .setupFailed, .interrupted: return .failed
+        case .rejected, .setupFailed, .interrupted, .instanceLost: return .failed
         case .shutdown: return .shutdown
         case .outbound: return .failed
         }

@@ -28,7 +28,7 @@ public enum FinalizeResult: Sendable, Equatable {
 /// While the call runs, the media/flow side records its progress here: `recordFlow`, `recordEvent`
 /// (steps, prompts, keys, keywords, HTTP call-outs, set-up milestones) and `recordVariables`.
 public final class CallFinalizer: Sendable {
-    let store: Store
+    let store: any CallStore
     let graph: any GraphAPI
     let planner: any FollowupPlanner
     let outbox: OutboxWorker?
@@ -47,7 +47,7 @@ public final class CallFinalizer: Sendable {
     }
     public static let redactedValue = "***"
 
-    public init(store: Store, graph: any GraphAPI, planner: any FollowupPlanner = NoFollowups(),
+    public init(store: any CallStore, graph: any GraphAPI, planner: any FollowupPlanner = NoFollowups(),
                 outbox: OutboxWorker? = nil, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory,
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store

@@ -37,6 +37,11 @@ extension CallRunner {
             effects.append(.event(.step, engine.path[recordedSteps].step))
             recordedSteps += 1
         }
+        // A step's exit is known once the engine leaves it; steps are left in order.
+        while recordedExits < engine.path.count, let exit = engine.path[recordedExits].exit {
+            effects.append(.event(.exit, "\(engine.path[recordedExits].step): \(exit)"))
+            recordedExits += 1
+        }
     }
 
     func perform(_ action: FlowAction, now: Instant) {

@@ -58,6 +58,7 @@ final class CallRunner {
     var stoppedRenders = Set<Int>()
     var nextTag = 1
     var recordedSteps = 0
+    var recordedExits = 0
     var lastVariables: [String: String]
     var effects: [Effect] = []
     var effectHead = 0

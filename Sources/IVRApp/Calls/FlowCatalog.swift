@@ -126,5 +126,14 @@ public final class FlowCatalog: Sendable {
         }
     }
     public var flowNames: [String] { state.withLockedValue { $0.byName.keys.sorted() } }
+
+    /// `name@hash` (first 12 characters) of each loaded flow, comma-separated: what `instances` and
+    /// `/healthz` show, so two instances running different flow versions can be seen.
+    public var versionSummary: String {
+        state.withLockedValue { s in
+            s.byName.keys.sorted().compactMap { name in s.byName[name].map { "\(name)@\($0.versionHash.prefix(12))" } }
+                .joined(separator: ",")
+        }
+    }
     public var defaultFlowName: String? { state.withLockedValue { $0.defaultFlow?.name } }
 }

@@ -9,9 +9,10 @@ public enum ConfigLoader {
     public static let environmentKeys = [
         "IVR_APP_SECRET", "IVR_ACCESS_TOKEN", "IVR_VERIFY_TOKEN", "IVR_GRAPH_URL", "IVR_GRAPH_PROFILE",
         "IVR_GRAPH_VERSION", "IVR_HTTP_HOST", "IVR_HTTP_PORT", "IVR_DB", "IVR_FLOWS", "IVR_DEFAULT_FLOW",
-        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
+        "IVR_PROMPTS", "IVR_MEDIA_IP", "IVR_MEDIA_PORTS", "IVR_MEDIA_SOCKETS", "IVR_MEDIA_CONNECT_TIMEOUT", "IVR_LOG_LEVEL", "IVR_LOG_FORMAT",
         "IVR_OUTBOX_PAUSED", "IVR_SPEECH_MODEL", "IVR_SPEECH_DICTIONARY", "IVR_DRAIN_TIMEOUT", "IVR_MAX_CALLS",
         "IVR_HTTP_MAX_CONNECTIONS", "IVR_HTTP_IDLE_TIMEOUT", "IVR_ADMIN_TOKEN", "IVR_ADMIN_HOST", "IVR_ADMIN_PORT",
+        "IVR_DATABASE_URL", "IVR_INSTANCE_ID", "IVR_INTERNAL_URL", "IVR_INSTANCE_LEASE",
     ]
 
     public static func load(path: String?, environment: [String: String]) throws -> IVRConfig {
@@ -41,7 +42,7 @@ public enum ConfigLoader {
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
                                                       "media", "log", "outbox", "speech", "server", "admin", "retention",
-                                                      "outbound"])
+                                                      "database", "instance", "outbound"])
         if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
@@ -104,6 +105,19 @@ public enum ConfigLoader {
         }
         if let s = try top["storage"].map({ try r.mapping($0, path: "storage", keys: ["db"]) }) {
             if let v = try r.string(s["db"], "storage.db") { config.database = v }
+        }
+        if let d = try top["database"].map({ try r.mapping($0, path: "database", keys: ["url"]) }) {
+            if let v = try r.string(d["url"], "database.url"), !v.isEmpty { config.databaseURL = v }
+        }
+        if let i = try top["instance"].map({
+            try r.mapping($0, path: "instance", keys: ["id", "internal_url", "lease_seconds", "outbox_lease_seconds"])
+        }) {
+            if let v = try r.string(i["id"], "instance.id"), !v.isEmpty { config.instance.id = v }
+            if let v = try r.string(i["internal_url"], "instance.internal_url"), !v.isEmpty { config.instance.internalURL = v }
+            if let v = try r.int(i["lease_seconds"], "instance.lease_seconds", 2...3600) { config.instance.leaseSeconds = v }
+            if let v = try r.int(i["outbox_lease_seconds"], "instance.outbox_lease_seconds", 5...3600) {
+                config.instance.outboxLeaseSeconds = v
+            }
         }
         if let f = try top["flows"].map({ try r.mapping($0, path: "flows", keys: ["dir", "default", "http_allow"]) }) {
             if let v = try r.string(f["dir"], "flows.dir") { config.flowsDirectory = v }
@@ -178,6 +192,15 @@ public enum ConfigLoader {
             config.http.port = port
         }
         if let v = value("IVR_DB") { config.database = v }
+        if let v = value("IVR_DATABASE_URL") { config.databaseURL = v }
+        if let v = value("IVR_INSTANCE_ID") { config.instance.id = v }
+        if let v = value("IVR_INTERNAL_URL") { config.instance.internalURL = v }
+        if let v = value("IVR_INSTANCE_LEASE") {
+            guard let seconds = Int(v), (2...3600).contains(seconds) else {
+                throw ConfigError(source: "IVR_INSTANCE_LEASE", message: "expected whole seconds 2–3600, got '\(v)'")
+            }
+            config.instance.leaseSeconds = seconds
+        }
         if let v = value("IVR_FLOWS") { config.flowsDirectory = v }
         if let v = value("IVR_DEFAULT_FLOW") { config.defaultFlow = v }
         if let v = value("IVR_PROMPTS") { config.promptsDirectory = v }
@@ -192,6 +215,13 @@ public enum ConfigLoader {
         try applyHTTP(environment: env, to: &config.http)
         try applyAdmin(environment: env, to: &config.admin)
         try applyOutbound(environment: env, to: &config.outbound)
+        if let v = value("IVR_MEDIA_SOCKETS") {
+            switch v {
+            case "shared": config.media.perCallSockets = false
+            case "per-call": config.media.perCallSockets = true
+            default: throw ConfigError(source: "IVR_MEDIA_SOCKETS", message: "expected 'shared' or 'per-call', got '\(v)'")
+            }
+        }
         if let v = value("IVR_MEDIA_CONNECT_TIMEOUT") {
             guard let seconds = Int(v), (1...60).contains(seconds) else {
                 throw ConfigError(source: "IVR_MEDIA_CONNECT_TIMEOUT", message: "expected whole seconds 1–60, got '\(v)'")

@@ -51,7 +51,11 @@ public struct IVRConfig: Sendable, Equatable {
     public struct Media: Sendable, Equatable {
         /// The address SDP answers advertise and media sockets send from; nil = decided at start.
         public var ip: String?
-        public var ports: ClosedRange<Int> = 40000...40999
+        /// Media ports, dealt to the event loops in turn; each is one socket shared by that loop's calls.
+        public var ports: ClosedRange<Int> = 40000...40003
+        /// One socket per call on a free port of `ports` instead (`IVR_MEDIA_SOCKETS=per-call`), for
+        /// benchmark comparisons only.
+        public var perCallSockets = false
         /// ICE and DTLS must complete within this after `pre_accept`, or the call is refused.
         public var connectTimeoutSeconds = 15
     }
@@ -131,6 +135,19 @@ public struct IVRConfig: Sendable, Equatable {
     }
 
     public var server = Server()
+
+    /// This process among several sharing one PostgreSQL store (`instance:`). Unused with SQLite.
+    public struct Instance: Sendable, Equatable {
+        /// Unique per instance; defaults to the host name and the HTTP port.
+        public var id: String?
+        /// Where the other instances reach this one's HTTP server (forwarded webhooks). Defaults to
+        /// `http://<http.host>:<http.port>` (a wildcard host becomes 127.0.0.1).
+        public var internalURL: String?
+        /// An instance whose heartbeat is older than this is dead: its calls are finalized by a survivor.
+        public var leaseSeconds = 15
+        /// A claimed outbox row comes back to the pool when its claimant has not finished it by then.
+        public var outboxLeaseSeconds = 60
+    }
     public var http = HTTP()
     public var admin = Admin()
     /// Calls we place (`outbound:`).
@@ -138,6 +155,10 @@ public struct IVRConfig: Sendable, Equatable {
     public var whatsapp = WhatsAppSecrets()
     public var graph = Graph()
     public var database = "var/ivr.sqlite"
+    /// `database.url` / `IVR_DATABASE_URL`: a `postgres://` URL puts the store on PostgreSQL (several
+    /// instances may share it); unset, the SQLite file `database` is used.
+    public var databaseURL: String?
+    public var instance = Instance()
     public var flowsDirectory = "Flows"
     public var defaultFlow: String?
     public var promptsDirectory = "Prompts"

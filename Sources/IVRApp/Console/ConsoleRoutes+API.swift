@@ -54,7 +54,9 @@ extension ConsoleRoutes {
         do {
             v = try await callView(id: id)
         } catch let notFound as ConsoleNotFound {
-            if let ours = try await store.callID(forWhatsAppCallID: id), ours != id { return try await showCall(id: ours) }
+            if let ours = try await (store as? any OutboundStore)?.callID(forWhatsAppCallID: id), ours != id {
+                return try await showCall(id: ours)
+            }
             // Only the request, no call row (never written, or removed by hand): the request alone.
             guard let placed = try await outboundView(id: id) else { throw notFound }
             return JSONReply.encoded(.ok, ConsoleAPI.PlacedOnly(callID: id, outbound: placed))

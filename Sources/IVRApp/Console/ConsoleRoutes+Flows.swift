@@ -77,7 +77,8 @@ extension ConsoleRoutes {
             "svg": svg, "graphError": graphError as Any,
             "steps": funnel.steps.map { s -> [String: Any] in
                 ["step": s.step, "reached": s.reached, "visits": s.visits, "ended": s.ended,
-                 "endedBy": s.endedBy.isEmpty ? "-" : FunnelOverlay.endedBy(s.endedBy)]
+                 "endedBy": s.endedBy.isEmpty ? "-" : FunnelOverlay.endedBy(s.endedBy),
+                 "leftBy": s.leftBy.isEmpty ? "-" : FunnelOverlay.endedBy(s.leftBy)]
             },
         ]
         return renderer.html("flow", context)

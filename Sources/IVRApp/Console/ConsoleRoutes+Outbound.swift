@@ -38,9 +38,9 @@ extension ConsoleRoutes {
     }
 
     /// What was asked for when we placed call `id`, and the user's permission as last known; nil for a
-    /// call we did not place.
+    /// call we did not place (and on a store without the outbound tables).
     func outboundView(id: String) async throws -> ConsoleAPI.Placed? {
-        guard let r = try await store.outboundCall(id: id) else { return nil }
+        guard let store = store as? any OutboundStore, let r = try await store.outboundCall(id: id) else { return nil }
         let permission = try await store.permission(phoneNumberID: r.phoneNumberID, user: r.recipient)
         return ConsoleAPI.Placed(
             to: Redact.phone(r.recipient), phoneNumberID: r.phoneNumberID, flow: r.flow,

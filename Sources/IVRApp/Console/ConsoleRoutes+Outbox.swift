@@ -21,7 +21,7 @@ extension ConsoleRoutes {
             guard let status = OutboxStatus(rawValue: s) else { throw ConsoleInputError("status: \(s) is not an outbox status") }
             statuses = [status]
         }
-        let messages = try await store.outboxMessages(statuses: statuses, limit: 500)
+        let messages = try await store.outboxMessages(statuses: statuses, callID: nil, limit: 500)
         let form = csrf(request)
         return renderer.html("outbox", [
             "title": "Outbox", "navOutbox": true, "csrf": form as Any,

@@ -9,7 +9,7 @@ import WhatsApp
 /// session's CSRF token, or `POST /v1/outbox/{id}/retry` with the bearer token) and placing a call
 /// (`POST /v1/calls`, when `outbound` is given).
 public struct ConsoleRoutes: AdminRoutes {
-    let store: Store
+    let store: any CallStore
     let catalog: FlowCatalog
     let sessions: AdminSessions
     let graphviz: GraphvizRenderer
@@ -21,7 +21,7 @@ public struct ConsoleRoutes: AdminRoutes {
     let outbound: OutboundCalls?
     let renderer = ConsoleRenderer.shared
 
-    public init(store: Store, catalog: FlowCatalog, sessions: AdminSessions,
+    public init(store: any CallStore, catalog: FlowCatalog, sessions: AdminSessions,
                 graphviz: GraphvizRenderer = GraphvizRenderer(), recordingsDirectory: String = "var/recordings",
                 wakeOutbox: @escaping @Sendable () -> Void = {}, outbound: OutboundCalls? = nil,
                 now: @escaping @Sendable () -> Date = { Date() }) {

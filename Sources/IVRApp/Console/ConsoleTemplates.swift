@@ -132,8 +132,8 @@ enum ConsoleTemplates {
         <figure class="graph" id="graph">{{{svg}}}{{#graphError}}<p class="error">{{graphError}}</p>{{/graphError}}
         <figcaption>Each step shows how many calls reached it and how many ended there; each edge how many calls took it.</figcaption></figure>
         <section aria-labelledby="funnel-h"><h2 id="funnel-h">Per step</h2>
-        <div class="scroll"><table id="funnel"><thead><tr><th scope="col">Step</th><th scope="col">Reached</th><th scope="col">Visits</th><th scope="col">Ended here</th><th scope="col">How they ended</th></tr></thead><tbody>
-        {{#steps}}<tr data-step="{{step}}"><td>{{step}}</td><td class="reached">{{reached}}</td><td>{{visits}}</td><td class="ended">{{ended}}</td><td>{{endedBy}}</td></tr>{{/steps}}{{^steps}}<tr><td colspan="5">No calls in this range.</td></tr>{{/steps}}
+        <div class="scroll"><table id="funnel"><thead><tr><th scope="col">Step</th><th scope="col">Reached</th><th scope="col">Visits</th><th scope="col">Ended here</th><th scope="col">How they ended</th><th scope="col">How they left</th></tr></thead><tbody>
+        {{#steps}}<tr data-step="{{step}}"><td>{{step}}</td><td class="reached">{{reached}}</td><td>{{visits}}</td><td class="ended">{{ended}}</td><td class="ended-by">{{endedBy}}</td><td class="left-by">{{leftBy}}</td></tr>{{/steps}}{{^steps}}<tr><td colspan="6">No calls in this range.</td></tr>{{/steps}}
         </tbody></table></div></section>
         {{/content}}{{/layout}}
         """

@@ -16,7 +16,7 @@ public enum FunnelOverlay {
         return FlowGraphOverlay(stepNotes: notes, edgeCounts: edges)
     }
 
-    /// "caller_hung_up 2, completed 1": most first.
+    /// "caller_hung_up 2, completed 1": most first (also for the ways calls left a step).
     public static func endedBy(_ counts: [String: Int]) -> String {
         counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ")

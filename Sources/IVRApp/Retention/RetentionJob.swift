@@ -23,10 +23,10 @@ public struct RetentionReport: Sendable, Equatable, CustomStringConvertible {
 /// rows from the store, then old recordings from the recordings folder. Used by `RetentionService` and
 /// `ivrd calls prune`.
 public struct RetentionJob: Sendable {
-    public let store: Store
+    public let store: any CallStore
     public let policy: IVRConfig.Retention
 
-    public init(store: Store, policy: IVRConfig.Retention) {
+    public init(store: any CallStore, policy: IVRConfig.Retention) {
         self.store = store
         self.policy = policy
     }

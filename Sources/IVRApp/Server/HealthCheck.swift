@@ -38,7 +38,7 @@ public struct HealthReport: Sendable, Equatable {
 /// Checks that the store can take a write: `BEGIN IMMEDIATE` (which takes SQLite's write lock and
 /// fails on a read-only or locked-out database), a read, then a rollback, so nothing is kept.
 public enum HealthCheck {
-    public static func run(store: Store, webhookQueue: Int) async -> HealthReport {
+    public static func run(store: any CallStore, webhookQueue: Int) async -> HealthReport {
         do {
             try await store.checkWritable()
             return HealthReport(status: .ok, database: "ok", webhookQueue: webhookQueue)

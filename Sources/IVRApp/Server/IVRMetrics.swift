@@ -15,6 +15,7 @@ public struct IVRMetrics: Sendable {
         self.factory = PrometheusMetricsFactory(registry: registry)
         Counter(label: "ivr_log_write_failures_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_webhooks_rate_limited_total", factory: factory).increment(by: 0)
+        Counter(label: "ivr_admin_auth_rate_limited_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_spoken_prompt_cache_hits_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_spoken_prompt_cache_misses_total", factory: factory).increment(by: 0)
     }
@@ -32,6 +33,11 @@ public struct IVRMetrics: Sendable {
     /// A request from a source that used up its allowance of failed (401/400) webhook requests: answered 429.
     public func webhookRateLimited() {
         Counter(label: "ivr_webhooks_rate_limited_total", factory: factory).increment()
+    }
+
+    /// An admin token attempt refused with 429 (its source spent its allowance of wrong tokens).
+    public func adminAuthRateLimited() {
+        Counter(label: "ivr_admin_auth_rate_limited_total", factory: factory).increment()
     }
 
     public func webhookReceived(kind: String) {

@@ -16,7 +16,7 @@ import WhatsApp
 /// Builds the daemon from a config: store, routes, Graph client, webhook processor, HTTP app.
 public struct IVRServer: Sendable {
     public let config: IVRConfig
-    public let store: Store
+    public let store: any CallStore
     public let catalog: FlowCatalog
     /// Voice menus, when a speech model is installed.
     public let speech: SpeechRuntime?
@@ -30,8 +30,10 @@ public struct IVRServer: Sendable {
     public let finalizer: CallFinalizer
     /// Sends the queued follow-ups; one of the application's services.
     public let outbox: OutboxWorker
-    /// Places calls (`POST /v1/calls`) and keeps their permissions.
-    public let outbound: OutboundCalls
+    /// With a PostgreSQL store: this instance's heartbeat and the take-over of lost instances' calls.
+    public let instances: InstanceService?
+    /// Places calls (`POST /v1/calls`) and keeps their permissions; nil on PostgreSQL (no outbound tables there yet).
+    public let outbound: OutboundCalls?
     public let logger: Logger
     let http: HTTPClient
     /// Where media is served, for the start-up log.
@@ -44,7 +46,7 @@ public struct IVRServer: Sendable {
         self.config = config
         self.logger = logger
         self.metrics = metrics
-        self.store = try Store(path: config.database)
+        self.store = try StoreChoice.open(config)
         let speech = SpeechRuntime.load(modelPath: config.speech.model, dictionaryPath: config.speech.dictionary,
                                         limit: config.speech.maxConcurrent, logger: logger)
         self.speech = speech
@@ -77,8 +79,10 @@ public struct IVRServer: Sendable {
                 let ip = config.media.ip ?? MediaAddress.guess()
                 var mediaConfig = MediaEngine.Config(ip: ip, ports: config.media.ports)
                 mediaConfig.session.connectTimeout = .seconds(config.media.connectTimeoutSeconds)
+                mediaConfig.perCallSockets = config.media.perCallSockets
                 answering = try MediaEngine(config: mediaConfig)
                 self.mediaSummary = "\(ip) ports \(config.media.ports.lowerBound)-\(config.media.ports.upperBound)"
+                    + (config.media.perCallSockets ? " (one socket per call)" : " (shared, one socket per event loop)")
                     + (config.media.ip == nil ? " (guessed: set IVR_MEDIA_IP to the address WhatsApp can reach)" : "")
             } catch {
                 answering = UnavailableMedia(reason: "media core unavailable: \(error)")
@@ -101,10 +105,31 @@ public struct IVRServer: Sendable {
                                  maxCalls: config.server.maxCalls,
                                  hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
                                  logger: Logger(label: "ivr.calls"))
-        self.outbound = OutboundCalls(calls: calls, config: config.outbound, logger: Logger(label: "ivr.calls"))
-        self.processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
-                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer,
-                                          maxQueued: config.server.maxQueuedEvents, outbound: outbound)
+        let directory = store as? any InstanceDirectory
+        let lease = TimeInterval(config.instance.leaseSeconds)
+        var forwarder: OwnerForwarder?
+        if let directory, let secret = config.whatsapp.appSecret {
+            forwarder = OwnerForwarder(directory: directory, store: store, http: http, secret: secret, lease: lease,
+                                       logger: Logger(label: "ivr.cluster"))
+        }
+        var outbound: OutboundCalls?
+        if let placing = store as? any OutboundStore {
+            outbound = OutboundCalls(calls: calls, store: placing, config: config.outbound, logger: Logger(label: "ivr.calls"))
+        }
+        self.outbound = outbound
+        let processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
+                                         logger: Logger(label: "ivr.calls"), finalizer: finalizer,
+                                         maxQueued: config.server.maxQueuedEvents, forwarder: forwarder, outbound: outbound)
+        self.processor = processor
+        if let directory {
+            let catalog = self.catalog
+            self.instances = InstanceService(directory: directory, finalizer: finalizer, processor: processor,
+                                             internalURL: StoreChoice.internalURL(config), mediaAddress: mediaSummary,
+                                             flowVersions: { catalog.versionSummary }, lease: lease,
+                                             logger: Logger(label: "ivr.cluster"))
+        } else {
+            self.instances = nil
+        }
     }
 
     /// Extra routes on the admin listener, behind the admin token (the console and `/v1` are always there).
@@ -132,7 +157,12 @@ public struct IVRServer: Sendable {
                                      limits: FailureLimiter.Limits(burst: config.http.authFailureBurst,
                                                                    perMinute: config.http.authFailuresPerMinute,
                                                                    maxSources: config.http.rateLimitSources))
-        return IVRRouter.build(webhooks: webhooks, health: health)
+        let router = IVRRouter.build(webhooks: webhooks, health: health)
+        if instances != nil {
+            ForwardRoute(secret: config.whatsapp.appSecret, maxBodyBytes: config.http.maxBodyBytes, processor: processor,
+                         logger: Logger(label: "ivr.cluster")).add(to: router)
+        }
+        return router
     }
 
     func adminRouter() -> Router<IVRRequestContext> {
@@ -143,7 +173,8 @@ public struct IVRServer: Sendable {
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        httpApplication(services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")), calls],
+        httpApplication(services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")), calls]
+                            + (instances.map { [$0] } ?? []),
                         onServerRunning: onServerRunning)
     }
 
@@ -180,12 +211,15 @@ public struct IVRServer: Sendable {
         logger.info("ivrd starting", metadata: [
             "http": "\(config.http.host):\(config.http.port)",
             "admin": "\(config.admin.host):\(config.admin.port)\(config.admin.token == nil ? " (no token: /metrics and /healthz only)" : "")",
-            "db": "\(config.database)",
+            "db": "\(store.summary)",
             "flows": "\(catalog.flowNames.joined(separator: ","))",
             "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
             "media": "\(mediaSummary)",
         ])
+        if outbound == nil {
+            logger.notice("placing calls (POST /v1/calls, ivrd call) needs the SQLite store for now: not served with database.url")
+        }
         let missing = config.missingSecrets
         if !missing.isEmpty {
             logger.warning("""
@@ -202,13 +236,15 @@ public struct IVRServer: Sendable {
     /// after the other.)
     public func run() async throws {
         logStartup()
+        try await store.prepare()
+        await instances?.beat()
         await calls.reconcileInterrupted()
         await processor.replayPending()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
                        RetentionService(job: RetentionJob(store: store, policy: config.retention),
                                         logger: Logger(label: "ivr.retention")),
-                       httpApplication(services: []), adminApplication(), calls],
+                       httpApplication(services: []), adminApplication(), calls] + (instances.map { [$0] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
             try await group.run()
@@ -217,11 +253,13 @@ public struct IVRServer: Sendable {
             throw error
         }
         try await http.shutdown()
+        await store.close()
         logger.info("ivrd stopped")
     }
 
     /// Closes resources when the server was built but not run (tests).
     public func shutdown() async throws {
         try await http.shutdown()
+        await store.close()
     }
 }

@@ -17,15 +17,20 @@ public final class WebhookProcessor: Service, Sendable {
         let receivedAt: ContinuousClock.Instant
         /// Its durable delivery row, marked processed once the work is done.
         var key: Store.DeliveryKey?
+        /// The delivery's body and this event's place in it: what a forward to the call's owner carries.
+        var body: [UInt8] = []
+        var index = 0
     }
 
-    let store: Store
+    let store: any CallStore
     let graph: any GraphAPI
     let catalog: FlowCatalog
     let calls: CallService
     let metrics: IVRMetrics
     let logger: Logger
     let finalizer: CallFinalizer
+    /// With several instances: hands a call's terminate or status to the instance that owns the call.
+    let forwarder: OwnerForwarder?
     /// Events accepted and not yet processed may not exceed this (`server.max_queued_events`).
     let maxQueued: Int
     /// Calls we place (their permission replies); nil in set-ups that do not place calls.
@@ -34,10 +39,12 @@ public final class WebhookProcessor: Service, Sendable {
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
-    public init(store: Store, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
-                logger: Logger, finalizer: CallFinalizer, maxQueued: Int = 10_000, outbound: OutboundCalls? = nil) {
+    public init(store: any CallStore, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
+                logger: Logger, finalizer: CallFinalizer, maxQueued: Int = 10_000, forwarder: OwnerForwarder? = nil,
+                outbound: OutboundCalls? = nil) {
         self.outbound = outbound
         self.maxQueued = max(1, maxQueued)
+        self.forwarder = forwarder
         self.store = store
         self.graph = graph
         self.catalog = catalog
@@ -82,7 +89,7 @@ public final class WebhookProcessor: Service, Sendable {
         }
         let fresh = try await store.recordDeliveries(keys, body: body)
         var next = 0
-        for event in events {
+        for (index, event) in events.enumerated() {
             metrics.webhookReceived(kind: event.kind)
             var key: Store.DeliveryKey?
             if event.dedupeKey != nil {
@@ -96,7 +103,7 @@ public final class WebhookProcessor: Service, Sendable {
                     continue
                 }
             }
-            enqueue(Work(event: event, receivedAt: receivedAt, key: key))
+            enqueue(Work(event: event, receivedAt: receivedAt, key: key, body: body, index: index))
         }
     }
 
@@ -115,6 +122,11 @@ public final class WebhookProcessor: Service, Sendable {
             logger.error("cannot read pending webhook events", metadata: ["error": "\(error)"])
             return
         }
+        await replay(pending)
+    }
+
+    /// Replays events read back from the store (this instance's after a restart, or a dead instance's).
+    func replay(_ pending: [PendingWebhookEvent]) async {
         for p in pending {
             let key = Store.DeliveryKey(subjectID: p.subjectID, event: p.event, index: p.eventIndex)
             guard let events = try? WebhookDecoder.decode(p.body), events.indices.contains(p.eventIndex) else {
@@ -133,7 +145,7 @@ public final class WebhookProcessor: Service, Sendable {
                 continue
             }
             let waited = Duration.milliseconds(Int64(max(0, min(age, 86_400)) * 1000))
-            enqueue(Work(event: event, receivedAt: .now - waited, key: key))
+            enqueue(Work(event: event, receivedAt: .now - waited, key: key, body: p.body, index: p.eventIndex))
         }
     }
 
@@ -177,12 +189,14 @@ public final class WebhookProcessor: Service, Sendable {
     func process(_ work: Work) async {
         switch work.event {
         case let .connect(call): await connect(call, work: work)
-        case let .terminate(t): await terminate(t)
+        case let .terminate(t): await terminate(t, work: work)
         case let .callStatus(s):
             logger.info("call status", metadata: [
                 "call_id": "\(s.callID)", "phone_number_id": "\(s.business.phoneNumberID)", "status": "\(s.status)",
             ])
-            calls.registry.send(.progress(s.status), to: s.callID)
+            if !calls.registry.send(.progress(s.status), to: s.callID), let forwarder {
+                _ = await forwarder.forward(callID: s.callID, index: work.index, body: work.body)
+            }
         case let .messageStatus(m): await messageStatus(m)
         case let .permissionReply(r):
             if let outbound { await outbound.permissionReply(r) } else {
@@ -239,7 +253,7 @@ public final class WebhookProcessor: Service, Sendable {
     /// The call's end as WhatsApp reports it: to the call's owner, whatever state it is in; when no owner
     /// is alive (it ended, or the call was never ours), straight to the finalizer, which stores WhatsApp's
     /// figures or records the unknown call.
-    func terminate(_ t: CallTerminate) async {
+    func terminate(_ t: CallTerminate, work: Work? = nil) async {
         var log = logger
         log[metadataKey: "call_id"] = "\(t.callID)"
         log[metadataKey: "phone_number_id"] = "\(t.business.phoneNumberID)"
@@ -252,11 +266,24 @@ public final class WebhookProcessor: Service, Sendable {
         // A call we placed is ours under our id; WhatsApp names it by its own.
         if let ours = calls.registry.callID(forWhatsAppCallID: t.callID) {
             t.callID = ours
-        } else if let ours = try? await store.callID(forWhatsAppCallID: t.callID) {
+        } else if let outbound, let ours = try? await outbound.store.callID(forWhatsAppCallID: t.callID) {
             t.callID = ours
         }
-        if !calls.registry.send(.terminated(t), to: t.callID) {
-            await finalizer.finalize(terminate: t)
+        if calls.registry.send(.terminated(t), to: t.callID) { return }
+        // Not alive here: its owner may be another instance (the load balancer sent the webhook here).
+        if let forwarder, let work, await forwarder.forward(callID: t.callID, index: work.index, body: work.body) {
+            return
+        }
+        await finalizer.finalize(terminate: t)
+    }
+
+    /// An event another instance forwarded because this one owns the call: handled here, never forwarded on.
+    public func handleForwarded(_ event: WebhookEvent, from: String) async {
+        logger.info("forwarded webhook event", metadata: ["kind": "\(event.kind)", "from": "\(from)"])
+        switch event {
+        case let .terminate(t): await terminate(t)
+        case let .callStatus(s): calls.registry.send(.progress(s.status), to: s.callID)
+        default: logger.warning("forwarded event of a kind that is never forwarded; ignored", metadata: ["kind": "\(event.kind)"])
         }
     }
 

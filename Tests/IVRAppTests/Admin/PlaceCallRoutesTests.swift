@@ -66,7 +66,7 @@ import Testing
     @Test func theDetailOfACallWePlacedHasItsRequest() async throws {
         let h = try await Self.harness()
         defer { Task { await h.close() } }
-        try await Self.placed(h.server.store)
+        try await Self.placed(try #require(h.server.store as? Store))
         try await h.server.adminApplication().test(.router) { client in
             let r = try await ConsoleRoutesTests.request(client, "/v1/calls/out.T1", bearer: Self.token)
             #expect(r.status == .ok, "\(r.body)")
@@ -100,8 +100,9 @@ import Testing
     @Test func aRequestWithoutItsCallRowIsShownAlone() async throws {
         let h = try await Self.harness()
         defer { Task { await h.close() } }
-        try await Self.placed(h.server.store)
-        try await h.server.store.writer.write { db in try db.execute(sql: "DELETE FROM calls WHERE id = 'out.T1'") }
+        let store = try #require(h.server.store as? Store)
+        try await Self.placed(store)
+        try await store.writer.write { db in try db.execute(sql: "DELETE FROM calls WHERE id = 'out.T1'") }
         try await h.server.adminApplication().test(.router) { client in
             for id in ["out.T1", "wacid.T1"] {
                 let r = try await ConsoleRoutesTests.request(client, "/v1/calls/\(id)", bearer: Self.token)

@@ -338,7 +338,7 @@ public struct CallMachine: Sendable {
         case let .setupFailed(why)?: return .setupAbandoned(why)
         case let .flowEnded(status)?: return .hangup(status.rawValue)
         case let .outbound(end)?: return end.sendsTerminate ? .setupAbandoned(end.detail) : .finished
-        case .media?, .interrupted?, nil: return .finished
+        case .media?, .interrupted?, .instanceLost?, nil: return .finished
         }
     }
 }

@@ -62,16 +62,18 @@ struct OutboundCall: Sendable {
 /// never more than 5 a second), the permission request and its reply, and the unanswered count.
 public final class OutboundCalls: Sendable {
     let calls: CallService
+    /// The requests and permissions (SQLite's store; PostgreSQL has no outbound tables yet).
+    let store: any OutboundStore
     let config: IVRConfig.Outbound
     let logger: Logger
     /// Lookup times in the last second (Meta allows 5 per second).
     private let lookups = NIOLockedValueBox<[Date]>([])
 
-    var store: Store { calls.context.store }
     var graph: any GraphAPI { calls.context.graph }
 
-    public init(calls: CallService, config: IVRConfig.Outbound, logger: Logger) {
+    public init(calls: CallService, store: any OutboundStore, config: IVRConfig.Outbound, logger: Logger) {
         self.calls = calls
+        self.store = store
         self.config = config
         self.logger = logger
     }
@@ -157,7 +159,7 @@ public final class OutboundCalls: Sendable {
     func requestPermission(phoneNumberID: String, user: String) async throws {
         _ = try await graph.send(.callPermissionRequest(to: user, body: config.permissionRequestText),
                                  phoneNumberID: phoneNumberID, deadline: nil)
-        try? await store.recordPermissionRequest(phoneNumberID: phoneNumberID, user: user)
+        try? await store.recordPermissionRequest(phoneNumberID: phoneNumberID, user: user, at: Date())
     }
 
     /// The user's reply: stored, and every call of ours waiting on this user hears it.
@@ -165,7 +167,8 @@ public final class OutboundCalls: Sendable {
         let expires = WireTime.date(unixSeconds: reply.expiresAt)
         do {
             try await store.applyPermissionReply(phoneNumberID: reply.business.phoneNumberID, user: reply.from,
-                                                 granted: reply.accepted, permanent: reply.permanent, expiresAt: expires)
+                                                 granted: reply.accepted, permanent: reply.permanent, expiresAt: expires,
+                                                 at: Date())
         } catch {
             logger.error("cannot record a permission reply", metadata: ["error": "\(error)"])
         }
@@ -178,7 +181,8 @@ public final class OutboundCalls: Sendable {
 
     func recordAttempt(phoneNumberID: String, user: String, answered: Bool) async {
         do {
-            let count = try await store.recordOutboundAttempt(phoneNumberID: phoneNumberID, user: user, answered: answered)
+            let count = try await store.recordOutboundAttempt(phoneNumberID: phoneNumberID, user: user, answered: answered,
+                                                                 at: Date())
             if !answered { logger.notice("unanswered business-initiated call", metadata: ["in_a_row": "\(count)"]) }
         } catch {
             logger.error("cannot record a call attempt", metadata: ["error": "\(error)"])
