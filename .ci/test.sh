@@ -26,5 +26,5 @@ echo "== stage 5: whole calls against ivrd with the WhatsApp stand-in (pytest)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/e2e
 echo "== stage 6: network faults in network namespaces (pytest, root: ip netns + veth)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/netns
-echo "== stage 7: fuzz every wire parser and flows for 30 s each (libFuzzer + AddressSanitizer)"
+echo "== stage 7: fuzz every wire parser and flows, 40,000 inputs each with a fixed seed (libFuzzer + AddressSanitizer)"
 bash .ci/fuzz.sh

@@ -106,3 +106,29 @@ public struct OutboxDraft: Sendable, Equatable {
         self.messageJSON = messageJSON
     }
 }
+
+/// The outbox's state changes, the same on every store (each store saves the row it changed).
+extension OutboxMessage {
+    /// The API accepted the message.
+    public mutating func markSent(wamid: String) {
+        status = .sent
+        self.wamid = wamid
+        errorCode = nil
+        errorDetail = nil
+    }
+
+    /// A retryable failure: back to `pending` until `next`, the error kept for listings.
+    public mutating func markRetry(at next: Date, errorCode: Int?, detail: String) {
+        status = .pending
+        nextAttemptAt = next
+        self.errorCode = errorCode
+        errorDetail = detail
+    }
+
+    /// A final failure, with the API's error code and details.
+    public mutating func markFailed(errorCode: Int?, detail: String) {
+        status = .failed
+        self.errorCode = errorCode
+        errorDetail = detail
+    }
+}

@@ -61,34 +61,20 @@ extension Store {
     /// The API accepted the message.
     @discardableResult
     public func markOutboxSent(id: Int64, wamid: String, at date: Date) async throws -> OutboxMessage? {
-        try await changeOutbox(id: id, at: date) { m in
-            m.status = .sent
-            m.wamid = wamid
-            m.errorCode = nil
-            m.errorDetail = nil
-        }
+        try await changeOutbox(id: id, at: date) { $0.markSent(wamid: wamid) }
     }
 
     /// A retryable failure: back to `pending` until `next`, the error kept for `outbox` listings.
     @discardableResult
     public func scheduleOutboxRetry(id: Int64, next: Date, errorCode: Int?, detail: String, at date: Date) async throws
         -> OutboxMessage? {
-        try await changeOutbox(id: id, at: date) { m in
-            m.status = .pending
-            m.nextAttemptAt = next
-            m.errorCode = errorCode
-            m.errorDetail = detail
-        }
+        try await changeOutbox(id: id, at: date) { $0.markRetry(at: next, errorCode: errorCode, detail: detail) }
     }
 
     /// A final failure, with the API's error code and details.
     @discardableResult
     public func failOutbox(id: Int64, errorCode: Int?, detail: String, at date: Date) async throws -> OutboxMessage? {
-        try await changeOutbox(id: id, at: date) { m in
-            m.status = .failed
-            m.errorCode = errorCode
-            m.errorDetail = detail
-        }
+        try await changeOutbox(id: id, at: date) { $0.markFailed(errorCode: errorCode, detail: detail) }
     }
 
     /// A message-status webhook (`sent`, `delivered`, `read`, `failed`) for the message with this wamid.

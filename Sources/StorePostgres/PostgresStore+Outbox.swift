@@ -66,30 +66,16 @@ extension PostgresStore {
     }
 
     public func markOutboxSent(id: Int64, wamid: String, at date: Date) async throws -> OutboxMessage? {
-        try await changeOutbox(id: id, at: date) { m in
-            m.status = .sent
-            m.wamid = wamid
-            m.errorCode = nil
-            m.errorDetail = nil
-        }
+        try await changeOutbox(id: id, at: date) { $0.markSent(wamid: wamid) }
     }
 
     public func scheduleOutboxRetry(id: Int64, next: Date, errorCode: Int?, detail: String, at date: Date) async throws
         -> OutboxMessage? {
-        try await changeOutbox(id: id, at: date) { m in
-            m.status = .pending
-            m.nextAttemptAt = next
-            m.errorCode = errorCode
-            m.errorDetail = detail
-        }
+        try await changeOutbox(id: id, at: date) { $0.markRetry(at: next, errorCode: errorCode, detail: detail) }
     }
 
     public func failOutbox(id: Int64, errorCode: Int?, detail: String, at date: Date) async throws -> OutboxMessage? {
-        try await changeOutbox(id: id, at: date) { m in
-            m.status = .failed
-            m.errorCode = errorCode
-            m.errorDetail = detail
-        }
+        try await changeOutbox(id: id, at: date) { $0.markFailed(errorCode: errorCode, detail: detail) }
     }
 
     public func applyMessageStatus(wamid: String, status: OutboxStatus, errorCode: Int?, detail: String?, at date: Date)

@@ -92,10 +92,19 @@ actor PostgresTestServer {
         let out = Pipe()
         process.standardOutput = out
         try process.run()
-        process.waitUntilExit()
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard process.terminationStatus == 0, text.hasPrefix("postgres://") else {
+        // Reaped here: Foundation's waitUntilExit was seen never to return for this script (which starts
+        // a daemon through pg_ctl and runuser); the child stayed a zombie nobody waited for.
+        var status: Int32 = 0
+        let succeeded: Bool
+        if waitpid(process.processIdentifier, &status, 0) == process.processIdentifier {
+            succeeded = status & 0x7f == 0 && (status >> 8) & 0xff == 0
+        } else {
+            process.waitUntilExit()   // Foundation reaped it first
+            succeeded = process.terminationStatus == 0
+        }
+        guard succeeded, text.hasPrefix("postgres://") else {
             throw TestSetupError("could not start a PostgreSQL test cluster with \(script) (set IVR_TEST_DATABASE_URL)")
         }
         return text

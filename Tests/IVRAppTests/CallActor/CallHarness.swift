@@ -95,6 +95,15 @@ final class CallHarness: Sendable {
 
     func row(_ callID: String) async throws -> CallRecord? { try await store.call(id: callID) }
 
+    /// WhatsApp's `terminate` for the call, handed to its owner as the webhook processor does. False when
+    /// no owner holds the call.
+    func terminate(_ callID: String, status: TerminateStatus = .completed, durationSeconds: Int = 3) -> Bool {
+        let t = CallTerminate(business: BusinessContext(wabaID: nil, phoneNumberID: Self.number, displayPhoneNumber: nil),
+                              callID: callID, from: Self.caller, to: nil, status: status, timestamp: nil,
+                              startTime: nil, endTime: nil, durationSeconds: durationSeconds, bizOpaqueCallbackData: nil, errors: [])
+        return service.registry.send(.terminated(t), to: callID)
+    }
+
     func waitFinal(_ callID: String) async throws -> CallRecord? {
         let store = self.store
         _ = try await eventually(attempts: 800) { try await store.call(id: callID)?.finalizedAt != nil }

@@ -39,10 +39,7 @@ import Testing
             .write(to: h.dir.appendingPathComponent("Flows/versioned.yaml"), atomically: true, encoding: .utf8)
         h.catalog.reload()
         #expect(h.catalog.route(phoneNumberID: CallHarness.number)?.flow.versionHash != ran)
-        let t = CallTerminate(business: BusinessContext(wabaID: nil, phoneNumberID: CallHarness.number, displayPhoneNumber: nil),
-                              callID: id, from: CallHarness.caller, to: nil, status: .completed, timestamp: nil,
-                              startTime: nil, endTime: nil, durationSeconds: 9, bizOpaqueCallbackData: nil, errors: [])
-        #expect(h.service.registry.send(.terminated(t), to: id))
+        #expect(h.terminate(id, durationSeconds: 9))
         let row = try #require(try await h.waitFinal(id))
         #expect(row.flowVersion == ran)
         #expect(row.endReason == "terminate")

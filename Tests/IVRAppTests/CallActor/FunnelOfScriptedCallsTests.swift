@@ -2,7 +2,6 @@ import Foundation
 @testable import IVRApp
 import IVRTesting
 import Store
-@testable import WhatsAppWire
 import Testing
 
 /// The funnel counted from calls the call service really ran (actors, engine, store; fake media, manual
@@ -33,13 +32,6 @@ import Testing
             hangup: completed
         """
 
-    func terminate(_ h: CallHarness, _ id: String) -> Bool {
-        let t = CallTerminate(business: BusinessContext(wabaID: nil, phoneNumberID: CallHarness.number, displayPhoneNumber: nil),
-                              callID: id, from: CallHarness.caller, to: nil, status: .completed, timestamp: nil,
-                              startTime: nil, endTime: nil, durationSeconds: 3, bizOpaqueCallbackData: nil, errors: [])
-        return h.service.registry.send(.terminated(t), to: id)
-    }
-
     /// Moves the manual clock on (timeouts, the pause before hanging up) until the call is final.
     func finish(_ h: CallHarness, _ id: String) async throws -> CallRecord? {
         for _ in 0..<60 where try await h.row(id)?.finalizedAt == nil {
@@ -61,7 +53,7 @@ import Testing
             let id = "wacid.GONE\(i)"
             try await h.connect(id)
             _ = try await h.answer(id)
-            #expect(terminate(h, id))
+            #expect(h.terminate(id))
             #expect(try await finish(h, id)?.endReason == "terminate")
         }
         let silent = "wacid.SILENT"

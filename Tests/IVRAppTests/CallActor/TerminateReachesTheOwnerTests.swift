@@ -16,10 +16,7 @@ import Testing
         let media = try await h.channel(id)
         let store = h.store
         #expect(try await eventually(attempts: 800) { try await store.call(id: id)?.status == .preAccepted })
-        let t = CallTerminate(business: BusinessContext(wabaID: nil, phoneNumberID: CallHarness.number, displayPhoneNumber: nil),
-                              callID: id, from: CallHarness.caller, to: nil, status: .failed, timestamp: nil,
-                              startTime: nil, endTime: nil, durationSeconds: 0, bizOpaqueCallbackData: nil, errors: [])
-        #expect(h.service.registry.send(.terminated(t), to: id))
+        #expect(h.terminate(id, status: .failed, durationSeconds: 0))
         let row = try #require(try await h.waitFinal(id))
         #expect(row.endReason == "terminate")
         #expect(row.status == .failed)
