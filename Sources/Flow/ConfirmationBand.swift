@@ -14,9 +14,9 @@ struct ConfirmationBand: Sendable, Equatable {
         case accept, confirm, reject
     }
 
-    /// The defaults, from the confidence fitted across engines (Tests/SpeechTests/fit_confidence.py,
-    /// figures in Flows/README.md): above 0.8 a wrong option is rare enough to take it outright;
-    /// under 0.5 a match is more often wrong than right.
+    /// The defaults the recognizer's confidence is fitted to (Tests/SpeechTests/AccuracyTests, figures
+    /// in Flows/README.md): from 0.8 a wrong option is rare enough (0.5 % of trials on the engines
+    /// fitted) to take it outright; under 0.5 fewer than a quarter of out-of-menu utterances remain.
     static let defaultAcceptAbove = 0.8
     static let defaultConfirmAbove = 0.5
 
