@@ -28,8 +28,9 @@ screenshots: test-deps
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/screenshots.py
 
 # Release-mode benchmarks: per-operation costs (ivr-bench), keyword recognition over the voice-menu
-# test set (speech-bench), then the capacity run (N concurrent calls against ivrd and against an
-# aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
+# test set (speech-bench), the voice-menu figures on the full set with each engine held out (printed,
+# and written to Benchmarks/results/<date>-voice-menus.md), then the capacity run (N concurrent calls
+# against ivrd and against an aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
 bench: deps
 	@bash .ci/deps.sh bench
 	swift build -c release --product ivr-bench
@@ -39,6 +40,10 @@ bench: deps
 	.build/release/ivr-bench
 	rm -rf var/speech-set && sh Tests/SpeechTests/make-testset.sh var/speech-set
 	.build/release/speech-bench --rate 48000 --results Benchmarks/results var/speech-set/*.raw
+	swift build --build-tests
+	mkdir -p Benchmarks/results
+	SPEECH_SET=full SPEECH_TABLE=Benchmarks/results/$$(date +%F)-voice-menus.md swift test --skip-build --filter AccuracyTests
+	cat Benchmarks/results/$$(date +%F)-voice-menus.md
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
 
 # Every libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS each; FUZZ_TARGETS picks a subset.

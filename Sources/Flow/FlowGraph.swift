@@ -64,7 +64,9 @@ public enum FlowGraph {
         case let .play(p):
             if let speech = p.speech { return "say \"\(speech.source)\"" }
             return "play " + p.prompts.map(\.name).joined(separator: ", ")
-        case let .menu(m): return "menu " + m.prompts.map(\.name).joined(separator: ", ")
+        case let .menu(m):
+            let text = "menu " + m.prompts.map(\.name).joined(separator: ", ")
+            return m.options.contains { !$0.keywords.isEmpty } ? text + "\n" + m.band.summary : text
         case let .gather(g): return "gather \(g.minDigits)-\(g.maxDigits) digits → \(g.into)"
         case let .set(s): return "set " + s.assignments.map(\.name).joined(separator: ", ")
         case .branch: return "branch"
@@ -82,5 +84,6 @@ public enum FlowGraph {
 
     static func escapeDot(_ s: String) -> String {
         s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n")
     }
 }

@@ -107,6 +107,18 @@ struct MenuOption: Sendable {
     var keywords: [String]
     var target: Ref
     var line: Int
+    /// The question asked when a keyword for this option is heard with middling confidence
+    /// (`confirm:` on the option); nil: "Did you say <first keyword>? Say yes or press 1."
+    var confirmSpeech: SpokenText? = nil
+
+    /// The confirmation question for this option.
+    var confirmation: SpokenText {
+        if let confirmSpeech { return confirmSpeech }
+        let word = keywords.first ?? label
+        let source = "Did you say \(word)? Say yes or press 1."
+        let text = Template(source: source, parts: [.text(source)])
+        return SpokenText(versions: [.init(language: nil, text: text, line: line)], voice: nil, line: line)
+    }
 }
 
 struct MenuStep: Sendable {
@@ -119,6 +131,7 @@ struct MenuStep: Sendable {
     var onFailure: Ref?
     var bargeIn: Bool
     var into: String?
+    var band = ConfirmationBand()
 }
 
 struct GatherStep: Sendable {

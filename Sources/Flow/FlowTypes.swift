@@ -125,6 +125,8 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case next
     case key(String)
     case keyword(String)
+    /// A keyword heard with middling confidence that the caller then confirmed (yes, or key 1).
+    case confirmed(String)
     case digits(String)
     case timeout
     case failure(String)
@@ -147,6 +149,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case .next: return "next"
         case let .key(k): return "key \(k)"
         case let .keyword(w): return "said \"\(w)\""
+        case let .confirmed(w): return "said \"\(w)\", confirmed"
         case let .digits(d): return "digits \(d)"
         case .timeout: return "timeout"
         case let .failure(why): return "failure (\(why))"

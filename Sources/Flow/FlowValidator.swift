@@ -24,6 +24,9 @@ struct FlowValidator {
             }
             if case let .play(p) = step.kind, let speech = p.speech { checkSpeech(speech) }
             if case let .record(r) = step.kind, let speech = r.consent?.speech { checkSpeech(speech) }
+            if case let .menu(m) = step.kind {
+                for option in m.options { if let speech = option.confirmSpeech { checkSpeech(speech) } }
+            }
             if let dir = promptsDirectory {
                 var checked = Set<String>()
                 for prompt in step.prompts where checked.insert(prompt.name).inserted {

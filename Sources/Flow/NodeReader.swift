@@ -125,6 +125,20 @@ final class NodeReader {
         return v
     }
 
+    /// A number in `range` (a whole number is read as one); NaN and infinities are refused.
+    func number(_ node: Node, what: String, range: ClosedRange<Double>) -> Double? {
+        let r = "\(FlowValue.format(range.lowerBound)) to \(FlowValue.format(range.upperBound))"
+        guard case let .scalar(s) = node, s.style == .plain, let v = node.float ?? node.int.map(Double.init), v.isFinite else {
+            error(node, "\(what) must be a number from \(r), got \(Self.describe(node))")
+            return nil
+        }
+        guard range.contains(v) else {
+            error(node, "\(what) must be from \(r), got \(s.string)")
+            return nil
+        }
+        return v
+    }
+
     func bool(_ node: Node, what: String) -> Bool? {
         guard case let .scalar(s) = node, s.style == .plain, let v = node.bool else {
             error(node, "\(what) must be true or false, got \(Self.describe(node))")

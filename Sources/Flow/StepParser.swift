@@ -2,7 +2,8 @@ import Yams
 
 /// Reads one step's mapping into a `Step`, reporting every mistake with the step's name.
 extension NodeReader {
-    static let menuKeys = ["prompt", "options", "timeout", "retries", "no_input", "invalid", "on_failure", "barge_in", "into"]
+    static let menuKeys = ["prompt", "options", "timeout", "retries", "no_input", "invalid", "on_failure", "barge_in", "into",
+                           "confirm", "accept_above", "confirm_above"]
     static let gatherKeys = ["prompt", "into", "min_digits", "max_digits", "finish_on_key", "first_digit_timeout",
                              "inter_digit_timeout", "timeout", "retries", "pattern", "no_input", "invalid", "on_failure", "barge_in"]
     static let httpKeys = ["method", "url", "headers", "body", "timeout", "save", "on_error", "redirects"]
@@ -167,7 +168,29 @@ extension NodeReader {
         if let n = f["barge_in"], let b = bool(n, what: "'barge_in'") { menu.bargeIn = b }
         if let n = f["into"] { menu.into = identifier(n, what: "'into'") }
         if let n = f["options"] { menu.options = parseOptions(n) }
+        parseBand(f, into: &menu.band)
         return menu
+    }
+
+    /// `confirm: auto|always|never`, `accept_above:` and `confirm_above:` (0 ... 1, confirm_above ≤ accept_above).
+    private func parseBand(_ f: Fields, into band: inout ConfirmationBand) {
+        if let n = f["confirm"], let text = string(n, what: "'confirm'") {
+            if let mode = ConfirmationBand.Mode(rawValue: text) {
+                band.mode = mode
+            } else {
+                error(n, "'confirm' must be one of: \(ConfirmationBand.Mode.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'")
+            }
+        }
+        if let n = f["accept_above"], let v = number(n, what: "'accept_above'", range: 0...1) { band.acceptAbove = v }
+        if let n = f["confirm_above"], let v = number(n, what: "'confirm_above'", range: 0...1) { band.confirmAbove = v }
+        if band.confirmAbove > band.acceptAbove {
+            let line = f["confirm_above"] != nil ? f.line("confirm_above") : f.line("accept_above")
+            error(nil, "'confirm_above' (\(FlowValue.format(band.confirmAbove))) must not be above 'accept_above' (\(FlowValue.format(band.acceptAbove))): "
+                + "below confirm_above a word is no match, from it up to accept_above the caller is asked to confirm", line: line)
+        }
+        if band.mode == .never, f["confirm_above"] != nil {
+            warning(nil, "'confirm_above' has no effect with 'confirm: never' (only 'accept_above' is used)", line: f.line("confirm_above"))
+        }
     }
 
     private func parseOptions(_ node: Node) -> [MenuOption] {
@@ -192,7 +215,7 @@ extension NodeReader {
                 error(k, "menu option key '\(label)' must be one DTMF key (0-9, *, #, A-D) or a word for a voice-only option")
                 continue
             }
-            guard let f = mapping(v, what: "menu option '\(label)'", allowed: ["say", "goto"], required: ["goto"]) else { continue }
+            guard let f = mapping(v, what: "menu option '\(label)'", allowed: ["say", "goto", "confirm"], required: ["goto"]) else { continue }
             var words = f["say"].map { (stringList($0, what: "'say'") ?? []).map { $0.0.lowercased() } } ?? []
             if dtmf == nil, !words.contains(label.lowercased()) { words.insert(label.lowercased(), at: 0) }
             for w in words {
@@ -202,7 +225,14 @@ extension NodeReader {
                 seenWords[w] = line
             }
             guard let target = f["goto"].flatMap({ ref($0, what: "'goto'") }) else { continue }
-            options.append(MenuOption(label: label, dtmf: dtmf, keywords: words, target: target, line: line))
+            var option = MenuOption(label: label, dtmf: dtmf, keywords: words, target: target, line: line)
+            if let n = f["confirm"] {
+                if words.isEmpty {
+                    warning(n, "'confirm' on option '\(label)' has no effect: the option has no 'say' words, and keys are never confirmed")
+                }
+                option.confirmSpeech = parseSay(n, voice: nil)
+            }
+            options.append(option)
         }
         return options
     }

@@ -34,10 +34,12 @@ public struct RecognizerConfiguration: Sendable, Equatable {
     /// + confidenceBias). Both margins say how much better, per keyword frame, the keyword scores than
     /// a free phone loop over the same audio (log base 1.0001 units): `margin` compares the whole
     /// utterance's path scores, `segmentMargin` only the acoustic scores of the keyword's own frames
-    /// (noise or other words around the keyword do not dilute it). The weights are a logistic
-    /// regression fitted on the generated espeak-ng test set by Tests/SpeechTests/fit_confidence.py,
-    /// which also checks them with each voice held out in turn (75.0 % accuracy, 4.7 % false
-    /// accepts on the unseen voice, against 75.5 % / 4.5 % on the whole set).
+    /// (noise or other words around the keyword do not dilute it). The weights are fitted across
+    /// speech engines (espeak-ng, flite, Piper; clean, 20 dB and 10 dB noise, through Opus) by
+    /// Tests/SpeechTests/AccuracyTests, which prints them, and scaled to a menu's confirmation band:
+    /// 0.5 is where a quarter of out-of-menu utterances would be asked about ("Did you say …?"),
+    /// 0.8 where wrong options taken without a question stay at 0.5 % of trials. The figures with
+    /// each engine held out are in Flows/README.md.
     public var marginWeight: Double
     public var segmentMarginWeight: Double
     public var confidenceBias: Double
@@ -52,9 +54,9 @@ public struct RecognizerConfiguration: Sendable, Equatable {
         keywords: [Keyword],
         modelPath: String = RecognizerConfiguration.defaultModelPath,
         mode: RecognitionMode = .grammar,
-        marginWeight: Double = 0.0522,
-        segmentMarginWeight: Double = 0.1135,
-        confidenceBias: Double = -0.0285,
+        marginWeight: Double = 0.00727,
+        segmentMarginWeight: Double = 0.04788,
+        confidenceBias: Double = 0.45088,
         defaultConfidence: Double = 0.5,
         kwsExponentPerPhone: Double = 1.5,
         sampleRate: Int = 16_000

@@ -36,7 +36,7 @@ import Wire
         let flow = try loadExample("main")
         let text = FlowGraph.mermaid(flow)
         #expect(text.hasPrefix("flowchart TD\n    start((start)) --> s0\n"))
-        #expect(text.contains(#"    s1{"menu<br/>menu main_menu"}"#))
+        #expect(text.contains(#"    s1{"menu<br/>menu main_menu<br/>words: take ≥ 0.8, ask #quot;did you say…?#quot; ≥ 0.5"}"#))
         #expect(text.contains(#"    s1 -->|"1 / #quot;sales#quot; / #quot;buy#quot;"| s2"#))
         #expect(text.contains(#"    s1 -->|"failure"| s10"#))
         #expect(text.contains(#"    s4 -->|"open"| s5"#))

@@ -19,7 +19,7 @@ import Testing
         let overlay = FlowGraphOverlay(stepNotes: ["menu": "reached 6 · ended 2 (caller_hung_up 2)"],
                                        edgeCounts: [.init(from: "menu", to: "goodbye"): 1, .init(from: nil, to: "welcome"): 6])
         let text = FlowGraph.dot(flow, overlay: overlay)
-        #expect(text.contains(#"label="menu\nmenu main_menu\nreached 6 · ended 2 (caller_hung_up 2)""#))
+        #expect(text.contains(#"label="menu\nmenu main_menu\nwords: take ≥ 0.8, ask \"did you say…?\" ≥ 0.5\nreached 6 · ended 2 (caller_hung_up 2)""#))
         #expect(text.contains(#""menu" -> "goodbye" [label="failure\n1 call", class="edge", penwidth=2];"#))
         #expect(text.contains(#""__start" -> "welcome" [label="6 calls", class="edge", penwidth=2];"#))
         // `again` reaches `goodbye` through `else`, `menu` through its case: each pair once.

@@ -25,6 +25,7 @@ import Testing
         Scenario(flow: "main", name: "silence", inputs: []),
         Scenario(flow: "main", name: "invalid-then-hangup", inputs: ["wait:4s", "9", "wait:1s", "hangup"]),
         Scenario(flow: "main", name: "low-confidence", inputs: ["wait:4s", "say:sales@0.3", "wait:1s", "say:sales@0.9"]),
+        Scenario(flow: "main", name: "voice-confirm", inputs: ["wait:4s", "say:sales@0.6", "wait:1s", "say:yes"]),
         Scenario(flow: "appointment", name: "confirm", inputs: ["wait:1s", "123456", "wait:2s", "1"], http: "appointment-found"),
         Scenario(flow: "appointment", name: "cancel-by-voice", inputs: ["wait:1s", "123456", "wait:2s", "say:cancel"], http: "appointment-found"),
         Scenario(flow: "appointment", name: "not-found", inputs: ["wait:1s", "654321#"], http: "appointment-missing"),

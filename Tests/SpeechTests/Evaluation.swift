@@ -1,85 +1,62 @@
 import Foundation
 import Speech
 
-/// Accuracy and false accepts of one recognizer configuration over the test set, for every example menu.
-struct Evaluation: Sendable, CustomStringConvertible {
-    var mode: RecognitionMode
-    var keywordTrials = 0
-    var keywordCorrect = 0
-    var substitutions = 0
-    var negativeTrials = 0
-    var falseAccepts = 0
-    var audioSamples = 0
-    var misses: [String] = []
-    var accepts: [String] = []
+/// One utterance heard by one example menu: what the closed grammar decoded (before any rejection)
+/// and the two per-frame margins the confidence is computed from.
+struct Trial: Sendable {
+    var menu: String
+    var utterance: Int
+    /// The utterance says one of this menu's keywords.
+    var positive: Bool
+    var expected: String?
+    var hypothesis: String?
+    /// The decoded keyword leads to the option of the keyword said ("i need help" heard as
+    /// "support" reaches the support step all the same).
+    var hit: Bool
+    var margin: Double
+    var segmentMargin: Double
+    var engine: String
+    var condition: String
 
-    var accuracy: Double { keywordTrials == 0 ? 0 : Double(keywordCorrect) / Double(keywordTrials) }
-    var falseAcceptRate: Double { negativeTrials == 0 ? 0 : Double(falseAccepts) / Double(negativeTrials) }
 
-    var description: String {
-        let a = (accuracy * 1000).rounded() / 10, f = (falseAcceptRate * 1000).rounded() / 10
-        return "\(mode.rawValue): keyword accuracy \(a) % (\(keywordCorrect)/\(keywordTrials), \(substitutions) wrong keyword), "
-            + "false accepts \(f) % (\(falseAccepts)/\(negativeTrials))"
-    }
+    /// Something was decoded and scored (margins are nan otherwise).
+    var scored: Bool { hypothesis != nil && margin.isFinite && segmentMargin.isFinite }
+}
 
-    /// Runs each menu's recognizer over every utterance: the menu's own keywords are positives; the
-    /// non-keyword utterances and the other menu's keywords are negatives. Menus run in parallel.
-    static func run(_ set: [Utterance], lexicon: Lexicon,
-                    configure: @Sendable (_ keywords: [String]) -> RecognizerConfiguration) async throws -> Evaluation {
-        let configs = exampleMenus.map { configure($0.keywords) }
-        let parts = try await withThrowingTaskGroup(of: Evaluation.self) { group in
-            for config in configs {
-                group.addTask { try evaluate(set, configuration: config, lexicon: lexicon) }
+enum Trials {
+    /// Runs each example menu's recognizer over every utterance (menus in parallel): the menu's own
+    /// keywords are positives; other speech, noise and the other menu's keywords are negatives.
+    static func collect(_ set: [Utterance], lexicon: Lexicon) async throws -> [Trial] {
+        try await withThrowingTaskGroup(of: [Trial].self) { group in
+            for menu in exampleMenus {
+                group.addTask {
+                    var configuration = RecognizerConfiguration(words: menu.options.flatMap { $0 })
+                    configuration.defaultConfidence = 0
+                    return try run(set, menu: menu.name, options: menu.options, configuration: configuration, lexicon: lexicon)
+                }
             }
-            var all: [Evaluation] = []
-            for try await part in group { all.append(part) }
+            var all: [Trial] = []
+            for try await part in group { all += part }
             return all
         }
-        var total = Evaluation(mode: configs[0].mode)
-        for p in parts {
-            total.keywordTrials += p.keywordTrials
-            total.keywordCorrect += p.keywordCorrect
-            total.substitutions += p.substitutions
-            total.negativeTrials += p.negativeTrials
-            total.falseAccepts += p.falseAccepts
-            total.audioSamples += p.audioSamples
-            total.misses += p.misses
-            total.accepts += p.accepts
-        }
-        return total
     }
 
-    static func evaluate(_ set: [Utterance], configuration: RecognizerConfiguration, lexicon: Lexicon) throws -> Evaluation {
+    static func run(_ set: [Utterance], menu: String, options: [[String]], configuration: RecognizerConfiguration,
+                    lexicon: Lexicon) throws -> [Trial] {
+        func option(_ word: String?) -> Int? { word.flatMap { w in options.firstIndex { $0.contains(w) } } }
         let recognizer = try KeywordRecognizer(configuration: configuration, lexicon: lexicon)
-        let menuWords = Set(configuration.keywords.map(\.phrase))
-        var e = Evaluation(mode: configuration.mode)
-        for u in set {
-            let match = try recognize(u.samples16k, with: recognizer)
-            if ProcessInfo.processInfo.environment["MARGINS"] != nil {
-                // One line per trial for Tests/SpeechTests/fit_confidence.py.
-                let positive = u.keyword.map { menuWords.contains($0) } ?? false
-                let hit = recognizer.lastHypothesis != nil && recognizer.lastHypothesis == u.keyword
-                print("MARGIN", positive ? "pos" : "neg", hit ? 1 : 0, recognizer.lastMargin ?? .nan,
-                      recognizer.lastSegmentMargin ?? .nan, u.name)
-            }
-            e.audioSamples += u.samples16k.count
-            if let k = u.keyword, menuWords.contains(k) {
-                e.keywordTrials += 1
-                if match?.word == k {
-                    e.keywordCorrect += 1
-                } else {
-                    if match != nil { e.substitutions += 1 }
-                    e.misses.append("\(u.name)→\(match?.word ?? "nil")")
-                }
-            } else {
-                e.negativeTrials += 1
-                if let match {
-                    e.falseAccepts += 1
-                    e.accepts.append("\(u.name)→\(match.word) \(match.confidence)")
-                }
-            }
+        let words = Set(configuration.keywords.map(\.phrase))
+        var out: [Trial] = []
+        for (i, u) in set.enumerated() {
+            _ = try recognize(u.samples16k, with: recognizer)
+            let positive = u.keyword.map { words.contains($0) } ?? false
+            let hypothesis = recognizer.lastHypothesis
+            out.append(Trial(menu: menu, utterance: i, positive: positive, expected: u.keyword, hypothesis: hypothesis,
+                             hit: positive && hypothesis != nil && option(hypothesis) == option(u.keyword),
+                             margin: recognizer.lastMargin ?? .nan, segmentMargin: recognizer.lastSegmentMargin ?? .nan,
+                             engine: u.engine, condition: u.condition))
         }
-        return e
+        return out
     }
 
     /// Feeds 20 ms frames, then ends the utterance; the first match wins.

@@ -9,26 +9,42 @@ struct Utterance: Sendable {
     var keyword: String?
     var text: String
     var samples16k: [Int16]
+    /// The manifest's description: engine (espeak, flite, piper), voice, speed (normal, fast),
+    /// condition (clean, snr20, snr10), kind (keyword, carrier, other, cough, noise).
+    var engine = "", voice = "", speed = "", condition = "", kind = ""
+
+    init(name: String, keyword: String?, text: String, samples16k: [Int16], fields: [String]) {
+        self.name = name
+        self.keyword = keyword
+        self.text = text
+        self.samples16k = samples16k
+        if fields.count >= 8 {
+            (engine, voice, speed, condition, kind) = (fields[3], fields[4], fields[5], fields[6], fields[7])
+        }
+    }
 }
 
-/// The example flows' menus and their `say:` keywords (Flows/main.yaml, Flows/appointment.yaml).
-let exampleMenus: [(name: String, keywords: [String])] = [
-    ("main.menu", ["sales", "buy", "support", "help", "hours", "open"]),
-    ("appointment.confirm", ["confirm", "yes", "cancel", "no"]),
+/// The example flows' menus and their `say:` keywords (Flows/main.yaml, Flows/appointment.yaml),
+/// grouped by option: two words of one option reach the same step.
+let exampleMenus: [(name: String, options: [[String]])] = [
+    ("main.menu", [["sales", "buy"], ["support", "help"], ["hours", "open"]]),
+    ("appointment.confirm", [["confirm", "yes"], ["cancel", "no"]]),
 ]
 
 enum TestSet {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
     /// Runs make-testset.sh into a fresh temporary directory and loads every utterance.
-    static func generate() throws -> [Utterance] {
+    /// `speeds` limits the set (make test runs the normal speed; make bench both).
+    static func generate(speeds: [String] = ["normal", "fast"]) throws -> [Utterance] {
         if let keep = ProcessInfo.processInfo.environment["SPEECH_TESTSET_KEEP"],
            let manifest = try? String(contentsOfFile: keep + "/manifest.tsv", encoding: .utf8) {
-            return try manifest.split(separator: "\n").map { line in
+            return try manifest.split(separator: "\n").compactMap { line -> Utterance? in
                 let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                guard f.count == 8, speeds.contains(f[5]) else { return nil }
                 let data = try Data(contentsOf: URL(fileURLWithPath: keep + "/" + f[0] + ".16k"))
                 return Utterance(name: f[0], keyword: f[1] == "-" ? nil : f[1], text: f[2],
-                                 samples16k: data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) })
+                                 samples16k: data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }, fields: f)
             }
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("speech-testset-\(getpid())")
@@ -36,6 +52,9 @@ enum TestSet {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = [testsDirectory.appendingPathComponent("make-testset.sh").path, dir.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["SPEECH_SPEEDS"] = speeds.joined(separator: " ")
+        process.environment = environment
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestSetError.script(status: process.terminationStatus) }
@@ -44,12 +63,12 @@ enum TestSet {
         var out: [Utterance] = []
         for line in manifest.split(separator: "\n") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 3 else { throw TestSetError.manifest(line: String(line)) }
+            guard f.count == 8 else { throw TestSetError.manifest(line: String(line)) }
             let data = try Data(contentsOf: dir.appendingPathComponent(f[0]))
             let pcm48 = data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
             let decoded = try opusRoundTrip(pcm48)
             let u = Utterance(name: f[0], keyword: f[1] == "-" ? nil : f[1], text: f[2],
-                              samples16k: Decimator.by3(decoded))
+                              samples16k: Decimator.by3(decoded), fields: f)
             out.append(u)
             if let keep = ProcessInfo.processInfo.environment["SPEECH_TESTSET_KEEP"] {
                 // Debugging aid: keep the 16 kHz audio the recognizer heard.

@@ -32,9 +32,13 @@ public struct SpeechRuntime: Sendable {
         }
     }
 
-    /// A recognition for one listening menu, or nil when the pool is saturated.
+    /// A recognition for one listening menu, or nil when the pool is saturated. Every decoded keyword
+    /// is reported with its confidence (no threshold here): the menu's confirmation band decides what
+    /// to do with it (take it, ask "did you say…?", or count it as no match).
     func start(keywords: [String]) -> RecognitionSession? {
-        pool.start(configuration: RecognizerConfiguration(words: keywords, modelPath: modelPath), lexicon: lexicon)
+        var configuration = RecognizerConfiguration(words: keywords, modelPath: modelPath)
+        configuration.defaultConfidence = 0
+        return pool.start(configuration: configuration, lexicon: lexicon)
     }
 
     /// The dictionary check as a flow-catalog check.
