@@ -100,6 +100,11 @@ public struct FlowEngine: Sendable {
         self.startInstant = now
     }
 
+    /// Sets variables before the flow starts (a call we place passes its `vars`), as strings.
+    public mutating func preset(_ values: [String: String]) {
+        for (name, text) in values { variables[name] = .string(text) }
+    }
+
     /// The wall-clock time at `now`: the call's start time plus the time since (nil without a start time).
     public func wallClock(at now: Instant) -> Date? {
         call.startedAt.map { $0.addingTimeInterval((now - startInstant).seconds) }

@@ -66,24 +66,9 @@ public final class MediaEngine: CallMediaFactory {
     public func answer(offer: String, callID: String, logger: Logger) async throws -> any CallMediaChannel {
         let description = try SessionDescription(parsing: offer)
         let negotiation = try AudioNegotiation(offer: description)
-        guard let localIP = IPAddress(config.ip) else { throw MediaTransportError.invalidAddress(config.ip) }
-        let candidates = negotiation.remoteCandidates.compactMap { c -> SessionParameters.RemoteCandidate? in
-            guard let ip = IPAddress(c.address), ip.isIPv6 == localIP.isIPv6 else { return nil }
-            return .init(address: TransportAddress(ip: ip, port: c.port), priority: c.priority, foundation: c.foundation)
-        }
-        guard !candidates.isEmpty || negotiation.remoteIsICELite == false else {
-            throw MediaTransportError.noUsableCandidate(
-                family: localIP.isIPv6 ? "IPv6" : "IPv4",
-                offered: negotiation.remoteCandidates.map { "\($0.address):\($0.port)" })
-        }
-        let parameters = SessionParameters(
-            localUfrag: Self.iceString(8), localPwd: Self.iceString(24),
-            remoteUfrag: negotiation.remoteICEUfrag, remotePwd: negotiation.remoteICEPwd,
-            remoteFingerprint: negotiation.remoteFingerprint.bytes, remoteCandidates: candidates,
-            remoteIsLite: negotiation.remoteIsICELite, opusPayloadType: negotiation.opus.payloadType,
-            telephoneEventPayloadType: negotiation.telephoneEvent?.payloadType,
-            otherTelephoneEventPayloadTypes: negotiation.telephoneEvent48000.map { [$0.payloadType] } ?? [],
-            cname: Self.iceString(16))
+        let parameters = try sessionParameters(negotiation, localUfrag: Self.iceString(8), localPwd: Self.iceString(24),
+                                               cname: Self.iceString(16))
+        let candidates = parameters.remoteCandidates
         let certificate = self.certificate, clock = self.clock, sessionConfig = config.session
         let makeSession: @Sendable (TransportAddress) throws -> CallSession = { local in
             try CallSession(parameters: parameters, certificate: certificate, localAddress: local, now: clock.now(),
@@ -109,9 +94,37 @@ public final class MediaEngine: CallMediaFactory {
             throw error
         }
         logger.debug("media answer ready", metadata: ["local": "\(socket.localAddress)", "candidates": "\(candidates.count)"])
+        return UDPCallMedia(socket: socket, answerSDP: answer, opusFormatParameters: Self.opusFmtp(negotiation))
+    }
+
+    /// The session's parameters from the remote side's SDP (an offer, or the answer to our offer):
+    /// the candidates our media address can reach (same family), the payload types, ICE and DTLS.
+    func sessionParameters(_ negotiation: AudioNegotiation, localUfrag: String, localPwd: String,
+                           cname: String) throws -> SessionParameters {
+        guard let localIP = IPAddress(config.ip) else { throw MediaTransportError.invalidAddress(config.ip) }
+        let candidates = negotiation.remoteCandidates.compactMap { c -> SessionParameters.RemoteCandidate? in
+            guard let ip = IPAddress(c.address), ip.isIPv6 == localIP.isIPv6 else { return nil }
+            return .init(address: TransportAddress(ip: ip, port: c.port), priority: c.priority, foundation: c.foundation)
+        }
+        guard !candidates.isEmpty || negotiation.remoteIsICELite == false else {
+            throw MediaTransportError.noUsableCandidate(
+                family: localIP.isIPv6 ? "IPv6" : "IPv4",
+                offered: negotiation.remoteCandidates.map { "\($0.address):\($0.port)" })
+        }
+        return SessionParameters(
+            localUfrag: localUfrag, localPwd: localPwd,
+            remoteUfrag: negotiation.remoteICEUfrag, remotePwd: negotiation.remoteICEPwd,
+            remoteFingerprint: negotiation.remoteFingerprint.bytes, remoteCandidates: candidates,
+            remoteIsLite: negotiation.remoteIsICELite, opusPayloadType: negotiation.opus.payloadType,
+            telephoneEventPayloadType: negotiation.telephoneEvent?.payloadType,
+            otherTelephoneEventPayloadTypes: negotiation.telephoneEvent48000.map { [$0.payloadType] } ?? [],
+            cname: cname)
+    }
+
+    static func opusFmtp(_ negotiation: AudioNegotiation) -> [String: String] {
         var fmtp: [String: String] = [:]
         for p in negotiation.opus.formatParameters?.parameters ?? [] { fmtp[p.name.lowercased()] = p.value ?? "" }
-        return UDPCallMedia(socket: socket, answerSDP: answer, opusFormatParameters: fmtp)
+        return fmtp
     }
 
     private static let iceChars = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/")
@@ -128,6 +141,7 @@ public final class UDPCallMedia: CallMediaChannel {
     public let opusFormatParameters: [String: String]
     let socket: any CallSocket
 
+    /// `answerSDP`: our SDP, the answer to a user's offer or, for a call we placed, our offer.
     init(socket: any CallSocket, answerSDP: String, opusFormatParameters: [String: String]) {
         self.socket = socket
         self.answerSDP = answerSDP

@@ -45,27 +45,75 @@ final class SharedSocketPool: Sendable {
                     lastError = "\(error)"
                     continue
                 }
-                let (events, continuation) = AsyncStream.makeStream(of: MediaEvent.self,
-                                                                    bufferingPolicy: .bufferingNewest(4096))
-                let handler = socket.handler, local = socket.localAddress
-                let conflict: SharedPortDemultiplexer<Int>.AddError? = try await socket.loop.submit { () throws -> SharedPortDemultiplexer<Int>.AddError? in
-                    let session = try makeSession(local)
-                    return handler.value.add(id: id, ufrag: ufrag, password: password,
-                                             remoteCandidates: remoteCandidates, session: session,
-                                             audioBatch: audioBatch, continuation: continuation)
-                }.get()
-                switch conflict {
-                case nil:
-                    socket.calls.withLockedValue { $0 += 1 }
-                    return SharedSocketCall(socket: socket, id: id, events: events)
-                case let .remoteAddressInUse(address)?:
-                    lastError = "every port already carries a call from \(address)"
-                case let .ufragInUse(ufrag)?:
-                    lastError = "ICE ufrag \(ufrag) in use"
+                switch try await add(to: socket, id: id, ufrag: ufrag, password: password,
+                                     remoteCandidates: remoteCandidates, audioBatch: audioBatch, makeSession: makeSession) {
+                case let .success(call): return call
+                case let .failure(conflict): lastError = conflict.description
                 }
             }
         }
         throw MediaTransportError.noFreePort(address: ip, range: ports, lastError: lastError)
+    }
+
+    /// The socket a call we place names in its offer, before the answer brings the remote candidates:
+    /// the first port of the least loaded loop that binds.
+    func socketForOffer() async throws -> SharedMediaSocket {
+        var lastError = "the range is empty"
+        for loopIndex in await loopsByLoad() {
+            for portIndex in stride(from: loopIndex, to: ports.count, by: loops.count) {
+                do {
+                    return try await socket(portIndex)
+                } catch {
+                    lastError = "\(error)"
+                }
+            }
+        }
+        throw MediaTransportError.noFreePort(address: ip, range: ports, lastError: lastError)
+    }
+
+    /// Places a call we placed on the socket its offer named, once the answer gave its candidates.
+    /// Throws `noFreePort` when a remote candidate already has a call on that socket.
+    func place(on socket: SharedMediaSocket, ufrag: String, password: String, remoteCandidates: [TransportAddress],
+               audioBatch: Duration, makeSession: @escaping @Sendable (TransportAddress) throws -> CallSession)
+        async throws -> SharedSocketCall {
+        let id = nextCallID.withLockedValue { $0 += 1; return $0 }
+        switch try await add(to: socket, id: id, ufrag: ufrag, password: password, remoteCandidates: remoteCandidates,
+                             audioBatch: audioBatch, makeSession: makeSession) {
+        case let .success(call): return call
+        case let .failure(conflict):
+            let port = Int(socket.localAddress.port)
+            throw MediaTransportError.noFreePort(address: ip, range: port...port, lastError: conflict.description)
+        }
+    }
+
+    /// Why a socket cannot take a call.
+    struct Conflict: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Builds the session on the socket's loop and adds it there, unless its ufrag or a remote
+    /// candidate is taken on that socket.
+    private func add(to socket: SharedMediaSocket, id: Int, ufrag: String, password: String,
+                     remoteCandidates: [TransportAddress], audioBatch: Duration,
+                     makeSession: @escaping @Sendable (TransportAddress) throws -> CallSession)
+        async throws -> Result<SharedSocketCall, Conflict> {
+        let (events, continuation) = AsyncStream.makeStream(of: MediaEvent.self, bufferingPolicy: .bufferingNewest(4096))
+        let handler = socket.handler, local = socket.localAddress
+        let conflict: SharedPortDemultiplexer<Int>.AddError? = try await socket.loop.submit { () throws -> SharedPortDemultiplexer<Int>.AddError? in
+            let session = try makeSession(local)
+            return handler.value.add(id: id, ufrag: ufrag, password: password,
+                                     remoteCandidates: remoteCandidates, session: session,
+                                     audioBatch: audioBatch, continuation: continuation)
+        }.get()
+        switch conflict {
+        case nil:
+            socket.calls.withLockedValue { $0 += 1 }
+            return .success(SharedSocketCall(socket: socket, id: id, events: events))
+        case let .remoteAddressInUse(address)?:
+            return .failure(Conflict(description: "every port already carries a call from \(address)"))
+        case let .ufragInUse(ufrag)?:
+            return .failure(Conflict(description: "ICE ufrag \(ufrag) in use"))
+        }
     }
 
     /// Loop indices, fewest calls first (ties: lowest index), over the loops that own a port.

@@ -101,6 +101,22 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
                             audioBatch: Duration = .milliseconds(60),
                             makeSession: @escaping @Sendable (TransportAddress) throws -> Session) async throws
         -> UDPMediaSocket<Session> {
+        let socket = try await openUnbound(ip: ip, ports: ports, group: group, clock: clock, audioBatch: audioBatch)
+        do {
+            try await socket.install(tick: tick, clock: clock, makeSession: makeSession)
+        } catch {
+            await socket.close()
+            throw error
+        }
+        return socket
+    }
+
+    /// Binds a socket without a session yet: a call we place names the socket's port in its offer
+    /// before the answer says how the session must be set up. Datagrams before `install` are dropped.
+    public static func openUnbound(ip: String, ports: ClosedRange<Int>,
+                                   group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                                   clock: any MonotonicClock = SystemMonotonicClock(),
+                                   audioBatch: Duration = .milliseconds(60)) async throws -> UDPMediaSocket<Session> {
         guard IPAddress(ip) != nil else { throw MediaTransportError.invalidAddress(ip) }
         let (events, continuation) = AsyncStream.makeStream(of: MediaEvent.self, bufferingPolicy: .bufferingNewest(4096))
         let loop = group.next()
@@ -111,19 +127,22 @@ public final class UDPMediaSocket<Session: DatagramSession>: Sendable {
             try? await channel.close()
             throw MediaTransportError.invalidAddress(ip)
         }
-        do {
-            try await loop.submit {
-                let h = handler.value
-                h.slot = SessionSlot(session: try makeSession(local), clock: clock, audioBatch: audioBatch,
-                                     continuation: continuation)
-                h.withSession { _, _ in }  // the first ICE checks go out now; the tick knows the deadline
-                LoopTicker.on(loop, interval: tick, clock: clock).add(handler.value)
-            }.get()
-        } catch {
-            try? await channel.close()
-            throw error
-        }
         return UDPMediaSocket(localAddress: local, events: events, channel: channel, handler: handler)
+    }
+
+    /// Builds the session on the socket's event loop with the bound address, sends its first output
+    /// and puts it on the loop's tick. Once only: a second call throws `sessionAlreadyInstalled`.
+    public func install(tick: TimeAmount = .milliseconds(2), clock: any MonotonicClock = SystemMonotonicClock(),
+                        makeSession: @escaping @Sendable (TransportAddress) throws -> Session) async throws {
+        let handler = self.handler, local = localAddress, loop = handler.eventLoop
+        try await loop.submit {
+            let h = handler.value
+            guard h.slot == nil else { throw MediaTransportError.sessionAlreadyInstalled }
+            h.slot = SessionSlot(session: try makeSession(local), clock: clock, audioBatch: h.audioBatch,
+                                 continuation: h.continuation)
+            h.withSession { _, _ in }  // the first ICE checks go out now; the tick knows the deadline
+            LoopTicker.on(loop, interval: tick, clock: clock).add(handler.value)
+        }.get()
     }
 
     private static func bind(ip: String, ports: ClosedRange<Int>, loop: any EventLoop, handler: NIOLoopBound<Handler>)

@@ -90,7 +90,7 @@ public enum AnswerBuilder {
                                 formats: Array(offered.formats.prefix(1)), lines: lines)
     }
 
-    private static func check(_ p: AnswerParameters) throws(SDPError) {
+    static func check(_ p: AnswerParameters) throws(SDPError) {
         guard IPAddress(p.address) != nil else {
             throw SDPError.invalidParameter(field: "address", expected: "an IPv4 or IPv6 address", found: p.address)
         }

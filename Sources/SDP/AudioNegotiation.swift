@@ -75,6 +75,11 @@ public struct AudioNegotiation: Sendable, Hashable {
     /// (`.noOpus`), no sha-256 fingerprint (`.unsupportedFingerprint`, `.fingerprintLength`),
     /// missing `ice-ufrag`/`ice-pwd` (`.missingICECredential`), `setup:active`/`holdconn` (`.unsupportedSetup`).
     public init(offer: SessionDescription) throws(SDPError) {
+        try self.init(description: offer, isAnswer: false)
+    }
+
+    /// The shared reading of an offer or an answer; they differ only in the `a=setup` they allow.
+    init(description offer: SessionDescription, isAnswer: Bool) throws(SDPError) {
         let audio = offer.media.enumerated().filter { $0.element.kind.lowercased() == "audio" }
         guard let first = audio.first else { throw SDPError.noAudio(offered: offer.media.map(\.kind)) }
         guard let (index, m) = audio.first(where: { $0.element.port != 0 }) else {
@@ -103,7 +108,11 @@ public struct AudioNegotiation: Sendable, Hashable {
             throw SDPError.missingICECredential(line: line, attribute: "ice-pwd")
         }
         let setup = offer.setup(for: m)
-        if let setup, setup == .active || setup == .holdconn {
+        // An offer must leave us the client (actpass or passive); an answer must pick a role (RFC 8842 §5.3).
+        if isAnswer, let setup, setup == .actpass || setup == .holdconn {
+            throw SDPError.answerSetup(line: line, found: setup.rawValue)
+        }
+        if !isAnswer, let setup, setup == .active || setup == .holdconn {
             throw SDPError.unsupportedSetup(line: line, found: setup.rawValue)
         }
 

@@ -26,6 +26,10 @@ public enum SDPError: Error, Equatable, Sendable, CustomStringConvertible {
     case unsupportedSetup(line: Int?, found: String)
     /// One of our own answer parameters is unusable.
     case invalidParameter(field: String, expected: String, found: String)
+    /// An answer to our offer chose no DTLS role (`actpass`, `holdconn`): RFC 8842 §5.3 requires active or passive.
+    case answerSetup(line: Int?, found: String)
+    /// An answer to our offer does not fit it: another mid, a codec we did not offer, no audio accepted.
+    case answerMismatch(line: Int?, reason: String)
 
     public var description: String {
         switch self {
@@ -56,6 +60,12 @@ public enum SDPError: Error, Equatable, Sendable, CustomStringConvertible {
                 + "(we are always the DTLS client, setup:active)"
         case let .invalidParameter(field, expected, found):
             return "answer parameter '\(field)': expected \(expected), found '\(found)'"
+        case let .answerSetup(line, found):
+            let at = line.map { " (line \($0))" } ?? ""
+            return "the answer's audio m-line\(at) has a=setup:\(found); expected active or passive (RFC 8842 §5.3)"
+        case let .answerMismatch(line, reason):
+            let at = line.map { " (line \($0))" } ?? ""
+            return "the answer's audio m-line\(at) does not fit our offer: \(reason)"
         }
     }
 

@@ -98,6 +98,7 @@ enum Migrations {
                 t.add(column: "instance_id", .text)
             }
         }
+        Self.registerOutbound(&m)
         return m
     }
 }

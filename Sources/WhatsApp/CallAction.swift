@@ -48,6 +48,26 @@ public enum CallAction: Equatable, Sendable {
     }
 }
 
+/// The `connect` body of a business-initiated call: `sdp_type` is "offer" (ours).
+struct ConnectBody: Encodable, Equatable {
+    struct Session: Encodable, Equatable {
+        var sdp_type = "offer"
+        let sdp: String
+    }
+
+    var messaging_product = "whatsapp"
+    let to: String
+    var action = "connect"
+    let session: Session
+    var biz_opaque_callback_data: String? = nil
+}
+
+/// `{"messaging_product":"whatsapp","calls":[{"id":"wacid…"}]}`
+struct ConnectResponse: Decodable {
+    struct Call: Decodable { let id: String }
+    let calls: [Call]?
+}
+
 /// `{"messaging_product":"whatsapp","success":true}`
 struct CallActionResponse: Decodable {
     let success: Bool?

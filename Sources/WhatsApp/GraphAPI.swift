@@ -7,6 +7,13 @@ public protocol GraphAPI: Sendable {
     /// Sends a message and returns its `wamid`.
     func send(_ message: OutboundMessage, phoneNumberID: String, deadline: ContinuousClock.Instant?) async throws
         -> String
+
+    /// Places a business-initiated call: `connect` with our SDP offer. Returns WhatsApp's call id (`wacid…`).
+    func connect(to user: String, sdp: String, bizOpaqueCallbackData: String?, phoneNumberID: String,
+                 deadline: ContinuousClock.Instant?) async throws -> String
+
+    /// `GET call_permissions` for one user: the permission and each action's limits.
+    func callPermissions(user: String, phoneNumberID: String) async throws -> CallPermission
 }
 
 extension GraphAPI {

@@ -62,6 +62,31 @@ public struct GraphClient: GraphAPI {
         return id
     }
 
+    public func connect(to user: String, sdp: String, bizOpaqueCallbackData: String?, phoneNumberID: String,
+                        deadline: ContinuousClock.Instant?) async throws -> String {
+        let body = try encode(ConnectBody(to: user, session: .init(sdp: sdp), biz_opaque_callback_data: bizOpaqueCallbackData),
+                              action: "connect")
+        let data = try await post(action: "connect", url: endpoint.callsURL(phoneNumberID: phoneNumberID), body: body,
+                                  deadline: deadline, logger: logger)
+        guard let decoded = try? JSONDecoder().decode(ConnectResponse.self, from: Data(data)),
+              let id = decoded.calls?.first?.id, !id.isEmpty else {
+            throw GraphError.invalidResponse(action: "connect", reason: "no calls[0].id in the response")
+        }
+        return id
+    }
+
+    public func callPermissions(user: String, phoneNumberID: String) async throws -> CallPermission {
+        let data = try await post(action: "call_permissions", url: endpoint.callPermissionsURL(phoneNumberID: phoneNumberID, user: user),
+                                  body: nil, deadline: nil, logger: logger)
+        do {
+            return try CallPermission.decode(data)
+        } catch let error as GraphError {
+            throw error
+        } catch {
+            throw GraphError.invalidResponse(action: "call_permissions", reason: "\(error)")
+        }
+    }
+
     private func encode<T: Encodable>(_ value: T, action: String) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -73,7 +98,8 @@ public struct GraphClient: GraphAPI {
     }
 
     /// One logical request: attempts until success, a non-retryable error, the attempt limit, or the deadline.
-    private func post(action: String, url: String, body: [UInt8], deadline: ContinuousClock.Instant?,
+    /// `body` nil: a GET.
+    private func post(action: String, url: String, body: [UInt8]?, deadline: ContinuousClock.Instant?,
                       logger: Logger) async throws -> [UInt8] {
         let clock = ContinuousClock()
         var attempt = 0
@@ -125,13 +151,13 @@ public struct GraphClient: GraphAPI {
         case failure(GraphError, retryAfter: Duration?)
     }
 
-    private func once(action: String, url: String, body: [UInt8], timeout: Duration) async -> Outcome {
+    private func once(action: String, url: String, body: [UInt8]?, timeout: Duration) async -> Outcome {
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.method = body == nil ? .GET : .POST
+        if body != nil { request.headers.add(name: "Content-Type", value: "application/json") }
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: endpoint.authHeaderName, value: endpoint.authHeaderValue)
-        request.body = .bytes(ByteBuffer(bytes: body))
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response: HTTPClientResponse
         let data: ByteBuffer
         do {

@@ -49,6 +49,18 @@ public struct GraphEndpoint: Sendable, Equatable {
     public func callsURL(phoneNumberID: String) -> String { url(callsPath, phoneNumberID) }
     public func messagesURL(phoneNumberID: String) -> String { url(messagesPath, phoneNumberID) }
 
+    /// `GET call_permissions` for one user: Meta's `/{version}/{phone_number_id}/call_permissions?user_wa_id=…`,
+    /// a BSP's `/calling/permissions/{wa_id}`.
+    public func callPermissionsURL(phoneNumberID: String, user: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let id = user.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        switch profile {
+        case .meta: return url("/{version}/{phone_number_id}/call_permissions", phoneNumberID) + "?user_wa_id=\(id)"
+        case .bsp: return url("/calling/permissions/", phoneNumberID) + id
+        }
+    }
+
     private func url(_ template: String, _ phoneNumberID: String) -> String {
         var allowed = CharacterSet.urlPathAllowed
         allowed.remove(charactersIn: "/?#")

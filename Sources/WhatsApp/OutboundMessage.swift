@@ -5,6 +5,8 @@ public enum OutboundMessage: Codable, Equatable, Sendable {
     case voiceCallButton(to: String, body: String, displayText: String?, ttlMinutes: Int?, payload: String?)
     /// An approved template with a `voice_call` button.
     case template(to: String, name: String, languageCode: String, ttlMinutes: Int?, payload: String?)
+    /// Interactive `call_permission_request`: asks the user to let the business call them.
+    case callPermissionRequest(to: String, body: String)
 
     public static let displayTextMax = 20
     public static let payloadMax = 512
@@ -26,6 +28,9 @@ public enum OutboundMessage: Codable, Equatable, Sendable {
             if name.isEmpty { out.append("template name is empty") }
             if lang.isEmpty { out.append("template language code is empty") }
             out += Self.check(ttl: ttl, payload: payload)
+        case let .callPermissionRequest(to, body):
+            if to.isEmpty { out.append("'to' is empty") }
+            if body.isEmpty { out.append("body text is empty") }
         }
         return out
     }
@@ -52,6 +57,10 @@ public enum OutboundMessage: Codable, Equatable, Sendable {
                                                                             index: nil, parameters: params)]
             return Body(to: to, type: "template", template: .init(name: name, language: .init(code: lang),
                                                                   components: components))
+        case let .callPermissionRequest(to, text):
+            return Body(to: to, type: "interactive", interactive: .init(
+                type: "call_permission_request", body: .init(text: text),
+                action: .init(name: "call_permission_request", parameters: nil)))
         }
     }
 
@@ -65,7 +74,7 @@ public enum OutboundMessage: Codable, Equatable, Sendable {
                     let payload: String?
                 }
                 let name: String
-                let parameters: Parameters
+                let parameters: Parameters?
             }
             let type: String
             let body: Text

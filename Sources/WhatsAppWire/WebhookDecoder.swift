@@ -48,7 +48,17 @@ public enum WebhookDecoder {
                     timestamp: status.timestamp?.value, recipientID: status.recipient_id?.value,
                     errors: (status.errors ?? []).map(webhookError))))
             }
-            if value.statuses == nil {
+            var replies = 0
+            for message in value.messages ?? [] {
+                guard message.interactive?.type == "call_permission_reply", let reply = message.interactive?.call_permission_reply,
+                      let business, let id = message.id, let from = message.from?.value else { continue }
+                replies += 1
+                events.append(.permissionReply(CallPermissionReply(
+                    business: business, messageID: id, from: from, accepted: reply.response?.lowercased() == "accept",
+                    permanent: reply.is_permanent ?? false, expiresAt: reply.expiration_timestamp?.value,
+                    source: reply.response_source, contextID: message.context?.id)))
+            }
+            if value.statuses == nil && replies == 0 {
                 events.append(.unknown(UnknownEvent(field: change.field, kind: "messages", subjectID: nil)))
             }
         default:

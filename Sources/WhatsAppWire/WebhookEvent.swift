@@ -3,6 +3,12 @@ public struct BusinessContext: Equatable, Sendable {
     public var wabaID: String?
     public var phoneNumberID: String
     public var displayPhoneNumber: String?
+
+    public init(wabaID: String?, phoneNumberID: String, displayPhoneNumber: String?) {
+        self.wabaID = wabaID
+        self.phoneNumberID = phoneNumberID
+        self.displayPhoneNumber = displayPhoneNumber
+    }
 }
 
 /// A user calling the business (`event: connect`) with WhatsApp's SDP offer.
@@ -19,6 +25,37 @@ public struct CallConnect: Equatable, Sendable {
     public var sdp: String
     public var ctaPayload: String?
     public var deeplinkPayload: String?
+
+    public init(business: BusinessContext, callID: String, from: String, fromUserID: String? = nil, to: String? = nil,
+                callerName: String? = nil, timestamp: String? = nil, direction: String? = nil, sdpType: String,
+                sdp: String, ctaPayload: String? = nil, deeplinkPayload: String? = nil) {
+        self.business = business
+        self.callID = callID
+        self.from = from
+        self.fromUserID = fromUserID
+        self.to = to
+        self.callerName = callerName
+        self.timestamp = timestamp
+        self.direction = direction
+        self.sdpType = sdpType
+        self.sdp = sdp
+        self.ctaPayload = ctaPayload
+        self.deeplinkPayload = deeplinkPayload
+    }
+}
+
+/// The user's reply to a call permission request (`messages[]` with `interactive.type: call_permission_reply`).
+public struct CallPermissionReply: Equatable, Sendable {
+    public var business: BusinessContext
+    public var messageID: String
+    public var from: String
+    public var accepted: Bool
+    public var permanent: Bool
+    public var expiresAt: String?
+    /// `user_action` or `automatic`.
+    public var source: String?
+    /// What the reply answers: our request's wamid, or a wacid when the permission came from a callback.
+    public var contextID: String?
 }
 
 /// How WhatsApp reports a call's end. Matched without regard to case; unknown values kept.
@@ -159,6 +196,7 @@ public enum WebhookEvent: Equatable, Sendable {
     case terminate(CallTerminate)
     case callStatus(CallStatusUpdate)
     case messageStatus(MessageStatusUpdate)
+    case permissionReply(CallPermissionReply)
     case unknown(UnknownEvent)
 
     /// The (subject, event) pair a redelivery repeats; nil for events not deduplicated.
@@ -168,6 +206,7 @@ public enum WebhookEvent: Equatable, Sendable {
         case let .terminate(t): return (t.callID, "terminate")
         case let .callStatus(s): return (s.callID, "status:\(s.status)")
         case let .messageStatus(m): return (m.messageID, "status:\(m.status)")
+        case let .permissionReply(r): return (r.messageID, "call_permission_reply")
         case .unknown: return nil
         }
     }
@@ -179,6 +218,7 @@ public enum WebhookEvent: Equatable, Sendable {
         case .terminate: return "terminate"
         case .callStatus: return "call_status"
         case .messageStatus: return "message_status"
+        case .permissionReply: return "call_permission_reply"
         case .unknown: return "unknown"
         }
     }

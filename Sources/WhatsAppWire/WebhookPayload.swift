@@ -23,6 +23,27 @@ struct ChangeValuePayload: Decodable {
     let calls: [CallPayload]?
     let statuses: [StatusPayload]?
     let errors: [ErrorPayload]?
+    let messages: [MessagePayload]?
+}
+
+/// An incoming message; only `interactive.call_permission_reply` is read.
+struct MessagePayload: Decodable {
+    struct Context: Decodable { let id: String? }
+    struct Interactive: Decodable {
+        struct Reply: Decodable {
+            let response: String?
+            let is_permanent: Bool?
+            let expiration_timestamp: LenientString?
+            let response_source: String?
+        }
+        let type: String?
+        let call_permission_reply: Reply?
+    }
+    let id: String?
+    let from: LenientString?
+    let type: String?
+    let context: Context?
+    let interactive: Interactive?
 }
 
 struct MetadataPayload: Decodable {
@@ -80,10 +101,11 @@ struct ErrorPayload: Decodable {
     let error_data: Data?
 }
 
-/// A string that WhatsApp sometimes sends as a JSON number (timestamps, ids).
-struct LenientString: Decodable, Sendable {
-    let value: String
-    init(from decoder: any Decoder) throws {
+/// A string that WhatsApp sometimes sends as a JSON number (timestamps, ids). Public: the Graph
+/// client reads its answers (call_permissions) with it too.
+public struct LenientString: Decodable, Sendable {
+    public let value: String
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let s = try? c.decode(String.self) {
             value = s
@@ -99,9 +121,9 @@ struct LenientString: Decodable, Sendable {
 }
 
 /// An integer that may arrive as a JSON string ("42") or number.
-struct LenientInt: Decodable, Sendable {
-    let value: Int
-    init(from decoder: any Decoder) throws {
+public struct LenientInt: Decodable, Sendable {
+    public let value: Int
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let i = try? c.decode(Int.self) {
             value = i

@@ -140,6 +140,23 @@ class Daemon:
         except urllib.error.HTTPError as e:
             return e.code, e.read().decode()
 
+    def admin_post(self, path, body, token=None):
+        """POST a JSON body on the admin listener with the admin token (`token=""`: none); returns
+        (status, text)."""
+        if self.admin_base is None:
+            raise RuntimeError("the admin listener is on loopback inside the daemon's network namespace")
+        token = ADMIN_TOKEN if token is None else token
+        headers = {"Content-Type": "application/json"}
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        req = urllib.request.Request(self.admin_base + path, data=json.dumps(body).encode(), headers=headers,
+                                     method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
     def post(self, path, body, headers):
         req = urllib.request.Request(self.base + path, data=body, headers=headers, method="POST")
         try:

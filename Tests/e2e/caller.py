@@ -85,6 +85,29 @@ class Caller:
         self.note("is answered (accept sent with the identical SDP)")
         return answer
 
+    async def pick_up(self, connect, statuses=("RINGING", "ACCEPTED")):
+        """A call we placed reaches this phone: WhatsApp's side answers our offer (aiortc), sends the
+        `connect` webhook with its answer, and the statuses; returns once media is up."""
+        self.call_id = connect["wa_call_id"]
+        await self.pc.setRemoteDescription(RTCSessionDescription(sdp=connect["sdp"], type="offer"))
+        await self.pc.setLocalDescription(await self.pc.createAnswer())
+        answer = self.pc.localDescription.sdp
+        if "telephone-event" not in answer:
+            # WhatsApp's answers keep telephone-event/8000 on PT 126 (aiortc answers Opus only).
+            m = re.search(r"m=audio \d+ \S+ [\d ]+", answer)
+            answer = answer.replace(m.group(0), m.group(0) + " 126", 1)
+            answer = re.sub(r"(a=rtpmap:\d+ opus/48000/2\r\n)", r"\1a=rtpmap:126 telephone-event/8000\r\n", answer, count=1)
+        for status in statuses[:1]:
+            self.whatsapp.post(self.whatsapp.status_envelope(self.call_id, status, self.number))
+        body = self.whatsapp.envelope({"id": self.call_id, "from": "15550783881", "to": self.number, "event": "connect",
+                                       "timestamp": str(int(time.time())), "direction": "BUSINESS_INITIATED",
+                                       "session": {"sdp_type": "answer", "sdp": answer}})
+        assert self.whatsapp.post(body) == 200
+        await asyncio.wait_for(self.connected.wait(), 20)
+        for status in statuses[1:]:
+            self.whatsapp.post(self.whatsapp.status_envelope(self.call_id, status, self.number))
+        self.note("picks up (our offer answered by the phone)")
+
     async def wait(self, seconds):
         await asyncio.sleep(seconds)
 

@@ -53,6 +53,20 @@ class GraphAPI:
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                # call_permissions: the user granted a permanent permission (calls we place).
+                with outer.lock:
+                    outer.requests.append({"path": self.path, "action": "call_permissions", "body": {}, "at": time.time(),
+                                           "headers": dict(self.headers)})
+                data = json.dumps({"messaging_product": "whatsapp", "permission": {"status": "permanent"},
+                                   "actions": [{"action_name": "start_call", "can_perform_action": True, "limits": [
+                                       {"time_period": "PT24H", "max_allowed": 100, "current_usage": 0}]}]}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 body = json.loads(raw)
@@ -66,6 +80,9 @@ class GraphAPI:
                     if status != 200:
                         reply = {"error": {"message": "stand-in failure", "type": "OAuthException", "code": 1,
                                            "fbtrace_id": "STANDIN"}}
+                    elif action == "connect":
+                        outer.wamids += 1
+                        reply = {"messaging_product": "whatsapp", "calls": [{"id": f"wacid.PLACED{outer.wamids}"}]}
                     elif action == "messages":
                         outer.wamids += 1
                         reply = {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"), "wa_id": body.get("to")}],
@@ -119,6 +136,14 @@ class WhatsApp:
                  "metadata": {"phone_number_id": self.phone_number_id, "display_phone_number": "15550783881"},
                  "contacts": [{"profile": {"name": "Test Caller"}, "wa_id": call.get("from", "")}],
                  "calls": [call]}
+        return json.dumps({"object": "whatsapp_business_account",
+                           "entry": [{"id": "102290129340398", "changes": [{"field": "calls", "value": value}]}]}).encode()
+
+    def status_envelope(self, call_id, status, recipient):
+        value = {"messaging_product": "whatsapp",
+                 "metadata": {"phone_number_id": self.phone_number_id, "display_phone_number": "15550783881"},
+                 "statuses": [{"id": call_id, "timestamp": str(int(time.time())), "type": "call", "status": status,
+                               "recipient_id": recipient}]}
         return json.dumps({"object": "whatsapp_business_account",
                            "entry": [{"id": "102290129340398", "changes": [{"field": "calls", "value": value}]}]}).encode()
 

@@ -34,8 +34,11 @@ actor CallActor {
     var machine: CallMachine
     var runner: CallRunner?
     var channel: (any CallMediaChannel)?
+    /// A call we place: what was asked, and our offer's socket until the answer starts its session.
+    let outbound: OutboundCall?
+    var pending: (any PendingCallMedia)?
     private let stream: AsyncStream<Input>
-    private let inputs: AsyncStream<Input>.Continuation
+    let inputs: AsyncStream<Input>.Continuation
     /// Work the call started and still owns (Graph requests, HTTP call-outs, readers): cancelled at the end.
     private var tasks: [Task<Void, Never>] = []
     private var timer: Task<Void, Never>?
@@ -44,14 +47,16 @@ actor CallActor {
 
     /// `refusal`: answer this call with `reject` and that reason instead (no flow, draining, a limit).
     init(call: CallConnect, route: FlowRoute?, refusal: String? = nil, receivedAt: Instant, context: CallContext,
-         logger: Logger) {
+         logger: Logger, outbound: OutboundCall? = nil) {
         self.callID = call.callID
         self.call = call
         self.route = route
         self.refusal = refusal
         self.context = context
         self.logger = logger
-        self.machine = CallMachine(receivedAt: receivedAt, timing: context.timing)
+        self.outbound = outbound
+        self.machine = outbound == nil ? CallMachine(receivedAt: receivedAt, timing: context.timing)
+            : CallMachine(outboundAt: receivedAt, timing: context.timing)
         (stream, inputs) = AsyncStream.makeStream(of: Input.self)
     }
 
@@ -65,7 +70,9 @@ actor CallActor {
 
     /// Runs the call to its end. Returns once the outcome is committed and the media closed.
     func run() async {
-        if let refusal {
+        if outbound != nil {
+            machine.handle(refusal.map { .refuse($0) } ?? .start, now: context.clock.now())
+        } else if let refusal {
             machine.handle(.refuse(refusal), now: context.clock.now())
         } else if route == nil {
             machine.handle(.refuse("no flow answers phone_number_id \(call.business.phoneNumberID) and no default flow is set"),
@@ -87,6 +94,12 @@ actor CallActor {
         timer?.cancel()
         for task in tasks { task.cancel() }
         runner?.close()
+        if let pending {
+            // A call we placed that was never answered: its offer's socket.
+            self.pending = nil
+            await pending.close()
+            context.ports.released()
+        }
         if let channel {
             // The media ended on its own (its socket may still be open): release it.
             self.channel = nil
@@ -182,6 +195,8 @@ actor CallActor {
             }
         case let .graph(step, deadline):
             sendGraph(step, deadline: context.graphDeadline(deadline))
+        case .checkPermission, .requestPermission, .offerMedia, .applyAnswer, .recordAttempt:
+            await performOutbound(action, now: now)
         case let .journal(entry):
             await journal(entry)
         case .startFlow:
@@ -204,8 +219,9 @@ actor CallActor {
             await release(channel, reason: reason)
         case let .finalize(reason, outcome):
             logger.info("call ending", metadata: ["end_reason": "\(reason.code)", "detail": "\(reason.detail)"])
+            let target: CallFinalizer.GraphCallID = outbound == nil ? .same : machine.whatsAppCallID.map { .other($0) } ?? .none
             await context.finalizer.finalize(callID: callID, phoneNumberID: call.business.phoneNumberID, reason: reason,
-                                             flowOutcome: outcome, terminate: machine.terminateSeen)
+                                             flowOutcome: outcome, terminate: machine.terminateSeen, graphCallID: target)
             machine.handle(.finalized, now: context.clock.now())
         case let .recordTerminate(t):
             await context.finalizer.finalize(terminate: t)
@@ -217,9 +233,11 @@ actor CallActor {
     private func sendGraph(_ step: CallMachine.GraphAction, deadline: ContinuousClock.Instant?) {
         let graph = context.graph, inputs = self.inputs, id = callID, number = call.business.phoneNumberID
         let sdp = channel?.answerSDP ?? ""
+        if step == .connect { return connect(deadline: deadline) }
         own(Task {
             do {
                 switch step {
+                case .connect: return
                 case .preAccept: try await graph.preAccept(callID: id, sdp: sdp, phoneNumberID: number, deadline: deadline)
                 case .accept: try await graph.accept(callID: id, sdp: sdp, phoneNumberID: number, deadline: deadline)
                 case .reject: try await graph.reject(callID: id, phoneNumberID: number, deadline: deadline)
@@ -270,7 +288,7 @@ actor CallActor {
         do {
             let runner = try CallRunner(call: info, flow: route.flow, opusFormatParameters: channel.opusFormatParameters,
                                         prompts: runtime.prompts, speech: runtime.speech, metrics: runtime.metrics,
-                                        now: now, logger: logger)
+                                        now: now, logger: logger, presetVariables: outbound?.request.variables ?? [:])
             self.runner = runner
             machine.handle(.flowStarted, now: now)
             runner.start(now: now)
@@ -326,7 +344,7 @@ actor CallActor {
         }
     }
 
-    private func own(_ task: Task<Void, Never>) {
+    func own(_ task: Task<Void, Never>) {
         tasks.removeAll { $0.isCancelled }
         tasks.append(task)
     }

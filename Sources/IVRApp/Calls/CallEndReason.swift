@@ -25,6 +25,8 @@ public enum CallEndReason: Sendable, Equatable {
     case interrupted
     /// Its owning instance stopped heartbeating (it died); a surviving instance finalized the call.
     case instanceLost(instance: String)
+    /// A call we placed ended before its flow ran, or was never placed.
+    case outbound(OutboundEnd)
 
     /// The code stored in `calls.end_reason`.
     public var code: String {
@@ -37,6 +39,7 @@ public enum CallEndReason: Sendable, Equatable {
         case .shutdown: return "shutdown"
         case .interrupted: return "interrupted"
         case .instanceLost: return "instance_lost"
+        case let .outbound(end): return end.code
         }
     }
 
@@ -53,6 +56,7 @@ public enum CallEndReason: Sendable, Equatable {
             ?? "server shutdown: drain time over"
         case .interrupted: return "interrupted: the server stopped without finalizing the call"
         case let .instanceLost(id): return "instance_lost: instance \(id) stopped heartbeating; finalized by a survivor"
+        case let .outbound(end): return end.detail
         }
     }
 
@@ -65,6 +69,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .whatsApp(status): return status == .completed ? .completed : .failed
         case let .rejected(_, failed): return failed == nil ? .rejected : .failed
         case let .shutdown(d): return d.map { $0.isFailure ? .failed : .completed } ?? .failed
+        case .outbound: return .failed
         }
     }
 
@@ -75,6 +80,7 @@ public enum CallEndReason: Sendable, Equatable {
         // A lost instance's call may still be up at WhatsApp (its media went with the instance).
         case .hangup, .flowEnded, .media, .shutdown, .instanceLost: return true
         case .whatsApp, .rejected, .setupFailed, .interrupted: return false
+        case let .outbound(end): return end.sendsTerminate
         }
     }
 
@@ -84,6 +90,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .media(reason): return reason.isConsentLoss ? "consent_lost" : "media_failure"
         case .setupFailed: return "setup_failed"
         case .rejected(_, .some): return "reject_failed"
+        case let .outbound(end): return end.errorCode
         default: return nil
         }
     }
@@ -97,6 +104,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .whatsApp(status): return status == .completed ? .callerHungUp : .failed
         case .rejected, .setupFailed, .interrupted, .instanceLost: return .failed
         case .shutdown: return .shutdown
+        case .outbound: return .failed
         }
     }
 }

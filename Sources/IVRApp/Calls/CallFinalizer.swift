@@ -37,6 +37,14 @@ public final class CallFinalizer: Sendable {
     let now: @Sendable () -> Date
 
     public static let unknownCallReason = "terminate for an unknown call"
+
+    /// Which id the Graph `terminate` action names: the call's own (WhatsApp called us), WhatsApp's id
+    /// of a call we placed, or none (a call we placed that WhatsApp never took).
+    public enum GraphCallID: Sendable, Equatable {
+        case same
+        case other(String)
+        case none
+    }
     public static let redactedValue = "***"
 
     public init(store: any CallStore, graph: any GraphAPI, planner: any FollowupPlanner = NoFollowups(),
@@ -83,7 +91,7 @@ public final class CallFinalizer: Sendable {
     /// leaves the call up at WhatsApp is followed by the Graph `terminate` action.
     @discardableResult
     public func finalize(callID: String, phoneNumberID: String, reason: CallEndReason, flowOutcome: FlowOutcome? = nil,
-                         terminate: CallTerminate? = nil, at: Date? = nil) async -> FinalizeResult {
+                         terminate: CallTerminate? = nil, at: Date? = nil, graphCallID: GraphCallID = .same) async -> FinalizeResult {
         if case .whatsApp = reason, let terminate {
             return await finalize(terminate: terminate, flowOutcome: flowOutcome, at: at)
         }
@@ -115,8 +123,14 @@ public final class CallFinalizer: Sendable {
             return result
         case .finalized, .storeFailed:
             guard reason.sendsTerminate else { return result }
+            let target: String
+            switch graphCallID {
+            case .same: target = callID
+            case let .other(id): target = id
+            case .none: return result
+            }
             do {
-                try await graph.terminate(callID: callID, phoneNumberID: phoneNumberID)
+                try await graph.terminate(callID: target, phoneNumberID: phoneNumberID)
             } catch {
                 logger.error("terminate action failed", metadata: ["call_id": "\(callID)", "error": "\(error)"])
                 await recordEvent(callID: callID, kind: .error, detail: "terminate_failed: \(error)")
@@ -245,7 +259,7 @@ extension OutboundMessage {
     /// The `to` of the message.
     var recipient: String {
         switch self {
-        case let .voiceCallButton(to, _, _, _, _), let .template(to, _, _, _, _): return to
+        case let .voiceCallButton(to, _, _, _, _), let .template(to, _, _, _, _), let .callPermissionRequest(to, _): return to
         }
     }
 }

@@ -66,7 +66,8 @@ final class CallRunner {
     var finished = false
 
     init(call: CallInfo, flow: Flow, opusFormatParameters: [String: String], prompts: PromptCache,
-         speech: SpeechRuntime?, metrics: IVRMetrics?, now: Instant, logger: Logger) throws {
+         speech: SpeechRuntime?, metrics: IVRMetrics?, now: Instant, logger: Logger,
+         presetVariables: [String: String] = [:]) throws {
         self.flow = flow
         self.redaction = CallRedaction(flow: flow)
         self.prompts = prompts
@@ -75,6 +76,7 @@ final class CallRunner {
         self.metrics = metrics
         self.logger = logger
         self.engine = FlowEngine(flow: flow, call: call, now: now, logger: logger)
+        engine.preset(presetVariables)
         self.callerAudio = try CallerAudioPipeline()
         self.lastVariables = redaction.variables(engine)
     }

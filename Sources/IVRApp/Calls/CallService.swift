@@ -73,6 +73,29 @@ public final class CallService: Service, Sendable {
         return inserted
     }
 
+    /// Starts the owner of a call we place. False when the server drains.
+    func startOutbound(_ call: OutboundCall, callID: String, logger: Logger) -> Bool {
+        guard !registry.isDraining else { return false }
+        let connect = CallConnect(business: BusinessContext(wabaID: nil, phoneNumberID: call.phoneNumberID, displayPhoneNumber: nil),
+                                  callID: callID, from: call.request.to, direction: CallMachine.Direction.outbound.rawValue,
+                                  sdpType: "offer", sdp: "")
+        let refusal = registry.count >= maxCalls ? "the server is at its call limit (server.max_calls = \(maxCalls))" : nil
+        let actor = CallActor(call: connect, route: call.route, refusal: refusal, receivedAt: context.clock.now(),
+                              context: context, logger: logger, outbound: call)
+        let continuation = self.continuation
+        var queued = false
+        let inserted = registry.insert(actor) { actor in
+            if case .enqueued = continuation.yield(actor) { queued = true }
+        }
+        guard inserted && queued else {
+            if inserted { registry.remove(callID) }
+            return false
+        }
+        registry.noteOutbound(callID, phoneNumberID: call.phoneNumberID, user: call.request.to)
+        context.metrics.callsActive(registry.count)
+        return true
+    }
+
     public func run() async throws {
         let registry = self.registry
         // Watches for a second signal while the calls drain; stopped once they are all done.

@@ -42,7 +42,7 @@ public enum ConfigLoader {
         let r = YAMLReader(source: source)
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
                                                       "media", "log", "outbox", "speech", "server", "admin", "retention",
-                                                      "database", "instance"])
+                                                      "database", "instance", "outbound"])
         if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
@@ -57,6 +57,9 @@ public enum ConfigLoader {
         }
         if let admin = try top["admin"].map({ try r.mapping($0, path: "admin", keys: adminKeys) }) {
             try applyAdmin(admin, reader: r, to: &config.admin)
+        }
+        if let outbound = try top["outbound"].map({ try r.mapping($0, path: "outbound", keys: outboundKeys) }) {
+            try applyOutbound(outbound, reader: r, to: &config.outbound)
         }
         if let node = top["retention"] { try applyRetention(node, reader: r, to: &config.retention) }
         if let w = try top["whatsapp"].map({
@@ -211,6 +214,7 @@ public enum ConfigLoader {
         }
         try applyHTTP(environment: env, to: &config.http)
         try applyAdmin(environment: env, to: &config.admin)
+        try applyOutbound(environment: env, to: &config.outbound)
         if let v = value("IVR_MEDIA_SOCKETS") {
             switch v {
             case "shared": config.media.perCallSockets = false

@@ -150,6 +150,8 @@ public struct IVRConfig: Sendable, Equatable {
     }
     public var http = HTTP()
     public var admin = Admin()
+    /// Calls we place (`outbound:`).
+    public var outbound = Outbound()
     public var whatsapp = WhatsAppSecrets()
     public var graph = Graph()
     public var database = "var/ivr.sqlite"

@@ -96,9 +96,12 @@ enum ConsoleAPI {
         var events: [Event]
         var outbox: [Message]
         var recordings: [String]
+        /// A call we placed: what was asked for, WhatsApp's id and the user's permission (absent for inbound calls).
+        var outbound: Placed? = nil
 
         enum CodingKeys: String, CodingKey {
             case call, path, inputs, variables, errorCodes = "error_codes", setupMs = "setup_ms", events, outbox, recordings
+            case outbound
         }
     }
 

@@ -2,10 +2,13 @@ import Foundation
 import Hummingbird
 import Store
 
-/// `/v1`: the console's queries as JSON (Deploy/openapi.yaml). Errors are `{"error": "..."}`.
+/// `/v1`: the console's queries as JSON, and placing a call (Deploy/openapi.yaml). Errors are `{"error": "..."}`.
 extension ConsoleRoutes {
     func addAPI(to router: Router<IVRRequestContext>) {
         router.get("v1/calls") { request, _ in await api { try await listCalls(request) } }
+        if let outbound {
+            router.post("v1/calls") { request, _ in await placeCall(request, outbound: outbound) }
+        }
         router.get("v1/calls/:id") { _, context in await api { try await showCall(id: param(context, "id")) } }
         router.get("v1/flows/:name/stats") { request, context in
             await api { try await flowStats(request, name: param(context, "name")) }
@@ -44,8 +47,20 @@ extension ConsoleRoutes {
                                                           total: page.total, limit: query.limit, offset: query.offset))
     }
 
+    /// The call's detail; for a call we placed, with what was asked for (`outbound`). A call we placed is
+    /// found by WhatsApp's id too.
     func showCall(id: String) async throws -> Response {
-        let v = try await callView(id: id)
+        let v: CallView
+        do {
+            v = try await callView(id: id)
+        } catch let notFound as ConsoleNotFound {
+            if let ours = try await (store as? any OutboundStore)?.callID(forWhatsAppCallID: id), ours != id {
+                return try await showCall(id: ours)
+            }
+            // Only the request, no call row (never written, or removed by hand): the request alone.
+            guard let placed = try await outboundView(id: id) else { throw notFound }
+            return JSONReply.encoded(.ok, ConsoleAPI.PlacedOnly(callID: id, outbound: placed))
+        }
         let c = v.call
         var setup: [String: Int] = [:]
         setup["pre_accept"] = c.setupPreAcceptMs
@@ -61,7 +76,8 @@ extension ConsoleRoutes {
             setupMs: setup,
             events: v.events.map { ConsoleAPI.Event(at: ConsoleFormat.iso($0.at), kind: $0.kind.rawValue, detail: $0.detail) },
             outbox: v.outbox.map(ConsoleAPI.Message.init),
-            recordings: v.recordings)
+            recordings: v.recordings,
+            outbound: try await outboundView(id: c.id))
         return JSONReply.encoded(.ok, detail)
     }
 

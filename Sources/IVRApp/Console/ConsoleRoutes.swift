@@ -6,7 +6,8 @@ import WhatsApp
 
 /// The console (server-rendered pages) and the `/v1` JSON API on the admin listener, behind
 /// `AdminAuthMiddleware`. Read-only, except retrying an outbox message (a POST form with the
-/// session's CSRF token, or `POST /v1/outbox/{id}/retry` with the bearer token).
+/// session's CSRF token, or `POST /v1/outbox/{id}/retry` with the bearer token) and placing a call
+/// (`POST /v1/calls`, when `outbound` is given).
 public struct ConsoleRoutes: AdminRoutes {
     let store: any CallStore
     let catalog: FlowCatalog
@@ -16,17 +17,21 @@ public struct ConsoleRoutes: AdminRoutes {
     /// Wakes the outbox worker after a retry, so the message goes now rather than at its next poll.
     let wakeOutbox: @Sendable () -> Void
     let now: @Sendable () -> Date
+    /// Places calls (`POST /v1/calls`); nil: that route is not served.
+    let outbound: OutboundCalls?
     let renderer = ConsoleRenderer.shared
 
     public init(store: any CallStore, catalog: FlowCatalog, sessions: AdminSessions,
                 graphviz: GraphvizRenderer = GraphvizRenderer(), recordingsDirectory: String = "var/recordings",
-                wakeOutbox: @escaping @Sendable () -> Void = {}, now: @escaping @Sendable () -> Date = { Date() }) {
+                wakeOutbox: @escaping @Sendable () -> Void = {}, outbound: OutboundCalls? = nil,
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.store = store
         self.catalog = catalog
         self.sessions = sessions
         self.graphviz = graphviz
         self.recordings = ConsoleRecordings(directory: recordingsDirectory)
         self.wakeOutbox = wakeOutbox
+        self.outbound = outbound
         self.now = now
     }
 

@@ -32,6 +32,8 @@ public struct IVRServer: Sendable {
     public let outbox: OutboxWorker
     /// With a PostgreSQL store: this instance's heartbeat and the take-over of lost instances' calls.
     public let instances: InstanceService?
+    /// Places calls (`POST /v1/calls`) and keeps their permissions; nil on PostgreSQL (no outbound tables there yet).
+    public let outbound: OutboundCalls?
     public let logger: Logger
     let http: HTTPClient
     /// Where media is served, for the start-up log.
@@ -89,6 +91,8 @@ public struct IVRServer: Sendable {
         }
         var timing = CallMachine.Timing()
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
+        timing.ringTimeout = .seconds(config.outbound.ringTimeoutSeconds)
+        timing.permissionWait = .seconds(config.outbound.permissionWaitSeconds)
         let spoken = SpokenPromptCache(renderer: SpeechSynthesizer.shared,
                                        onLookup: { [metrics] hit in metrics.spokenPromptLookup(hit: hit) })
         SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))
@@ -108,9 +112,14 @@ public struct IVRServer: Sendable {
             forwarder = OwnerForwarder(directory: directory, store: store, http: http, secret: secret, lease: lease,
                                        logger: Logger(label: "ivr.cluster"))
         }
+        var outbound: OutboundCalls?
+        if let placing = store as? any OutboundStore {
+            outbound = OutboundCalls(calls: calls, store: placing, config: config.outbound, logger: Logger(label: "ivr.calls"))
+        }
+        self.outbound = outbound
         let processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer,
-                                         maxQueued: config.server.maxQueuedEvents, forwarder: forwarder)
+                                         maxQueued: config.server.maxQueuedEvents, forwarder: forwarder, outbound: outbound)
         self.processor = processor
         if let directory {
             let catalog = self.catalog
@@ -130,11 +139,11 @@ public struct IVRServer: Sendable {
     /// Where the flow engine writes recordings (the console serves them from here).
     public var recordingsDirectory = "var/recordings"
 
-    /// The console and the `/v1` API.
+    /// The console and the `/v1` API (placing calls included).
     public var consoleRoutes: ConsoleRoutes {
         let outbox = self.outbox
         return ConsoleRoutes(store: store, catalog: catalog, sessions: adminSessions,
-                             recordingsDirectory: recordingsDirectory, wakeOutbox: { outbox.wake() })
+                             recordingsDirectory: recordingsDirectory, wakeOutbox: { outbox.wake() }, outbound: outbound)
     }
 
     var health: HealthRoutes {
@@ -208,6 +217,9 @@ public struct IVRServer: Sendable {
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
             "media": "\(mediaSummary)",
         ])
+        if outbound == nil {
+            logger.notice("placing calls (POST /v1/calls, ivrd call) needs the SQLite store for now: not served with database.url")
+        }
         let missing = config.missingSecrets
         if !missing.isEmpty {
             logger.warning("""

@@ -33,12 +33,16 @@ public final class WebhookProcessor: Service, Sendable {
     let forwarder: OwnerForwarder?
     /// Events accepted and not yet processed may not exceed this (`server.max_queued_events`).
     let maxQueued: Int
+    /// Calls we place (their permission replies); nil in set-ups that do not place calls.
+    let outbound: OutboundCalls?
     private let queued = NIOLockedValueBox(0)
     private let stream: AsyncStream<Work>
     private let continuation: AsyncStream<Work>.Continuation
 
     public init(store: any CallStore, graph: any GraphAPI, catalog: FlowCatalog, calls: CallService, metrics: IVRMetrics,
-                logger: Logger, finalizer: CallFinalizer, maxQueued: Int = 10_000, forwarder: OwnerForwarder? = nil) {
+                logger: Logger, finalizer: CallFinalizer, maxQueued: Int = 10_000, forwarder: OwnerForwarder? = nil,
+                outbound: OutboundCalls? = nil) {
+        self.outbound = outbound
         self.maxQueued = max(1, maxQueued)
         self.forwarder = forwarder
         self.store = store
@@ -194,6 +198,10 @@ public final class WebhookProcessor: Service, Sendable {
                 _ = await forwarder.forward(callID: s.callID, index: work.index, body: work.body)
             }
         case let .messageStatus(m): await messageStatus(m)
+        case let .permissionReply(r):
+            if let outbound { await outbound.permissionReply(r) } else {
+                logger.notice("call permission reply, but calls are not placed here", metadata: ["message_id": "\(r.messageID)"])
+            }
         case let .unknown(u):
             logger.notice("webhook event not handled", metadata: [
                 "field": "\(u.field)", "kind": "\(u.kind)", "subject": "\(u.subjectID ?? "-")",
@@ -202,6 +210,7 @@ public final class WebhookProcessor: Service, Sendable {
     }
 
     func connect(_ call: CallConnect, work: Work) async {
+        if call.sdpType.lowercased() == "answer" { return answer(call) }
         var log = logger
         log[metadataKey: "call_id"] = "\(call.callID)"
         log[metadataKey: "phone_number_id"] = "\(call.business.phoneNumberID)"
@@ -253,6 +262,13 @@ public final class WebhookProcessor: Service, Sendable {
             "status": "\(t.status?.description ?? "-")", "duration": "\(t.durationSeconds.map(String.init) ?? "-")",
             "errors": "\(codes.isEmpty ? "-" : codes)",
         ])
+        var t = t
+        // A call we placed is ours under our id; WhatsApp names it by its own.
+        if let ours = calls.registry.callID(forWhatsAppCallID: t.callID) {
+            t.callID = ours
+        } else if let outbound, let ours = try? await outbound.store.callID(forWhatsAppCallID: t.callID) {
+            t.callID = ours
+        }
         if calls.registry.send(.terminated(t), to: t.callID) { return }
         // Not alive here: its owner may be another instance (the load balancer sent the webhook here).
         if let forwarder, let work, await forwarder.forward(callID: t.callID, index: work.index, body: work.body) {
@@ -300,6 +316,24 @@ public final class WebhookProcessor: Service, Sendable {
             }
         } catch {
             log.error("cannot record message status", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension WebhookProcessor {
+    /// The `connect` webhook of a call we placed carries WhatsApp's SDP answer: it goes to the call's
+    /// owner by WhatsApp's id. When it outruns `connect`'s own response, it is held for 10 s.
+    func answer(_ call: CallConnect) {
+        let registry = calls.registry, log = logger, id = call.callID
+        guard registry.sendOrHold(.answer(sdp: call.sdp), toWhatsAppCallID: id) else {
+            log.warning("SDP answer for a call not placed here; ignored", metadata: ["call_id": "\(id)"])
+            return
+        }
+        Task {
+            try? await Task.sleep(for: .seconds(10))
+            if registry.dropHeld(id) {
+                log.warning("SDP answer for a call no owner claimed; dropped", metadata: ["call_id": "\(id)"])
+            }
         }
     }
 }

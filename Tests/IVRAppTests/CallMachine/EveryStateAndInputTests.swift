@@ -43,7 +43,8 @@ import Wire
         .finalized: [:],
     ]
 
-    static let pairs: [(CallMachine.State, String)] = CallMachine.State.allCases.flatMap { state in
+    /// The states of a call answered here; a call we place has its own table (`OutboundEveryStateTests`).
+    static let pairs: [(CallMachine.State, String)] = CallMachine.State.allCases.filter { !$0.isPlacing }.flatMap { state in
         inputs.map { (state, $0.0) }
     }
 
@@ -72,7 +73,7 @@ import Wire
     }
 
     @Test func theTableCoversEveryStateAndInput() {
-        #expect(Self.pairs.count == CallMachine.State.allCases.count * Self.inputs.count)
+        #expect(Self.pairs.count == CallMachine.State.allCases.filter { !$0.isPlacing }.count * Self.inputs.count)
         #expect(Self.pairs.count == 160)
     }
 }

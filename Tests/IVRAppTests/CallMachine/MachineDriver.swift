@@ -23,8 +23,36 @@ struct MachineDriver {
         now = Self.start
     }
 
+    /// A call we place, before `start`.
+    static func outbound(timing: CallMachine.Timing = .init()) -> MachineDriver {
+        var d = MachineDriver(timing: timing)
+        d.machine = CallMachine(outboundAt: start, timing: timing)
+        return d
+    }
+
+    static let answerSDP = "v=0 (WhatsApp's answer)"
+
+    /// A call we place that has reached `state` the ordinary way.
+    static func placing(_ state: CallMachine.State) -> MachineDriver {
+        var d = outbound()
+        var path: [CallMachine.Input] = [.start]
+        switch state {
+        case .awaitingPermission: path += [.permission(.requestPermission), .permissionRequested]
+        case .dialing: path += [.permission(.call)]
+        case .ringing: path += [.permission(.call), .mediaOffered, .dialed(whatsAppCallID: "wacid.OUT")]
+        case .answered:
+            path += [.permission(.call), .mediaOffered, .dialed(whatsAppCallID: "wacid.OUT"), .answer(sdp: answerSDP),
+                     .answerApplied]
+        default: break
+        }
+        for input in path { d.feed(input) }
+        d.log.removeAll()
+        return d
+    }
+
     /// A machine that has reached `state` the way a call does.
     static func at(_ state: CallMachine.State) -> MachineDriver {
+        if state.isPlacing { return placing(state) }
         var d = MachineDriver()
         let path: [CallMachine.Input]
         switch state {
@@ -33,6 +61,8 @@ struct MachineDriver {
         case .preAccepted: path = [.start, .mediaAnswered, .graphSucceeded(.preAccept)]
         case .mediaConnected: path = [.start, .mediaAnswered, .graphSucceeded(.preAccept), .mediaConnected("203.0.113.9:3478")]
         case .accepted: path = [.start, .mediaAnswered, .graphSucceeded(.preAccept), .mediaConnected("x"), .graphSucceeded(.accept)]
+        case .checkingPermission, .awaitingPermission, .dialing, .ringing, .answered:
+            path = []
         case .running, .ending, .finalized:
             path = [.start, .mediaAnswered, .graphSucceeded(.preAccept), .mediaConnected("x"), .graphSucceeded(.accept),
                     .flowStarted]
@@ -107,11 +137,16 @@ struct MachineDriver {
             var reply: CallMachine.Input?
             switch action {
             case .answerMedia: reply = .mediaAnswered
+            case .graph(.connect, _): reply = .dialed(whatsAppCallID: "wacid.OUT")
             case let .graph(step, _): reply = .graphSucceeded(step)
+            case .checkPermission: reply = .permission(.call)
+            case .requestPermission: reply = .permissionRequested
+            case .offerMedia: reply = .mediaOffered
+            case .applyAnswer: reply = .answerApplied
             case .startFlow: reply = .flowStarted
             case .stopFlow: reply = .flowFinished(Self.outcome(.callerHungUp))
             case .finalize: reply = .finalized
-            case .journal, .drainFlow, .closeMedia, .recordTerminate, .exit: reply = nil
+            case .journal, .drainFlow, .closeMedia, .recordTerminate, .exit, .recordAttempt: reply = nil
             }
             if let reply {
                 machine.handle(reply, now: now)
@@ -129,4 +164,5 @@ extension CallMachine.Action {
     var isFinalize: Bool { if case .finalize = self { return true } else { return false } }
     var finalizeReason: CallEndReason? { if case let .finalize(r, _) = self { return r } else { return nil } }
     var graphStep: CallMachine.GraphAction? { if case let .graph(s, _) = self { return s } else { return nil } }
+    var outboundEnd: OutboundEnd? { if case let .outbound(e)? = finalizeReason { return e } else { return nil } }
 }

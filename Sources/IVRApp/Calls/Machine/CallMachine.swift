@@ -14,7 +14,14 @@ import Wire
 /// the wait for WhatsApp's word after media dies, the goodbye's playout, the drain, and finalizing
 /// exactly once with a typed reason and the flow's own outcome.
 public struct CallMachine: Sendable {
-    public private(set) var state: State = .received
+    public internal(set) var state: State = .received
+    /// Who started the call; a call we place has its own set-up states (`CallMachine+Outbound`).
+    public internal(set) var direction: Direction = .inbound
+    /// A call we place: WhatsApp's call id, once `connect` was taken.
+    public internal(set) var whatsAppCallID: String?
+    var permissionDeadline: Instant?
+    var ringDeadline: Instant?
+    var answerDeadline: Instant?
     public let timing: Timing
     /// When the `connect` webhook was received; the accept window counts from here.
     public let receivedAt: Instant
@@ -67,12 +74,19 @@ public struct CallMachine: Sendable {
             return drainDeadline
         case .ending:
             return finalizeSent ? nil : endDeadline
-        case .finalized:
+        case .finalized, .checkingPermission, .dialing:
             return nil
+        case .awaitingPermission:
+            return permissionDeadline
+        case .ringing:
+            return ringDeadline
+        case .answered:
+            return answerDeadline
         }
     }
 
     public mutating func handle(_ input: Input, now: Instant) {
+        if direction == .outbound, handleOutbound(input, now: now) { return }
         // What every state does alike.
         switch input {
         case let .graphSucceeded(step) where step == inFlight, let .graphFailed(step, _) where step == inFlight:
@@ -200,6 +214,8 @@ public struct CallMachine: Sendable {
             finalizeIfReady()
         case .finalized:
             return
+        case .checkingPermission, .awaitingPermission, .dialing, .ringing, .answered:
+            placingTimeout(now: now)
         }
     }
 
@@ -225,6 +241,11 @@ public struct CallMachine: Sendable {
             } else {
                 finalizeIfReady()
             }
+        case .checkingPermission, .awaitingPermission, .dialing, .ringing, .answered:
+            terminateSeen = t
+            if state == .ringing { emit(.recordAttempt(answered: false)) }
+            closeMediaIfOpen(.local(.terminatedByWhatsApp))
+            end(.whatsApp(status: t.status), now: now)
         case .received, .answering, .preAccepted, .mediaConnected, .accepted, .running:
             terminateSeen = t
             closeMediaIfOpen(.local(.terminatedByWhatsApp))
@@ -236,6 +257,10 @@ public struct CallMachine: Sendable {
         switch state {
         case .answering, .preAccepted, .mediaConnected:
             reject("media did not connect: \(reason)", now: now)
+        case .answered:
+            end(.media(reason), now: now)
+        case .checkingPermission, .awaitingPermission, .dialing, .ringing:
+            return
         case .accepted, .running:
             // WhatsApp's terminate usually follows at once and carries the real status: wait a little.
             state = .ending
@@ -257,6 +282,7 @@ public struct CallMachine: Sendable {
         guard first else { return }
         emit(.journal(.event(.drain, "server draining")))
         if state == .running { emit(.drainFlow) }
+        if direction == .outbound, state.isPlacing { abandonPlacing(now: now) }
     }
 
     /// Before `accept`: refuse with `reject`, then finalize once WhatsApp answers it.
@@ -311,6 +337,7 @@ public struct CallMachine: Sendable {
         case let .rejected(reason, _)?: return .setupAbandoned(reason)
         case let .setupFailed(why)?: return .setupAbandoned(why)
         case let .flowEnded(status)?: return .hangup(status.rawValue)
+        case let .outbound(end)?: return end.sendsTerminate ? .setupAbandoned(end.detail) : .finished
         case .media?, .interrupted?, .instanceLost?, nil: return .finished
         }
     }

@@ -21,6 +21,16 @@ extension CallMachine {
         case accepted
         /// The flow runs.
         case running
+        /// A call we place: `call_permissions` is being read and judged (limits, the unanswered guard).
+        case checkingPermission = "checking_permission"
+        /// A call we place: the permission request was sent; waiting for the user's reply.
+        case awaitingPermission = "awaiting_permission"
+        /// A call we place: our offer is being built and `connect` is on its way.
+        case dialing
+        /// A call we place: WhatsApp took `connect`; the user's phone rings until its answer arrives.
+        case ringing
+        /// A call we place: WhatsApp's SDP answer is applied; ICE and DTLS are connecting.
+        case answered
         /// The call is ending: an outcome is being put together and committed.
         case ending
         /// The outcome is committed; the owner exits.
@@ -30,12 +40,23 @@ extension CallMachine {
 
         /// Before `accept` was acknowledged: a failure here is answered with `reject`.
         public var isSettingUp: Bool { [.received, .answering, .preAccepted, .mediaConnected].contains(self) }
+
+        /// A call we place, before media connected: ending here places no flow.
+        public var isPlacing: Bool { [.checkingPermission, .awaitingPermission, .dialing, .ringing, .answered].contains(self) }
+    }
+
+    /// Who started the call: the user (a `connect` webhook with an offer) or we (`POST /v1/calls`).
+    public enum Direction: String, Sendable {
+        case inbound = "USER_INITIATED"
+        case outbound = "BUSINESS_INITIATED"
     }
 
     /// The Graph API's call actions.
     public enum GraphAction: String, Sendable, CaseIterable, CustomStringConvertible {
         case preAccept = "pre_accept"
         case accept, reject
+        /// A call we place: `connect` with our offer (its result is `dialed` or `dialFailed`).
+        case connect
         public var description: String { rawValue }
     }
 
@@ -83,6 +104,27 @@ extension CallMachine {
         case drain(deadline: Instant)
         /// The finalization was committed (or found the call already final).
         case finalized
+
+        // A call we place.
+        /// The permission check's verdict.
+        case permission(PermissionDecision)
+        /// The permission request message went out.
+        case permissionRequested
+        /// The permission request could not be sent.
+        case permissionRequestFailed(OutboundFailure)
+        /// The user's `call_permission_reply`: accepted or rejected.
+        case permissionReply(granted: Bool)
+        /// Our offer is built (the owner keeps it); `connect` may go.
+        case mediaOffered
+        case mediaOfferFailed(String)
+        /// WhatsApp took `connect`; its call id.
+        case dialed(whatsAppCallID: String)
+        case dialFailed(OutboundFailure)
+        /// The `connect` webhook with WhatsApp's SDP answer.
+        case answer(sdp: String)
+        /// The answer was applied: the media session runs.
+        case answerApplied
+        case answerRefused(String)
     }
 
     /// What a call writes to its own record while it runs.
@@ -113,6 +155,18 @@ extension CallMachine {
         case recordTerminate(CallTerminate)
         /// Nothing more will happen: the owner leaves the registry and returns.
         case exit
+
+        // A call we place.
+        /// Read the user's permission (cached, rate-limited) and judge it (report `permission`).
+        case checkPermission
+        /// Send the permission request message (report `permissionRequested` or `permissionRequestFailed`).
+        case requestPermission
+        /// Open the socket and build our offer (report `mediaOffered` or `mediaOfferFailed`).
+        case offerMedia
+        /// Apply WhatsApp's answer to our offer (report `answerApplied` or `answerRefused`).
+        case applyAnswer(String)
+        /// Count the attempt for the unanswered guard: answered (media connected) or not (no answer, declined).
+        case recordAttempt(answered: Bool)
     }
 
     /// The waits a call has, each counted once.
@@ -124,6 +178,12 @@ extension CallMachine {
         public var terminateGrace: Duration = .seconds(2)
         /// After the flow hangs up, how long the last prompt's packets get to play out at the caller.
         public var hangupPlayout: Duration = .milliseconds(400)
+        /// A call we place: how long the phone may ring before we give up and `terminate` (`outbound.ring_timeout_seconds`).
+        public var ringTimeout: Duration = .seconds(45)
+        /// A call we place: how long to wait for the user's reply to the permission request.
+        public var permissionWait: Duration = .seconds(24 * 3600)
+        /// A call we place: from the applied answer, how long ICE and DTLS may take.
+        public var answerConnectWindow: Duration = .seconds(20)
 
         public init() {}
     }
