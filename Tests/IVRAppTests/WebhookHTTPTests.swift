@@ -209,9 +209,11 @@ import WhatsApp
             #expect(status == .ok)
         }
         let store = h.server.store
-        #expect(try await eventually { try await store.call(id: "wacid.NOFLOW")?.status == .rejected })
-        #expect(try await store.call(id: "wacid.NOFLOW")?.reason
-            == "no flow answers phone_number_id 999000 and no default flow is set")
+        // The reject is answered, then the row is finalized with its reason: wait for the final row.
+        #expect(try await eventually(attempts: 800) { try await store.call(id: "wacid.NOFLOW")?.finalizedAt != nil })
+        let row = try await store.call(id: "wacid.NOFLOW")
+        #expect(row?.status == .rejected)
+        #expect(row?.reason == "no flow answers phone_number_id 999000 and no default flow is set")
         #expect(h.standIn.requests.first?.path == "/v23.0/999000/calls")
         await h.close()
     }
