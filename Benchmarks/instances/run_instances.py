@@ -20,6 +20,7 @@ import asyncio
 import json
 import os
 import platform
+import shutil
 import signal
 import statistics
 import subprocess
@@ -39,6 +40,7 @@ from caller import Caller  # noqa: E402
 
 SECRET = "bench-app-secret"
 MEDIA = {"a": ("127.0.0.2", "41000-41003"), "b": ("127.0.0.3", "41010-41013")}
+TMP = Path(tempfile.mkdtemp(prefix="ivr-bench-"))   # the instances' logs and configs; removed at the end
 
 
 def sql(url, query):
@@ -51,6 +53,7 @@ class Postgres:
 
     def __init__(self):
         self.dir = None
+        self.made = []
         self.url = os.environ.get("IVR_TEST_DATABASE_URL")
         if not self.url:
             self.dir = tempfile.mkdtemp(prefix="ivr-bench-pg.")
@@ -60,15 +63,18 @@ class Postgres:
     def database(self):
         name = "ivr_bench_" + uuid.uuid4().hex
         sql(self.url, f"CREATE DATABASE {name}")
+        self.made.append(name)
         return self.url.rsplit("/", 1)[0] + "/" + name
 
     def close(self):
+        for name in self.made:
+            subprocess.run(["psql", self.url, "-qc", f"DROP DATABASE IF EXISTS {name}"], capture_output=True)
         if self.dir:
             subprocess.run(["bash", str(ROOT / "Tests/support/pg-cluster.sh"), "stop", self.dir], check=False)
 
 
 def start(names, graph, database, lease=3, config=None):
-    tmp = Path(tempfile.mkdtemp(prefix="ivr-bench-"))
+    tmp = Path(tempfile.mkdtemp(dir=TMP))
     daemons = {}
     for name in names:
         ip, ports = MEDIA[name]
@@ -150,7 +156,7 @@ def outbox(pg, messages, instances, delay):
     graph = GraphAPI()
     graph.delay = delay
     database = pg.database()
-    config = Path(tempfile.mkdtemp(prefix="ivr-bench-conf-")) / "ivr.yaml"
+    config = Path(tempfile.mkdtemp(dir=TMP)) / "ivr.yaml"
     # Every instance looks at the outbox every 100 ms, so both start on the batch together.
     config.write_text((ROOT / "Deploy" / "ivr.example.yaml").read_text().replace(
         "poll_interval_ms: 5000", "poll_interval_ms: 100", 1))
@@ -248,6 +254,7 @@ def main():
             result["kill_9"].append({"lease_s": lease, "seconds": took})
     finally:
         pg.close()
+        shutil.rmtree(TMP, ignore_errors=True)
     out = Path(args.results)
     out.mkdir(parents=True, exist_ok=True)
     stem = out / f"instances-{result['date']}"
