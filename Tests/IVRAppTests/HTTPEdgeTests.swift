@@ -23,22 +23,31 @@ import WhatsApp
         }
     }
 
-    @Test func adminHealthzWritesToTheStoreAndReportsTheQueue() async throws {
+    @Test func adminHealthzWritesToTheStoreAndReportsTheQueueAndTheFlowVersions() async throws {
         let h = try await WebhookHTTPTests.harness()
         defer { Task { await h.close() } }
+        let support = try #require(h.server.catalog.loadedVersions["support"])
+        let sales = try #require(h.server.catalog.loadedVersions["sales"])
+        #expect(support.count == 12 && sales.count == 12 && support != sales)
         try await h.server.adminApplication().test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { r in
                 #expect(r.status == .ok)
-                #expect(String(buffer: r.body) == #"{"status":"ok","database":"ok","webhook_queue":0}"# + "\n")
+                // SQLite: one instance, so no instance id; both flows with the version they run.
+                #expect(String(buffer: r.body) == #"{"status":"ok","database":"ok","webhook_queue":0,"#
+                    + #""flows":{"sales":"\#(sales)","support":"\#(support)"}}"# + "\n")
             }
         }
     }
 
     @Test func healthReportShapes() {
         let down = HealthReport(status: .unavailable, database: "error", webhookQueue: 3)
-        #expect(down.json == #"{"status":"unavailable","database":"error","webhook_queue":3}"#)
+        #expect(down.json == #"{"status":"unavailable","database":"error","webhook_queue":3,"flows":{}}"#)
         #expect(down.status.httpCode == 503)
         #expect(HealthReport.Status.ok.httpCode == 200)
+        let shared = HealthReport(status: .ok, database: "ok", webhookQueue: 0, instance: "ivr-\"2\"\n",
+                                  flows: ["main": "0123456789ab", "a\\b": "ba9876543210"])
+        #expect(shared.json == #"{"status":"ok","database":"ok","webhook_queue":0,"instance":"ivr-\"2\"\u000a","#
+            + #""flows":{"a\\b":"ba9876543210","main":"0123456789ab"}}"#)
     }
 
     @Test func repeatedBadSignaturesFromOneAddressAreAnswered429AndCounted() async throws {

@@ -1,11 +1,17 @@
 """Two ivrd instances on one PostgreSQL (a real server: the cluster .ci/test.sh starts, see
-Tests/support/pg-cluster.sh). WhatsApp's webhooks for one call land on either instance: a terminate that
-reaches the instance not holding the call is forwarded to the owner, each call gets one outcome line and
-its follow-up goes out once; a redelivered connect on the other instance starts no second call; when an
-instance is killed (-9), the survivor finalizes its calls as `instance_lost` within the lease plus 5 s."""
+Tests/support/pg-cluster.sh) behind Debian's nginx running the committed Deploy/nginx/ivr.conf (round
+robin). Each instance has its own media address on loopback (127.0.0.2, 127.0.0.3) and port range.
+
+- 20 calls through nginx: every call answered, every terminate handled by the call's owner whichever
+  instance nginx gave it to (some are forwarded), one outcome line per call across both logs, each
+  follow-up sent once; a connect redelivered to the other instance starts no second call; the admin
+  /healthz of each shows its flow versions, and a flow changed on one instance shows there only.
+- kill -9 of an instance with 5 live calls: the survivor finalizes them as `instance_lost` within the
+  lease plus 5 s, their follow-ups go out once, and new calls through nginx land on the survivor."""
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -16,13 +22,15 @@ from pathlib import Path
 import pytest
 
 from caller import Caller
-from test_scenarios import media_ip, outcome_lines
-from ivrd_harness import Daemon
+from ivrd_harness import ADMIN_TOKEN, Daemon
+from nginx_front import Nginx
+from test_scenarios import outcome_lines
 from whatsapp import WhatsApp
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "e2e-app-secret"
 LEASE = 3
+INSTANCES = {"a": ("127.0.0.2", "41000-41003"), "b": ("127.0.0.3", "41010-41013")}
 
 
 def server_url():
@@ -51,118 +59,224 @@ def sql(url, query):
     return [tuple(line.split("|")) for line in out.stdout.splitlines() if line]
 
 
-@pytest.fixture
-def pair(tmp_path, graph, database):
-    """Instances a and b on the same database, each with its own media port range and log."""
-    started = []
+class Cluster:
+    """Instances a and b on one database, each with its own flows folder (a copy of Flows/), and nginx."""
 
-    async def make():
-        ip = await media_ip()
-        for name, ports in (("a", "41000-41099"), ("b", "41100-41199")):
-            d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET, "IVR_VERIFY_TOKEN": "v", "IVR_ACCESS_TOKEN": "token",
-                                  "IVR_GRAPH_URL": graph.url, "IVR_MEDIA_IP": ip, "IVR_DATABASE_URL": database,
-                                  "IVR_INSTANCE_LEASE": str(LEASE), "IVR_INSTANCE_ID": name,
-                                  "IVR_MEDIA_PORTS": ports}, name=f"ivrd-{name}")
-            started.append(d)
-        a, b = started
-        return a, WhatsApp(a.base, SECRET), b, WhatsApp(b.base, SECRET)
+    def __init__(self, tmp_path, graph, database, edit_main=None):
+        self.daemons, self.flows = {}, {}
+        self.front = None
+        for name, (ip, ports) in INSTANCES.items():
+            flows = self.flows[name] = tmp_path / f"flows-{name}"
+            shutil.copytree(ROOT / "Flows", flows)
+            if edit_main:
+                (flows / "main.yaml").write_text(edit_main((flows / "main.yaml").read_text()))
+            self.daemons[name] = Daemon(tmp_path, {
+                "IVR_APP_SECRET": SECRET, "IVR_VERIFY_TOKEN": "v", "IVR_ACCESS_TOKEN": "token",
+                "IVR_GRAPH_URL": graph.url, "IVR_MEDIA_IP": ip, "IVR_MEDIA_PORTS": ports, "IVR_FLOWS": str(flows),
+                "IVR_DATABASE_URL": database, "IVR_INSTANCE_LEASE": str(LEASE), "IVR_INSTANCE_ID": name,
+            }, name=f"ivrd-{name}")
+        self.a, self.b = self.daemons["a"], self.daemons["b"]
+        self.front = Nginx([self.a.port, self.b.port])
+        self.whatsapp = WhatsApp(self.front.url, SECRET)   # WhatsApp's webhooks go through nginx
+        self.direct = {name: WhatsApp(d.base, SECRET) for name, d in self.daemons.items()}
+        self.port_of = {f"127.0.0.1:{d.port}": name for name, d in self.daemons.items()}
+
+    def stop(self):
+        if self.front:
+            self.front.stop()
+        for d in self.daemons.values():
+            if d.proc.poll() is None:
+                d.stop()
+
+
+@pytest.fixture
+def cluster(tmp_path, graph, database):
+    made = []
+
+    def make(**options):
+        made.append(Cluster(tmp_path, graph, database, **options))
+        return made[-1]
 
     yield make
-    for d in started:
-        if d.proc.poll() is None:
-            d.stop()
+    for c in made:
+        c.stop()
 
 
-def forward_latencies_ms(a, b):
-    """Per forwarded terminate: from b's `call terminated` line to a's `call terminated` line (the owner's)."""
-    def stamps(d):
-        out = {}
-        for l in d.logs().splitlines():
-            if '"call terminated"' in l:
-                j = json.loads(l)
+def owner_of(database, call_id):
+    rows = sql(database, f"select instance_id from calls where id = '{call_id}'")
+    return rows[0][0] if rows else None
+
+
+def stamps(d, message):
+    """call_id → time of the first log line with this message."""
+    out = {}
+    for line in d.logs().splitlines():
+        if f'"{message}"' in line:
+            j = json.loads(line)
+            if "call_id" in j:
                 out.setdefault(j["call_id"], datetime.fromisoformat(j["ts"].replace("Z", "+00:00")))
-        return out
-    at_a, at_b = stamps(a), stamps(b)
-    return sorted(round((at_a[c] - at_b[c]).total_seconds() * 1000, 1) for c in at_b if c in at_a)
+    return out
 
 
-def lines_for(d, call_ids):
-    return [l for l in outcome_lines(d) if l["call_id"] in call_ids]
+def admin_health(d):
+    status, body = d.admin_get("/healthz", token=ADMIN_TOKEN)
+    assert status == 200, body
+    return json.loads(body)
 
 
-def test_a_terminate_on_the_other_instance_is_handled_by_the_owner_and_the_followup_goes_once(pair, graph, database):
-    ids = [f"wacid.PAIR-{i}" for i in range(3)]
-    numbers = {cid: f"1317555100{i}" for i, cid in enumerate(ids)}
+def test_twenty_calls_through_nginx_each_terminate_handled_by_the_owner_each_followup_once(cluster, graph, database):
+    ids = [f"wacid.PAIR-{i:02d}" for i in range(20)]
+    numbers = {cid: f"131755510{i:02d}" for i, cid in enumerate(ids)}
+    redelivered = ids[:3]
+
+    async def call(c, cid, slots):
+        async with slots:
+            caller = Caller(c.whatsapp, graph, cid, number=numbers[cid])
+            await caller.dial()
+            if cid in redelivered:
+                # WhatsApp redelivers the connect, and the load balancer gives it to the other instance.
+                other = "b" if owner_of(database, cid) == "a" else "a"
+                again = c.whatsapp.envelope({"id": cid, "from": numbers[cid], "to": "15550783881", "event": "connect",
+                                             "timestamp": str(int(time.time())), "direction": "USER_INITIATED",
+                                             "session": {"sdp_type": "offer", "sdp": "v=0"}})
+                assert c.direct[other].post(again) == 200
+            await asyncio.sleep(0.5)
+            await caller.press("2")   # support: its prompt plays, and the call's follow-up message is set
+            await asyncio.sleep(0.3)
+            assert await caller.hang_up() == 200   # during the prompt, through nginx
 
     async def scenario():
-        a, wa_a, b, wa_b = await pair()
-        callers = [Caller(wa_a, graph, cid, number=numbers[cid]) for cid in ids]
-        for c in callers:
-            await c.dial()
-        # WhatsApp redelivers one connect, and the load balancer sends it to b: no second call.
-        redelivered = wa_a.envelope({"id": ids[0], "from": numbers[ids[0]], "to": "15550783881", "event": "connect",
-                                     "timestamp": str(int(time.time())), "direction": "USER_INITIATED",
-                                     "session": {"sdp_type": "offer", "sdp": "v=0"}})
-        assert wa_b.post(redelivered) == 200
-        await asyncio.sleep(1.0)
-        for c in callers:
-            await c.press("2")     # support: its prompt plays, and the call's follow-up message is set
-            await asyncio.sleep(0.2)
-            c.whatsapp = wa_b      # the caller hangs up during the prompt; the terminate lands on b
-            assert await c.hang_up() == 200
+        c = cluster()
+        slots = asyncio.Semaphore(10)   # 20 calls, up to 10 at once
+        await asyncio.gather(*(call(c, cid, slots) for cid in ids))
         for cid in ids:
-            assert await graph.wait_for("messages", numbers[cid], timeout=20), f"no follow-up for {cid}"
+            assert await graph.wait_for("messages", numbers[cid], timeout=30), f"no follow-up for {cid}"
         await asyncio.sleep(2.0)   # time for a second send, were there one
-        return a, b
+        return c
 
-    a, b = asyncio.run(scenario())
-    print("forwarded terminate, b received to a handled (ms):", forward_latencies_ms(a, b))
+    c = asyncio.run(scenario())
+    a, b = c.a, c.b
     owners = dict(sql(database, "select id, instance_id from calls where id like 'wacid.PAIR-%'"))
-    assert owners == {cid: "a" for cid in ids}
-    assert len(lines_for(a, ids)) == 3 and lines_for(b, ids) == [], "one outcome line each, from the owner"
-    assert all(l["end_reason"] == "terminate" for l in lines_for(a, ids))
-    assert b.logs().count("webhook event forwarded to the call's owner") >= 3
-    assert a.logs().count("forwarded webhook event") >= 3
+    assert sorted(owners) == ids and set(owners.values()) == {"a", "b"}, "nginx dealt the connects to both"
+
+    # One outcome line per call across both logs, from its owner, ended by the caller's terminate.
+    lines = {name: [l for l in outcome_lines(d) if l["call_id"] in owners] for name, d in c.daemons.items()}
+    for cid, owner in owners.items():
+        mine = [l for name in lines for l in lines[name] if l["call_id"] == cid]
+        assert len(mine) == 1, (cid, mine)
+        assert mine[0] in lines[owner] and mine[0]["end_reason"] == "terminate", (cid, owner, mine)
+
+    # Every terminate reached the owner: directly, or forwarded by the instance nginx gave it to.
+    received = {name: stamps(d, "call terminated") for name, d in c.daemons.items()}
+    forwards = {name: [json.loads(l) for l in d.logs().splitlines() if "webhook event forwarded to the call's owner" in l]
+                for name, d in c.daemons.items()}
+    forwarded = []
+    for cid, owner in owners.items():
+        other = "b" if owner == "a" else "a"
+        assert cid in received[owner], f"the owner never handled the terminate of {cid}"
+        if cid in received[other]:
+            assert [f["owner"] for f in forwards[other] if f["call_id"] == cid] == [owner], cid
+            forwarded.append((cid, owner, other))
+    assert forwarded, "nginx gave some terminates to the instance not holding the call"
+    assert sum(len(v) for v in forwards.values()) == len(forwarded)
+    for owner in ("a", "b"):
+        count = sum(1 for _, o, _ in forwarded if o == owner)
+        assert c.daemons[owner].logs().count('"forwarded webhook event"') == count
+    for d in (a, b):
+        assert "cannot forward to the call's owner" not in d.logs()
+    latencies = sorted(round((received[o][cid] - received[r][cid]).total_seconds() * 1000, 1) for cid, o, r in forwarded)
+    print(f"{len(forwarded)} of 20 terminates forwarded; receiving instance to owner (ms):", latencies)
+
     for cid in ids:
-        assert len(graph.of("pre_accept", cid)) == 1, "the redelivered connect started no second call"
+        assert len(graph.of("pre_accept", cid)) == 1, f"{cid}: one call only (the redelivered connect started none)"
         assert len(graph.of("messages", numbers[cid])) == 1, f"follow-up of {cid} sent more than once"
     assert sql(database, "select count(*) from outbox where status <> 'sent'") == [("0",)]
 
+    # nginx: round robin over both public ports, every delivery answered 200, /internal/ never proxied.
+    hits = c.front.upstreams()
+    assert {c.port_of.get(h) for h in hits} == {"a", "b"}, hits
+    assert all(" 200 " in l for l in c.front.access_log().splitlines() if '"POST /webhook ' in l)
+    assert c.front.post("/internal/forward", b"{}") == 404
+    assert c.front.get("/webhook?hub.mode=subscribe&hub.verify_token=v&hub.challenge=42") == (200, "42")
 
-def test_kill_9_of_an_instance_its_calls_are_finalized_by_the_survivor(pair, graph, database):
-    ids = [f"wacid.LOST-{i}" for i in range(3)]
+    # /healthz names each instance and its flow versions; a flow changed on b alone shows on b alone.
+    ha, hb = admin_health(a), admin_health(b)
+    assert (ha["instance"], hb["instance"]) == ("a", "b")
+    assert ha["flows"] == hb["flows"] and "main" in ha["flows"]
+    main_b = c.flows["b"] / "main.yaml"
+    main_b.write_text(main_b.read_text().replace("ttl_minutes: 1440", "ttl_minutes: 1439", 1))
+    b.proc.send_signal(signal.SIGHUP)
+    for _ in range(100):
+        if admin_health(b)["flows"]["main"] != ha["flows"]["main"]:
+            break
+        time.sleep(0.1)
+    hb = admin_health(b)
+    assert hb["flows"]["main"] != admin_health(a)["flows"]["main"]
+    assert {k: v for k, v in hb["flows"].items() if k != "main"} == {k: v for k, v in ha["flows"].items() if k != "main"}
 
+
+def support_loops_back_to_the_menu(text):
+    """The support line goes back to the menu instead of saying goodbye: a call that chose support (its
+    follow-up set) stays live until the instance is killed."""
+    old = "  support:\n    play: support\n    next: goodbye\n"
+    assert text.count(old) == 1, "Flows/main.yaml's support step changed; update this test"
+    return text.replace(old, "  support:\n    play: support\n    next: menu\n")
+
+
+def test_kill_9_of_an_instance_its_calls_are_finalized_by_the_survivor(cluster, graph, database):
     async def scenario():
-        a, wa_a, b, wa_b = await pair()
-        callers = [Caller(wa_a, graph, cid, number=f"1317555200{i}") for i, cid in enumerate(ids)]
-        for c in callers:
-            await c.dial()
-        await asyncio.sleep(1.0)
-        a.proc.send_signal(signal.SIGKILL)
-        a.proc.wait(timeout=10)
+        c = cluster(edit_main=support_loops_back_to_the_menu)
+        live = {"a": [], "b": []}
+        n = 0
+        # Calls through nginx (round robin) until a holds 5; b holds its share.
+        while len(live["a"]) < 5 and n < 30:
+            batch = [Caller(c.whatsapp, graph, f"wacid.LOST-{n + i:02d}", number=f"131755520{n + i:02d}")
+                     for i in range(10 if n == 0 else 2)]
+            n += len(batch)
+            await asyncio.gather(*(x.dial() for x in batch))
+            for x in batch:
+                live[owner_of(database, x.call_id)].append(x)
+        assert len(live["a"]) >= 5, "nginx gave a its share of the calls"
+        lost, survivors = live["a"], live["b"]
+        # a's callers choose support: the follow-up is set, and must go out once whoever finalizes.
+        await asyncio.gather(*(x.press("2") for x in lost))
+        await asyncio.sleep(0.5)
+        c.a.proc.send_signal(signal.SIGKILL)
+        c.a.proc.wait(timeout=10)
         killed = time.monotonic()
-        for c in callers:
-            await c.close()
-        deadline = killed + LEASE + 5
-        while time.monotonic() < deadline:
-            rows = sql(database, "select count(*) from calls where id like 'wacid.LOST-%' and finalized_at is null")
-            if rows == [("0",)]:
+        for x in lost:
+            await x.close()
+        quoted = ",".join(f"'{x.call_id}'" for x in lost)
+        while time.monotonic() < killed + LEASE + 5:
+            if sql(database, f"select count(*) from calls where id in ({quoted}) and finalized_at is null") == [("0",)]:
                 break
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.1)
         finalized_after = time.monotonic() - killed
-        # New calls keep landing on the survivor.
-        after = Caller(wa_b, graph, "wacid.AFTER", number="13175552999")
-        await after.dial()
-        await after.hang_up()
-        return a, b, finalized_after
+        # New calls keep landing on the survivor: nginx finds a refusing connections and gives them to b.
+        after = [Caller(c.whatsapp, graph, f"wacid.AFTER-{i}", number=f"131755529{i:02d}") for i in range(2)]
+        for x in after:
+            await x.dial()
+        for x in survivors + after:
+            assert await x.hang_up() == 200
+        for x in lost:
+            assert await graph.wait_for("messages", x.number, timeout=20), f"no follow-up for {x.call_id}"
+        await asyncio.sleep(2.0)   # time for a second send, were there one
+        return c, lost, survivors, after, finalized_after
 
-    a, b, finalized_after = asyncio.run(scenario())
+    c, lost, survivors, after, finalized_after = asyncio.run(scenario())
     print(f"kill -9 to every orphaned call finalized: {finalized_after:.2f} s (lease {LEASE} s)")
-    rows = dict((cid, (status, reason)) for cid, status, reason in
-                sql(database, "select id, status, end_reason from calls where id like 'wacid.LOST-%'"))
-    assert rows == {cid: ("failed", "instance_lost") for cid in ids}, (rows, finalized_after)
-    lost = lines_for(b, ids)
-    assert sorted(l["call_id"] for l in lost) == ids, "one outcome line each, from the survivor"
-    for cid in ids:
-        assert len(graph.of("terminate", cid)) == 1, "the survivor ends each lost call at WhatsApp once"
-    assert sql(database, "select instance_id from calls where id = 'wacid.AFTER'") == [("b",)]
+    lost_ids = sorted(x.call_id for x in lost)
+    rows = {cid: (status, reason) for cid, status, reason in
+            sql(database, "select id, status, end_reason from calls where id like 'wacid.LOST-%'")}
+    for cid in lost_ids:
+        assert rows[cid] == ("failed", "instance_lost"), (cid, rows[cid], finalized_after)
+    lines = [l for l in outcome_lines(c.b) if l["call_id"] in lost_ids]
+    assert sorted(l["call_id"] for l in lines) == lost_ids, "one outcome line each, from the survivor"
+    for x in lost:
+        assert len(graph.of("terminate", x.call_id)) == 1, "the survivor ends each lost call at WhatsApp once"
+        assert len(graph.of("messages", x.number)) == 1, f"the follow-up of {x.call_id} went out once"
+    for x in survivors:
+        assert rows[x.call_id][1] != "instance_lost", "b's own calls are not a's to lose"
+    for x in after:
+        assert owner_of(database, x.call_id) == "b"
+    assert sql(database, "select count(*) from outbox where status <> 'sent'") == [("0",)]

@@ -50,6 +50,7 @@ class GraphAPI:
         self.answers = {}                               # call id → SDP from pre_accept
         self.lock = threading.Lock()
         self.wamids = 0
+        self.delay = 0.0                                # seconds each answer waits (Graph's latency, for benchmarks)
         outer = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -70,6 +71,8 @@ class GraphAPI:
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 body = json.loads(raw)
+                if outer.delay:
+                    time.sleep(outer.delay)
                 action = body.get("action") or ("messages" if self.path.endswith("/messages") else "?")
                 with outer.lock:
                     outer.requests.append({"path": self.path, "action": action, "body": body, "at": time.time(),

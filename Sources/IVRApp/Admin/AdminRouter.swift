@@ -31,19 +31,26 @@ public struct HealthRoutes: Sendable {
     let store: any CallStore
     let queueDepth: @Sendable () -> Int
     let draining: @Sendable () -> Bool
+    /// This instance's id when several share PostgreSQL (the full report names it).
+    let instance: String?
+    /// The flows loaded, name → version (the full report lists them).
+    let flows: @Sendable () -> [String: String]
 
     public init(store: any CallStore, queueDepth: @escaping @Sendable () -> Int = { 0 },
-                draining: @escaping @Sendable () -> Bool = { false }) {
+                draining: @escaping @Sendable () -> Bool = { false }, instance: String? = nil,
+                flows: @escaping @Sendable () -> [String: String] = { [:] }) {
         self.store = store
         self.queueDepth = queueDepth
         self.draining = draining
+        self.instance = instance
+        self.flows = flows
     }
 
     static let drainingReply = #"{"status":"draining"}"#
 
     public func full() async -> Response {
         if draining() { return Self.json(503, Self.drainingReply) }
-        let report = await HealthCheck.run(store: store, webhookQueue: queueDepth())
+        let report = await HealthCheck.run(store: store, webhookQueue: queueDepth(), instance: instance, flows: flows())
         return Self.json(report.status.httpCode, report.json)
     }
 

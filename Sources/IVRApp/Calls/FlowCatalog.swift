@@ -127,13 +127,15 @@ public final class FlowCatalog: Sendable {
     }
     public var flowNames: [String] { state.withLockedValue { $0.byName.keys.sorted() } }
 
-    /// `name@hash` (first 12 characters) of each loaded flow, comma-separated: what `instances` and
-    /// `/healthz` show, so two instances running different flow versions can be seen.
+    /// Each loaded flow's name and version (the first 12 characters of its hash), by name: what
+    /// `instances` and `/healthz` show, so two instances running different flow versions can be seen.
+    public var loadedVersions: [String: String] {
+        state.withLockedValue { s in s.byName.mapValues { String($0.versionHash.prefix(12)) } }
+    }
+
+    /// `name@version` of each loaded flow, by name, comma-separated (the `instances` row).
     public var versionSummary: String {
-        state.withLockedValue { s in
-            s.byName.keys.sorted().compactMap { name in s.byName[name].map { "\(name)@\($0.versionHash.prefix(12))" } }
-                .joined(separator: ",")
-        }
+        loadedVersions.sorted { $0.key < $1.key }.map { "\($0.key)@\($0.value)" }.joined(separator: ",")
     }
     public var defaultFlowName: String? { state.withLockedValue { $0.defaultFlow?.name } }
 }

@@ -147,8 +147,10 @@ public struct IVRServer: Sendable {
     }
 
     var health: HealthRoutes {
-        let calls = self.calls, work = self.processor
-        return HealthRoutes(store: store, queueDepth: { work.queueDepth }, draining: { calls.isDraining })
+        let calls = self.calls, work = self.processor, catalog = self.catalog
+        return HealthRoutes(store: store, queueDepth: { work.queueDepth }, draining: { calls.isDraining },
+                            instance: (store as? any InstanceDirectory)?.instanceID,
+                            flows: { catalog.loadedVersions })
     }
 
     func router() -> Router<IVRRequestContext> {
