@@ -99,6 +99,7 @@ enum Migrations {
             }
         }
         Self.registerOutbound(&m)
+        Self.registerScheduledCalls(&m)
         return m
     }
 }
