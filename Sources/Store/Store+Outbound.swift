@@ -82,9 +82,20 @@ public struct PermissionRecord: Codable, Equatable, Sendable, FetchableRecord, P
     }
 }
 
+extension PermissionRecord {
+    /// The user's reply to a permission request: granted (until `expiresAt`, or permanent) or rejected. The
+    /// next check asks Meta again; a grant starts a fresh unanswered count.
+    public mutating func applyReply(granted: Bool, permanent: Bool, expiresAt: Date?) {
+        status = granted ? (permanent ? "permanent" : "temporary") : "no_permission"
+        self.expiresAt = granted ? expiresAt : nil
+        cacheUntil = nil
+        if granted { consecutiveUnanswered = 0 }
+    }
+}
+
 /// What placing calls needs from the store: the request beside its call row, WhatsApp's id for it,
-/// and the permission per user and business number. The SQLite `Store` has it (migration v6); the
-/// PostgreSQL store does not yet, so a daemon on PostgreSQL does not place calls.
+/// and the permission per user and business number. Both stores have it (SQLite migration v6,
+/// PostgreSQL pg3).
 public protocol OutboundStore: Sendable {
     func insertOutboundCall(_ request: OutboundCallRecord, row: CallRecord) async throws -> Bool
     func outboundCall(id: String) async throws -> OutboundCallRecord?
@@ -170,10 +181,7 @@ extension Store: OutboundStore {
     public func applyPermissionReply(phoneNumberID: String, user: String, granted: Bool, permanent: Bool,
                                      expiresAt: Date?, at date: Date = Date()) async throws {
         try await changePermission(phoneNumberID: phoneNumberID, user: user, at: date) { p in
-            p.status = granted ? (permanent ? "permanent" : "temporary") : "no_permission"
-            p.expiresAt = granted ? expiresAt : nil
-            p.cacheUntil = nil
-            if granted { p.consecutiveUnanswered = 0 }
+            p.applyReply(granted: granted, permanent: permanent, expiresAt: expiresAt)
         }
     }
 

@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 import Store
 
-/// The PostgreSQL schema: the SQLite tables (SQLite migrations v1–v5 and `console` in `Store`) in PostgreSQL's types, plus what
+/// The PostgreSQL schema: the SQLite tables (SQLite migrations v1–v7 and `console` in `Store`) in PostgreSQL's types, plus what
 /// several instances need (`instances`, who accepted a delivery, who claimed an outbox row and until when).
 /// One registered migration per change, applied under an advisory lock so instances starting together
 /// migrate once. Never edit a shipped migration: add one.
@@ -62,6 +62,33 @@ enum PostgresMigrations {
             "CREATE INDEX calls_caller_received ON calls (caller, received_at)",
             "CREATE INDEX calls_finalized ON calls (finalized_at)",
             "CREATE INDEX call_events_kind_call ON call_events (kind, call_id)",
+        ]),
+        // SQLite's v6 (call permissions, the calls we place) and v7 (calls to place later).
+        ("pg3: outbound: permissions, outbound calls, scheduled calls", [
+            """
+            CREATE TABLE permissions (
+              phone_number_id text NOT NULL, user_id text NOT NULL, status text NOT NULL, expires_at timestamptz,
+              permission_json text, checked_at timestamptz, cache_until timestamptz,
+              consecutive_unanswered bigint NOT NULL DEFAULT 0, last_request_at timestamptz,
+              updated_at timestamptz NOT NULL, PRIMARY KEY (phone_number_id, user_id))
+            """,
+            """
+            CREATE TABLE outbound_calls (
+              id text PRIMARY KEY, phone_number_id text NOT NULL, recipient text NOT NULL, flow text NOT NULL,
+              variables_json text, biz_opaque_callback_data text, wa_call_id text UNIQUE,
+              created_at timestamptz NOT NULL)
+            """,
+            """
+            CREATE TABLE scheduled_calls (
+              id text PRIMARY KEY, phone_number_id text, recipient text NOT NULL, flow text NOT NULL,
+              variables_json text, biz_opaque_callback_data text, origin text NOT NULL, origin_call_id text,
+              campaign_id text, campaign_row bigint, dedupe_key text UNIQUE, not_before timestamptz NOT NULL,
+              state text NOT NULL, attempts bigint NOT NULL DEFAULT 0, call_id text, last_result text,
+              claimed_by text, claimed_until timestamptz, created_at timestamptz NOT NULL,
+              updated_at timestamptz NOT NULL, UNIQUE (campaign_id, campaign_row))
+            """,
+            "CREATE INDEX scheduled_calls_due ON scheduled_calls (state, not_before)",
+            "CREATE INDEX scheduled_calls_user ON scheduled_calls (recipient, state)",
         ]),
     ]
 

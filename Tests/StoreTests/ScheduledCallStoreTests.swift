@@ -3,8 +3,13 @@ import Store
 import Testing
 
 @Suite struct ScheduledCallStoreTests {
-    @Test func aRowIsStoredOncePerDedupeKeyAndReadBackWhole() async throws {
-        let store = try Store(inMemoryNamed: "scheduled-\(UUID().uuidString)")
+    func scheduled(_ store: any CallStore) throws -> any ScheduledCallStore {
+        guard let s = store as? any ScheduledCallStore else { throw TestSetupError("\(type(of: store)) has no scheduled calls") }
+        return s
+    }
+
+    @Test(arguments: Backend.allCases) func aRowIsStoredOncePerDedupeKeyAndReadBackWhole(_ backend: Backend) async throws {
+        let store = try scheduled(try await backend.make())
         let now = Date(timeIntervalSince1970: 1_764_070_000)
         let row = ScheduledCallRecord(id: "sch.1", recipient: "4915112345678", flow: "reminder",
                                       variablesJSON: #"{"name":"Ana"}"#, origin: .step, originCallID: "wacid.7",
@@ -20,8 +25,8 @@ import Testing
         #expect(read.updatedAt == now)
     }
 
-    @Test func rowsWithoutADedupeKeyOrCampaignNeverCollide() async throws {
-        let store = try Store(inMemoryNamed: "scheduled-\(UUID().uuidString)")
+    @Test(arguments: Backend.allCases) func rowsWithoutADedupeKeyOrCampaignNeverCollide(_ backend: Backend) async throws {
+        let store = try scheduled(try await backend.make())
         let now = Date(timeIntervalSince1970: 1_764_070_000)
         for i in 0..<3 {
             let row = ScheduledCallRecord(id: "sch.\(i)", recipient: "4915112345678", flow: "reminder", origin: .api,

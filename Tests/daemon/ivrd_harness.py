@@ -195,3 +195,24 @@ def wait_for(predicate, attempts=200, interval=0.05):
     return predicate()
 
 
+
+
+def postgres_database():
+    """A fresh database on the test PostgreSQL server (`IVR_TEST_DATABASE_URL`, which `.ci/test.sh` exports), as
+    a URL. Under CI without it the test fails; on a developer's machine a cluster is started in .build/pg-test."""
+    base = os.environ.get("IVR_TEST_DATABASE_URL")
+    if not base:
+        if os.environ.get("CI") == "true":
+            raise AssertionError("IVR_TEST_DATABASE_URL is not set: this test needs a real PostgreSQL "
+                                 "(.ci/test.sh starts one with Tests/support/pg-cluster.sh and exports it)")
+        base = subprocess.run(["bash", str(ROOT / "Tests/support/pg-cluster.sh"), "start", str(ROOT / ".build/pg-test")],
+                              check=True, capture_output=True, text=True).stdout.strip()
+    name = "ivr_daemon_" + os.urandom(8).hex()
+    subprocess.run(["psql", base, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True)
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+def psql(url, query):
+    """Rows of a query, as tuples of text."""
+    out = subprocess.run(["psql", url, "-AtF|", "-c", query], check=True, capture_output=True, text=True)
+    return [tuple(line.split("|")) for line in out.stdout.splitlines() if line]

@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from ivrd_harness import ADMIN_TOKEN, ROOT, sign, wait_for
+from ivrd_harness import ADMIN_TOKEN, ROOT, postgres_database, psql, sign, wait_for
 
 SECRET = "outbound-secret"
 NUMBER = "106540352242922"
@@ -82,9 +82,9 @@ def webhook(d, field, value):
     return d.post("/webhook", body, {"Content-Type": "application/json", "X-Hub-Signature-256": sign(body, SECRET)})[0]
 
 
-def start(daemon_factory, graph):
+def start(daemon_factory, graph, **env):
     return daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a", IVR_GRAPH_URL=graph.url,
-                          IVR_MEDIA_IP="127.0.0.1", IVR_OUTBOUND_PHONE_NUMBER_ID=NUMBER, IVR_OUTBOUND_RING_TIMEOUT="5")
+                          IVR_MEDIA_IP="127.0.0.1", IVR_OUTBOUND_PHONE_NUMBER_ID=NUMBER, IVR_OUTBOUND_RING_TIMEOUT="5", **env)
 
 
 def test_the_api_needs_the_token_and_a_known_flow(daemon_factory):
@@ -206,5 +206,31 @@ def test_ivrd_call_places_through_the_admin_api(daemon_factory):
                                    env={k: v for k, v in env.items() if k != "IVR_ADMIN_TOKEN"},
                                    capture_output=True, text=True, timeout=30)
         assert untokened.returncode != 0 and "IVR_ADMIN_TOKEN is not set" in untokened.stderr
+    finally:
+        graph.close()
+
+
+def test_calls_are_placed_with_the_state_in_postgresql(daemon_factory):
+    """The same call on PostgreSQL: the permission lookup cached in `permissions`, `connect`, RINGING, the ring
+    timeout, and the unanswered count, all in the shared database."""
+    graph = PermissionGraph(status="permanent")
+    try:
+        url = postgres_database()
+        d = start(daemon_factory, graph, IVR_DATABASE_URL=url)
+        status, placed = admin_post(d, "/v1/calls", {"to": "+" + USER, "flow": "reminder", "biz_opaque_callback_data": "pg-1"})
+        assert status == 202, placed
+        assert wait_for(lambda: graph.of(lambda r: r.get("body", {}).get("action") == "connect"))
+        ringing = {"statuses": [{"id": "wacid.OUT1", "timestamp": str(int(time.time())), "type": "call",
+                                 "status": "RINGING", "recipient_id": USER}]}
+        assert webhook(d, "calls", ringing) == 200
+        assert wait_for(lambda: psql(url, f"select end_reason from calls where id = '{placed['id']}'") == [("no_answer",)],
+                        attempts=300)
+        assert psql(url, f"select direction, caller from calls where id = '{placed['id']}'") == [("BUSINESS_INITIATED", USER)]
+        assert psql(url, f"select wa_call_id, biz_opaque_callback_data from outbound_calls where id = '{placed['id']}'") == [
+            ("wacid.OUT1", "pg-1")]
+        assert psql(url, f"select status, consecutive_unanswered from permissions where user_id = '{USER}'") == [
+            ("permanent", "1")]
+        status, view = d.admin_get(f"/v1/calls/{placed['id']}")
+        assert status == 200 and json.loads(view)["outbound"]["permission"]["consecutive_unanswered"] == 1
     finally:
         graph.close()

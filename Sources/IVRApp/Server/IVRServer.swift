@@ -32,7 +32,7 @@ public struct IVRServer: Sendable {
     public let outbox: OutboxWorker
     /// With a PostgreSQL store: this instance's heartbeat and the take-over of lost instances' calls.
     public let instances: InstanceService?
-    /// Places calls (`POST /v1/calls`) and keeps their permissions; nil on PostgreSQL (no outbound tables there yet).
+    /// Places calls (`POST /v1/calls`) and keeps their permissions; nil only for a store without outbound tables.
     public let outbound: OutboundCalls?
     public let logger: Logger
     let http: HTTPClient
@@ -220,7 +220,7 @@ public struct IVRServer: Sendable {
             "media": "\(mediaSummary)",
         ])
         if outbound == nil {
-            logger.notice("placing calls (POST /v1/calls, ivrd call) needs the SQLite store for now: not served with database.url")
+            logger.notice("placing calls (POST /v1/calls, ivrd call) is not served: the store \(store.summary) has no outbound tables")
         }
         let missing = config.missingSecrets
         if !missing.isEmpty {

@@ -62,7 +62,7 @@ struct OutboundCall: Sendable {
 /// never more than 5 a second), the permission request and its reply, and the unanswered count.
 public final class OutboundCalls: Sendable {
     let calls: CallService
-    /// The requests and permissions (SQLite's store; PostgreSQL has no outbound tables yet).
+    /// The requests and permissions (either store).
     let store: any OutboundStore
     let config: IVRConfig.Outbound
     let logger: Logger
