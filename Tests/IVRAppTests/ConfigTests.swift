@@ -115,7 +115,7 @@ import WhatsApp
         let error = #expect(throws: ConfigError.self) {
             try ConfigLoader.apply(yaml: "http:\n  host: 0.0.0.0\n  prot: 80\n", source: "ivr.yaml", to: &c)
         }
-        #expect(error?.description == "ivr.yaml:3: unknown key 'prot' in 'http' (did you mean 'port'?); expected one of: host, port, max_body_bytes, header_timeout_seconds, body_timeout_seconds, idle_timeout_seconds, max_connections, auth_failure_burst, auth_failures_per_minute, rate_limit_sources")
+        #expect(error?.description == "ivr.yaml:3: unknown key 'prot' in 'http' (did you mean 'port'?); expected one of: host, port, max_body_bytes, header_timeout_seconds, body_timeout_seconds, idle_timeout_seconds, max_connections, auth_failure_burst, auth_failures_per_minute, rate_limit_sources, trusted_proxies")
     }
 
     @Test func wrongTypesAndRangesAreNamed() {
@@ -138,5 +138,21 @@ import WhatsApp
         #expect(ConfigLoader.parsePorts("40000-40999") == 40000...40999)
         #expect(ConfigLoader.parsePorts("41000") == 41000...41000)
         #expect(ConfigLoader.parsePorts("80-90") == nil)
+    }
+
+    @Test func trustedProxiesFromTheFileAndTheEnvironmentWhichWins() throws {
+        var c = IVRConfig()
+        try ConfigLoader.apply(yaml: "http:\n  trusted_proxies: [127.0.0.1, 10.0.0.0/8]\n", source: "f.yaml", to: &c)
+        #expect(c.http.trustedProxies.networks.map(\.description) == ["127.0.0.1/32", "10.0.0.0/8"])
+        try ConfigLoader.apply(environment: ["IVR_TRUSTED_PROXIES": "::1, 172.16.0.0/12"], to: &c)
+        #expect(c.http.trustedProxies.networks.map(\.description) == ["::1/128", "172.16.0.0/12"])
+        let error = #expect(throws: ConfigError.self) {
+            try ConfigLoader.apply(yaml: "http:\n  trusted_proxies: [127.0.0.1, nginx]\n", source: "f.yaml", to: &c)
+        }
+        #expect(error?.description == "f.yaml:2: http.trusted_proxies: 'nginx' is not an IP address or block (a.b.c.d, a.b.c.d/n, IPv6[/n])")
+        #expect(throws: ConfigError(source: "IVR_TRUSTED_PROXIES",
+                                    message: "'10.0.0.0/40' is not an IP address or block (comma-separated: 127.0.0.1,10.0.0.0/8)")) {
+            try ConfigLoader.apply(environment: ["IVR_TRUSTED_PROXIES": "10.0.0.0/40"], to: &c)
+        }
     }
 }

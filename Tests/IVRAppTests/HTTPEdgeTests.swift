@@ -7,6 +7,7 @@ import IVRTesting
 import NIOCore
 import Testing
 import WhatsApp
+import Wire
 
 /// `/healthz` and the webhook failure limiter over real HTTP.
 @Suite struct HTTPEdgeTests {
@@ -72,6 +73,38 @@ import WhatsApp
             let metrics = h.server.metrics.exposition()
             #expect(metrics.contains("ivr_webhooks_rate_limited_total 4"))
             #expect(metrics.contains(#"ivr_webhooks_rejected_total{reason="signature_mismatch"} 3"#))
+        }
+    }
+}
+
+/// Behind a reverse proxy (`http.trusted_proxies`): forged deliveries are charged to the client nginx names,
+/// so WhatsApp's own deliveries through the same proxy are not refused with them.
+@Suite struct TrustedProxyLimiterTests {
+    @Test func aForgerBehindTheProxyIsLimitedAloneAndItsClaimsToTheLeftAreIgnored() async throws {
+        let h = try await WebhookHTTPTests.harness { config in
+            config.http.authFailureBurst = 2
+            config.http.authFailuresPerMinute = 1
+            config.http.trustedProxies = TrustedProxies([IPNetwork("127.0.0.1"), IPNetwork("::1")].compactMap { $0 })
+        }
+        defer { Task { await h.close() } }
+        let body = try WebhookHTTPTests.connectBody()
+        let xff = try #require(HTTPField.Name("X-Forwarded-For"))
+        var badlySigned = WebhookHTTPTests.signed(body)
+        badlySigned[HTTPField.Name("X-Hub-Signature-256")!] = "sha256=" + String(repeating: "0", count: 64)
+        let forged = badlySigned
+        try await h.server.application().test(.live) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for i in 0..<4 {
+                var headers = forged
+                // The forger varies what it claims; nginx appends the address it saw (198.51.100.7).
+                headers[xff] = "192.0.2.\(i), 198.51.100.7"
+                statuses.append(try await WebhookHTTPTests.post(client, body, headers: headers).0)
+            }
+            #expect(statuses == [.unauthorized, .unauthorized, .tooManyRequests, .tooManyRequests])
+            // WhatsApp's delivery through the same proxy comes from another client address: not limited.
+            var meta = WebhookHTTPTests.signed(body)
+            meta[xff] = "173.252.127.1"
+            #expect(try await WebhookHTTPTests.post(client, body, headers: meta).0 == .ok)
         }
     }
 }

@@ -7,8 +7,13 @@ robin). Each instance has its own media address on loopback (127.0.0.2, 127.0.0.
   follow-up sent once; a connect redelivered to the other instance starts no second call; the admin
   /healthz of each shows its flow versions, and a flow changed on one instance shows there only.
 - kill -9 of an instance with 5 live calls: the survivor finalizes them as `instance_lost` within the
-  lease plus 5 s, their follow-ups go out once, and new calls through nginx land on the survivor."""
+  lease plus 5 s, their follow-ups go out once, and new calls through nginx land on the survivor.
+- forged deliveries through nginx are charged to the client nginx names in X-Forwarded-For
+  (`IVR_TRUSTED_PROXIES`): the forger is limited, a delivery from another client is not."""
 import asyncio
+import hashlib
+import hmac
+import http.client
 import json
 import os
 import shutil
@@ -62,7 +67,7 @@ def sql(url, query):
 class Cluster:
     """Instances a and b on one database, each with its own flows folder (a copy of Flows/), and nginx."""
 
-    def __init__(self, tmp_path, graph, database, edit_main=None):
+    def __init__(self, tmp_path, graph, database, edit_main=None, env=None):
         self.daemons, self.flows = {}, {}
         self.front = None
         for name, (ip, ports) in INSTANCES.items():
@@ -74,6 +79,7 @@ class Cluster:
                 "IVR_APP_SECRET": SECRET, "IVR_VERIFY_TOKEN": "v", "IVR_ACCESS_TOKEN": "token",
                 "IVR_GRAPH_URL": graph.url, "IVR_MEDIA_IP": ip, "IVR_MEDIA_PORTS": ports, "IVR_FLOWS": str(flows),
                 "IVR_DATABASE_URL": database, "IVR_INSTANCE_LEASE": str(LEASE), "IVR_INSTANCE_ID": name,
+                **(env or {}),
             }, name=f"ivrd-{name}")
         self.a, self.b = self.daemons["a"], self.daemons["b"]
         self.front = Nginx([self.a.port, self.b.port])
@@ -280,3 +286,32 @@ def test_kill_9_of_an_instance_its_calls_are_finalized_by_the_survivor(cluster, 
     for x in after:
         assert owner_of(database, x.call_id) == "b"
     assert sql(database, "select count(*) from outbox where status <> 'sent'") == [("0",)]
+
+
+def post_from(front, source_ip, body, signature):
+    """POST /webhook through nginx from a chosen loopback address (nginx appends it to X-Forwarded-For)."""
+    conn = http.client.HTTPConnection("127.0.0.1", front.port, timeout=10, source_address=(source_ip, 0))
+    try:
+        conn.request("POST", "/webhook", body=body, headers={"Content-Type": "application/json",
+                                                             "X-Hub-Signature-256": signature,
+                                                             "X-Forwarded-For": "203.0.113.77"})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_forged_deliveries_through_nginx_are_charged_to_their_client(cluster):
+    c = cluster(env={"IVR_TRUSTED_PROXIES": "127.0.0.1"})
+    body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": "1", "changes": [{"field": "messages",
+        "value": {"messaging_product": "whatsapp", "metadata": {"phone_number_id": "1", "display_phone_number": "1"},
+                  "statuses": [{"id": "wamid.UNKNOWN", "status": "sent", "timestamp": str(int(time.time())),
+                                "recipient_id": "15550001111"}]}}]}]}).encode()
+    good = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    forged = "sha256=" + "0" * 64
+    # 50 forgeries from 127.0.0.9, round robin: 25 per instance against a burst of 20 each. The header the
+    # forger writes itself (203.0.113.77) is to the left of what nginx appends, and is never believed.
+    statuses = [post_from(c.front, "127.0.0.9", body, forged) for _ in range(50)]
+    assert statuses.count(401) == 40 and statuses.count(429) == 10, statuses
+    assert post_from(c.front, "127.0.0.9", body, good) == 429, "the forger's address stays limited on both instances"
+    # WhatsApp's delivery through the same nginx, from another address: accepted on either instance.
+    assert [post_from(c.front, "127.0.0.10", body, good) for _ in range(2)] == [200, 200]

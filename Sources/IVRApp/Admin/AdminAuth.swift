@@ -23,16 +23,16 @@ public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterM
     let token: String?
     let sessions: AdminSessions?
     let metrics: IVRMetrics?
-    private let limiter: NIOLockedValueBox<FailureLimiter>
-    private let clock: any MonotonicClock
+    private let limiter: SourceLimiter
 
+    /// `proxies`: peers whose `X-Forwarded-For` names the client the limiter charges (see `TrustedProxies`).
     public init(token: String?, sessions: AdminSessions? = nil, metrics: IVRMetrics? = nil,
-                limits: FailureLimiter.Limits = Self.defaultLimits, clock: any MonotonicClock = SystemMonotonicClock()) {
+                limits: FailureLimiter.Limits = Self.defaultLimits, proxies: TrustedProxies = .init(),
+                clock: any MonotonicClock = SystemMonotonicClock()) {
         self.token = token
         self.sessions = sessions
         self.metrics = metrics
-        self.limiter = NIOLockedValueBox(FailureLimiter(limits: limits))
-        self.clock = clock
+        self.limiter = SourceLimiter(limits: limits, proxies: proxies, clock: clock)
     }
 
     /// 20 wrong tokens at once, then one every 6 s (the token has at least 16 characters: guessing is
@@ -41,13 +41,13 @@ public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterM
 
     /// Whether the source may present a token now; if not, the 429 to answer.
     private func refusal(_ source: String) -> Response? {
-        guard !limiter.withLockedValue({ $0.allows(source, now: clock.now()) }) else { return nil }
+        guard !limiter.allows(source) else { return nil }
         metrics?.adminAuthRateLimited()
         return JSONReply.error(.tooManyRequests, "too many wrong admin tokens from this address; try again in a minute")
     }
 
     private func charge(_ source: String) {
-        limiter.withLockedValue { _ = $0.recordFailure(source, now: clock.now()) }
+        limiter.charge(source)
     }
 
     /// Paths that stay open when no token is configured.
@@ -71,7 +71,7 @@ public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterM
             return JSONReply.error(.forbidden, "the admin API and console are off: set IVR_ADMIN_TOKEN")
         }
         let path = request.uri.path
-        let source = context.remoteAddress?.ipAddress ?? "-"
+        let source = limiter.source(peer: context.remoteAddress, headers: request.headers)
         if let presented = Self.bearer(request.headers[.authorization]) {
             if let refused = refusal(source) { return refused }
             guard AdminToken.matches(presented, token) else {

@@ -12,9 +12,11 @@ public protocol AdminRoutes: Sendable {
 public enum AdminRouter {
     /// `sessions`: the console's logins (`/login`, the session cookie); without it only bearer tokens work.
     public static func build(token: String?, health: HealthRoutes, metrics: IVRMetrics,
-                             routes: [any AdminRoutes] = [], sessions: AdminSessions? = nil) -> Router<IVRRequestContext> {
+                             routes: [any AdminRoutes] = [], sessions: AdminSessions? = nil,
+                             proxies: TrustedProxies = .init()) -> Router<IVRRequestContext> {
         let router = Router(context: IVRRequestContext.self)
-        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions, metrics: metrics))
+        router.add(middleware: AdminAuthMiddleware<IVRRequestContext>(token: token, sessions: sessions, metrics: metrics,
+                                                                      proxies: proxies))
         router.get("healthz") { _, _ in await health.full() }
         router.get("metrics") { _, _ -> Response in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

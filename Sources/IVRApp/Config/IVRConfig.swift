@@ -21,6 +21,9 @@ public struct IVRConfig: Sendable, Equatable {
         public var authFailuresPerMinute = 60
         /// Source addresses the failure limiter remembers (the least recently failing are forgotten first).
         public var rateLimitSources = 10_000
+        /// Reverse proxies whose `X-Forwarded-For` names the client (`http.trusted_proxies`,
+        /// `IVR_TRUSTED_PROXIES`); the failure limiters then key on the client, not on the proxy.
+        public var trustedProxies = TrustedProxies()
         public init() {}
     }
 

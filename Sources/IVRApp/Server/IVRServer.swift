@@ -158,7 +158,8 @@ public struct IVRServer: Sendable {
                                      processor: processor, metrics: metrics, logger: Logger(label: "ivr.webhook"),
                                      limits: FailureLimiter.Limits(burst: config.http.authFailureBurst,
                                                                    perMinute: config.http.authFailuresPerMinute,
-                                                                   maxSources: config.http.rateLimitSources))
+                                                                   maxSources: config.http.rateLimitSources),
+                                     proxies: config.http.trustedProxies)
         let router = IVRRouter.build(webhooks: webhooks, health: health)
         if instances != nil {
             ForwardRoute(secret: config.whatsapp.appSecret, maxBodyBytes: config.http.maxBodyBytes, processor: processor,
@@ -169,7 +170,7 @@ public struct IVRServer: Sendable {
 
     func adminRouter() -> Router<IVRRequestContext> {
         AdminRouter.build(token: config.admin.token, health: health, metrics: metrics,
-                          routes: [consoleRoutes] + adminRoutes, sessions: adminSessions)
+                          routes: [consoleRoutes] + adminRoutes, sessions: adminSessions, proxies: config.http.trustedProxies)
     }
 
     /// The Hummingbird application with every service of the daemon (for tests that run it in-process).

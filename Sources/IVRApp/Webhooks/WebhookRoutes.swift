@@ -18,38 +18,37 @@ public struct WebhookRoutes: Sendable {
     let processor: WebhookProcessor
     let metrics: IVRMetrics
     let logger: Logger
-    private let limiter: NIOLockedValueBox<FailureLimiter>
-    private let clock: any MonotonicClock
+    private let limiter: SourceLimiter
 
+    /// `proxies`: peers whose `X-Forwarded-For` names the client the limiter charges (see `TrustedProxies`).
     public init(secrets: IVRConfig.WhatsAppSecrets, maxBodyBytes: Int, processor: WebhookProcessor,
                 metrics: IVRMetrics, logger: Logger, limits: FailureLimiter.Limits = .init(burst: 20, perMinute: 60,
                                                                                             maxSources: 10_000),
-                clock: any MonotonicClock = SystemMonotonicClock()) {
+                proxies: TrustedProxies = .init(), clock: any MonotonicClock = SystemMonotonicClock()) {
         self.secrets = secrets
         self.maxBodyBytes = maxBodyBytes
         self.processor = processor
         self.metrics = metrics
         self.logger = logger
-        self.limiter = NIOLockedValueBox(FailureLimiter(limits: limits))
-        self.clock = clock
+        self.limiter = SourceLimiter(limits: limits, proxies: proxies, clock: clock)
     }
 
     public func add(to router: Router<IVRRequestContext>) {
         router.get("webhook") { request, _ in verify(request) }
-        router.post("webhook") { request, context in await deliver(request, source: context.sourceKey) }
+        router.post("webhook") { request, context in
+            await deliver(request, source: limiter.source(peer: context.remoteAddress, headers: request.headers))
+        }
     }
 
     /// Delivers, then charges a 401/400 to the source's allowance.
     func deliver(_ request: Request, source: String) async -> Response {
-        let allowed = limiter.withLockedValue { $0.allows(source, now: clock.now()) }
-        guard allowed else {
+        guard limiter.allows(source) else {
             metrics.webhookRateLimited()
             return .text(.tooManyRequests, "too many failed webhook requests from this address; try again later")
         }
         let response = await handle(request)
         if response.status == .unauthorized || response.status == .badRequest {
-            let nowLimited = limiter.withLockedValue { $0.recordFailure(source, now: clock.now()) }
-            if nowLimited {
+            if limiter.charge(source) {
                 logger.warning("webhook source limited: further requests are answered 429 (counted in ivr_webhooks_rate_limited_total, not logged)",
                                metadata: ["source": "\(source)"])
             }
