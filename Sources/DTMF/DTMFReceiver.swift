@@ -15,7 +15,8 @@ import Wire
 /// - events longer than 0xFFFF clock units arrive as segments whose timestamps advance by the
 ///   previous segment's duration (section 2.5.1.4); a segment with the same event code that
 ///   follows an unended segment by 0xFFFF units (within `segmentTolerance`) continues the press;
-/// - timestamps compare in serial-number arithmetic, so they may wrap at 2^32;
+/// - timestamps compare in serial-number arithmetic, so they may wrap at 2^32; a timestamp comes round
+///   again only after the reported presses went more than half-way round the circle (3.1 days at 8 kHz);
 /// - a packet whose timestamp is not later than the newest reported press is stale and ignored.
 ///
 /// The reported duration is the longest seen (in the payload type's clock), spanning segments;
@@ -174,6 +175,9 @@ public struct DTMFReceiver: Sendable {
             reported.append(segment)
             if newestReported.map({ Self.isAfter(segment, $0) }) ?? true { newestReported = segment }
         }
+        // Timestamps that came round the circle are ahead of the newest again: forget them, so a press there
+        // is judged by serial order alone (however few presses came between).
+        if let newest = newestReported { reported.removeAll { $0 != newest && !Self.isAfter(newest, $0) } }
         if reported.count > Self.reportedMemory { reported.removeFirst(reported.count - Self.reportedMemory) }
         return DigitEvent(
             digit: TelephoneEvent.digit(forEvent: press.event) ?? "?",

@@ -184,6 +184,27 @@ func press(_ digit: Character, ms: Int64, ts: UInt32, seq: UInt16 = 0, at start:
         #expect(reported == [DigitEvent(digit: "3", rtpTimestamp: UInt32.max - 30_000, start: .ms(1030), duration: .seconds(9), via: .rfc4733)])
     }
 
+    /// Serial-number order sees half the circle ahead: once reported presses have gone all the way round,
+    /// a timestamp used long before starts a new press (after 3.1 days of a real 8 kHz stream; found by the
+    /// fuzzer, whose timestamps leap), however few presses came between. Within half the circle the same
+    /// timestamp is always stale.
+    @Test func aTimestampComesRoundAgainOnlyAfterTheFullCircle() throws {
+        var receiver = try DTMFReceiver()
+        let start: UInt32 = 1_040_647_376
+        var reported = try deliver(try press("7", ms: 100, ts: start), to: &receiver)
+        // Three presses, each 1.4e9 units after the one before: the last one is past the wrap.
+        for (i, step) in [UInt32(1_400_000_000), 2_800_000_000, 4_200_000_000].enumerated() {
+            reported += try deliver(try press("1", ms: 100, ts: start &+ step, seq: UInt16(10 * (i + 1)), at: Int64(1000 * (i + 1))),
+                                    to: &receiver)
+        }
+        #expect(reported.map(\.digit) == ["7", "1", "1", "1"])
+        // A late copy of the newest press is stale.
+        #expect(try deliver([try press("1", ms: 100, ts: start &+ 4_200_000_000, seq: 40, at: 4000)[0]], to: &receiver).isEmpty)
+        // 4.2e9 is only 95 million units short of the full circle: the first timestamp is "ahead" again.
+        let again = try deliver(try press("7", ms: 100, ts: start, seq: 50, at: 5000), to: &receiver)
+        #expect(again.map(\.rtpTimestamp) == [start])
+    }
+
     @Test func unknownEventsAreIgnoredAndCounted() throws {
         var receiver = try DTMFReceiver()
         let flash = TelephoneEvent(event: 16, isEnd: true, volume: 10, duration: 800)
