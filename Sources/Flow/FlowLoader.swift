@@ -77,6 +77,14 @@ public enum FlowLoader {
             for number in flow.numbers { byNumber[number] = flow }
             flows.append(flow)
         }
+        for flow in flows {
+            for (step, ref) in flow.calledFlows where byName[ref.name] == nil {
+                let hint = NodeReader.suggestion(ref.name, among: Array(byName.keys)).map { "; did you mean '\($0)'?" }
+                    ?? "; expected one of: \(byName.keys.sorted().joined(separator: ", "))"
+                diagnostics.append(Diagnostic(severity: .error, file: flow.file, line: ref.line, step: step,
+                                              message: "calls flow '\(ref.name)', which is not in \(dir)\(hint)"))
+            }
+        }
         return (flows, diagnostics)
     }
 

@@ -100,7 +100,8 @@ public struct IVRServer: Sendable {
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
                                                        http: http, speech: speech, metrics: metrics,
                                                        httpAllow: config.flowHTTPAllow, spoken: spoken),
-                                  catalog: catalog, metrics: metrics, clock: clock, timing: timing)
+                                  catalog: catalog, metrics: metrics, clock: clock, timing: timing,
+                                  scheduledCalls: store as? any ScheduledCallStore)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
                                  maxCalls: config.server.maxCalls,
                                  hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
