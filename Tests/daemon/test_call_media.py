@@ -95,33 +95,40 @@ def dtmf_tone(digit, seconds=0.15, level=0.3):
     return level * 16384 * (np.sin(2 * np.pi * rows[digit] * t) + np.sin(2 * np.pi * cols[digit] * t))
 
 
+async def keyed_call(daemon_factory, graph, digit, call_id, envelope_for=None):
+    """A real call (aiortc) whose caller presses `digit` 2.5 s after the media is up (in-band DTMF: aiortc has
+    no RFC 4733 sender), run until the flow hangs up (terminate). Returns the daemon."""
+    audio = np.concatenate([np.zeros(int(48000 * 2.5)), dtmf_tone(digit), np.zeros(48000 * 20)])
+    peer = Peer(audio)
+    offer = await peer.offer()
+    d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
+                       IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
+    body = (envelope_for or envelope)("connect", call_id, session={"sdp_type": "offer", "sdp": offer})
+    assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
+
+    def action(name):
+        return [r for r in graph.requests if r["body"].get("action") == name]
+
+    for _ in range(200):
+        if action("pre_accept"):
+            break
+        await asyncio.sleep(0.05)
+    assert action("pre_accept"), d.logs()
+    await peer.apply_answer(action("pre_accept")[0]["body"]["session"]["sdp"])
+    for _ in range(600):
+        if action("terminate"):
+            break
+        await asyncio.sleep(0.05)
+    assert action("terminate"), f"the flow did not hang up: {graph.requests}\n{d.logs()[-4000:]}"
+    await peer.close()
+    return d
+
+
 def test_the_caller_presses_2_and_the_flow_takes_the_support_branch(daemon_factory, graph):
-    """In-band DTMF (aiortc has no RFC 4733 sender) decoded by our Goertzel detector drives main.yaml."""
+    """In-band DTMF decoded by our Goertzel detector drives main.yaml."""
     async def scenario():
-        audio = np.concatenate([np.zeros(int(48000 * 2.5)), dtmf_tone("2"), np.zeros(48000 * 20)])
-        peer = Peer(audio)
-        offer = await peer.offer()
-        d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
-                           IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
-        body = envelope("connect", "wacid.DTMF2", session={"sdp_type": "offer", "sdp": offer})
-        assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
-
-        def action(name):
-            return [r for r in graph.requests if r["body"].get("action") == name]
-
-        for _ in range(200):
-            if action("pre_accept"):
-                break
-            await asyncio.sleep(0.05)
-        assert action("pre_accept"), d.logs()
-        await peer.apply_answer(action("pre_accept")[0]["body"]["session"]["sdp"])
         # The flow: welcome (barge-in) → key 2 → support → goodbye → hangup, which sends terminate.
-        for _ in range(600):
-            if action("terminate"):
-                break
-            await asyncio.sleep(0.05)
-        assert action("terminate"), f"the flow did not hang up: {graph.requests}\n{d.logs()[-4000:]}"
-        await peer.close()
+        d = await keyed_call(daemon_factory, graph, "2", "wacid.DTMF2")
         assert wait_for(lambda: d.rows("select finalized_at is not null, status from calls where id = ?",
                                        "wacid.DTMF2") == [(1, "completed")])
         steps = d.events("wacid.DTMF2", "step")
