@@ -223,6 +223,12 @@ public struct IVRServer: Sendable {
         if outbound == nil {
             logger.notice("placing calls (POST /v1/calls, ivrd call) needs the SQLite store for now: not served with database.url")
         }
+        if store as? any ScheduledCallStore == nil {
+            logger.notice("""
+                schedule_call steps and callback follow-ups need the SQLite store for now: with database.url a \
+                schedule_call step takes its on_error and a callback follow-up is not recorded
+                """)
+        }
         let missing = config.missingSecrets
         if !missing.isEmpty {
             logger.warning("""
