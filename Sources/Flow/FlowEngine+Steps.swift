@@ -90,6 +90,8 @@ extension FlowEngine {
         case let .http(h):
             startHTTP(h, step: name, now: now)
             return nil
+        case let .scheduleCall(s):
+            return startSchedule(s, step: name, now: now)
         case let .record(r):
             if let consent = r.consent {
                 // Announce the recording, taking the opt-out key during the announcement and for `wait` after.
@@ -227,6 +229,9 @@ extension FlowEngine {
         case .http:
             guard case let .http(id) = phase else { return }
             httpFinished(status: nil, body: [], failure: "timed out", now: now, timedOutID: id)
+        case .schedule:
+            guard case .scheduling = phase else { return }
+            scheduleFinished(failure: "the store did not answer within \(FlowDuration.format(Self.scheduleTimeout))", now: now)
         case .consent:
             guard phase == .consentWait else { return }
             consentGiven(true, now: now)

@@ -34,6 +34,7 @@ public struct FlowEngine: Sendable {
         case playing(Purpose)
         case collecting
         case http(id: String)
+        case scheduling(id: String)
         case recording
         /// A recording's consent announcement is over; the opt-out key is still taken until the timer.
         case consentWait
@@ -58,7 +59,7 @@ public struct FlowEngine: Sendable {
     }
 
     enum Timer: Equatable {
-        case menu, firstDigit, interDigit, http, record, consent
+        case menu, firstDigit, interDigit, http, record, consent, schedule
     }
 
     /// How long after `max_length` the engine stops waiting for `.recordingFinished` and moves on.
@@ -80,6 +81,8 @@ public struct FlowEngine: Sendable {
     /// Set while a menu asks the caller to confirm a keyword.
     var confirming: PendingConfirmation?
     var httpCounter = 0
+    /// The `schedule_call` request the call layer is recording.
+    var pendingSchedule: ScheduledCallRequest?
     var stepsEntered = 0
     var current: Step?
     /// The engine has jumped to the `on_drain` step.
@@ -175,6 +178,12 @@ public struct FlowEngine: Sendable {
         case let .httpFailed(id, reason):
             guard phase == .http(id: id) else { return }
             httpFinished(status: nil, body: [], failure: reason, now: now)
+        case let .callScheduled(id):
+            guard phase == .scheduling(id: id) else { return }
+            scheduleFinished(failure: nil, now: now)
+        case let .scheduleFailed(id, reason):
+            guard phase == .scheduling(id: id) else { return }
+            scheduleFinished(failure: reason, now: now)
         case let .recordingFinished(path, seconds):
             guard phase == .recording else { return }
             recordingDone(path: path, seconds: seconds, now: now)

@@ -73,6 +73,8 @@ public enum FlowGraph {
         case let .http(h): return "http \(h.method)"
         case let .record(r): return "record" + (r.into.map { " → \($0)" } ?? "")
         case let .hours(h): return "hours \(h.zoneName)"
+        case let .scheduleCall(s):
+            return "schedule call → \(s.flow.name)\n" + (s.when.isDelay ? "in " : "at ") + s.when.template.source
         case .goto: return "goto"
         case let .hangup(reason): return "hangup \(reason)"
         }

@@ -77,6 +77,19 @@ public enum FlowLoader {
             for number in flow.numbers { byNumber[number] = flow }
             flows.append(flow)
         }
+        // A flow asking for calls into a flow that is not here is refused like any flow with an error (the
+        // check is against the flows read above, so one refusal does not cascade).
+        var refused = Set<String>()
+        for flow in flows {
+            for (step, ref) in flow.calledFlows where byName[ref.name] == nil {
+                refused.insert(flow.file)
+                let hint = NodeReader.suggestion(ref.name, among: Array(byName.keys)).map { "; did you mean '\($0)'?" }
+                    ?? "; expected one of: \(byName.keys.sorted().joined(separator: ", "))"
+                diagnostics.append(Diagnostic(severity: .error, file: flow.file, line: ref.line, step: step,
+                                              message: "calls flow '\(ref.name)', which is not in \(dir)\(hint)"))
+            }
+        }
+        flows.removeAll { refused.contains($0.file) }
         return (flows, diagnostics)
     }
 

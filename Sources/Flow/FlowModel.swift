@@ -21,10 +21,11 @@ enum StepKind: Sendable {
     case http(HTTPStep)
     case record(RecordStep)
     case hours(HoursStep)
+    case scheduleCall(ScheduleCallStep)
     case goto(Ref)
     case hangup(String)
 
-    static let names = ["play", "menu", "gather", "set", "branch", "http", "record", "hours", "goto", "hangup"]
+    static let names = ["play", "menu", "gather", "set", "branch", "http", "record", "hours", "schedule_call", "goto", "hangup"]
 
     var name: String {
         switch self {
@@ -36,13 +37,14 @@ enum StepKind: Sendable {
         case .http: return "http"
         case .record: return "record"
         case .hours: return "hours"
+        case .scheduleCall: return "schedule_call"
         case .goto: return "goto"
         case .hangup: return "hangup"
         }
     }
 
     /// Kinds that take `next` (the others name their targets themselves or end the call).
-    static let takesNext: Set<String> = ["play", "gather", "set", "http", "record"]
+    static let takesNext: Set<String> = ["play", "gather", "set", "http", "record", "schedule_call"]
     /// Kinds that wait for the caller or for audio; a loop through none of these can spin.
     var waits: Bool {
         switch self {
@@ -240,6 +242,8 @@ extension Step {
             out.append((b.otherwise, "else"))
         case let .http(h):
             if let e = h.onError { out.append((e, "error")) }
+        case let .scheduleCall(s):
+            if let e = s.onError { out.append((e, "error")) }
         case let .hours(h):
             out.append((h.open, "open"))
             out.append((h.closed, "closed"))
@@ -297,6 +301,7 @@ extension Step {
         case let .http(h): return h.save.map(\.variable) + ["http_status"]
         case let .record(r): return (r.into.map { [$0] } ?? []) + (r.consent == nil ? [] : [RecordingConsent.variable])
         case let .hours(h): return h.into.map { [$0] } ?? []
+        case .scheduleCall: return [ScheduleCallStep.scheduledAtVariable, ScheduleCallStep.errorVariable]
         default: return []
         }
     }
@@ -315,6 +320,8 @@ extension Step {
         case let .http(h):
             let names = h.url.variablesRead + h.headers.flatMap(\.1.variablesRead) + (h.body?.variablesRead ?? [])
             return names.map { ($0, line) }
+        case let .scheduleCall(s):
+            return s.variablesRead.map { ($0, line) }
         default:
             return []
         }

@@ -159,6 +159,11 @@ struct SimulationRun {
                 note("hang up: \(reason)")
             case let .setVariable(name, value):
                 note("set \(name) = \(shown(name, value))")
+            case let .scheduleCall(request):
+                let vars = request.variables.keys.sorted().map { "\($0)=\(shown($0, .string(request.variables[$0] ?? "")))" }
+                note("would schedule a call to +\(request.to) at \(request.localTime) into flow '\(request.flow)'"
+                     + (vars.isEmpty ? "" : " with " + vars.joined(separator: ", ")))
+                follow.append(.callScheduled(id: request.id))
             case .finished:
                 break
             }
@@ -257,6 +262,10 @@ struct SimulationRun {
             out.append("follow-up: voice_call button \"\(displayText)\" (ttl \(ttl) min, payload \(payload.map { "\"\($0)\"" } ?? "none")): \(body)")
         case let .template(name, language, ttl, payload)?:
             out.append("follow-up: template '\(name)' (\(language), ttl \(ttl) min, payload \(payload.map { "\"\($0)\"" } ?? "none"))")
+        case let .callback(flow, variables, delay)?:
+            let vars = variables.keys.sorted().map { "\($0)=\(shown($0, .string(variables[$0] ?? "")))" }
+            out.append("follow-up: would schedule a callback to +\(simulator.call.from) in \(ScheduleTime.formatMinutes(delay)) "
+                       + "into flow '\(flow)'" + (vars.isEmpty ? "" : " with " + vars.joined(separator: ", ")))
         case nil:
             out.append("follow-up: none")
         }

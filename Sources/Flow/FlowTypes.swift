@@ -37,6 +37,10 @@ public enum FlowEvent: Sendable, Equatable {
     case httpResult(id: String, status: Int, body: [UInt8])
     case httpFailed(id: String, reason: String)
     case recordingFinished(path: String, seconds: Double)
+    /// The call layer recorded the `.scheduleCall` with this id (or found it recorded already).
+    case callScheduled(id: String)
+    /// The call layer could not record the `.scheduleCall` with this id.
+    case scheduleFailed(id: String, reason: String)
     case callerHungUp
     case mediaFailed(reason: String)
     /// The server is draining: the engine jumps to the flow's `on_drain` step, if it names one.
@@ -97,6 +101,8 @@ public enum FlowAction: Sendable, Equatable {
     case stopListening
     case http(HTTPCallOut)
     case record(path: String, maxSeconds: Double, silenceSeconds: Double, finishKey: Character?)
+    /// Record a call to place later (`schedule_call`); report `.callScheduled` or `.scheduleFailed` with its id.
+    case scheduleCall(ScheduledCallRequest)
     case hangup(HangupDisposition)
     case setVariable(name: String, value: FlowValue)
     /// The caller's answer to a recording's consent announcement (`record: { consent: … }`): record it on the call.
@@ -112,6 +118,7 @@ public enum FlowAction: Sendable, Equatable {
         case let (.http(r1), .http(r2)): return r1 == r2
         case let (.record(p1, m1, s1, f1), .record(p2, m2, s2, f2)): return p1 == p2 && m1 == m2 && s1 == s2 && f1 == f2
         case let (.hangup(d1), .hangup(d2)): return d1 == d2
+        case let (.scheduleCall(r1), .scheduleCall(r2)): return r1 == r2
         case let (.setVariable(n1, v1), .setVariable(n2, v2)): return n1 == n2 && v1 == v2
         case let (.finished(o1), .finished(o2)): return o1 == o2
         case let (.recordingConsent(g1), .recordingConsent(g2)): return g1 == g2
@@ -143,6 +150,10 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case hours(HoursDecision)
     /// The caller pressed a recording's opt-out key.
     case optedOut
+    /// A `schedule_call` step recorded its call for this local time.
+    case scheduled(String)
+    /// A `schedule_call` step could not record its call.
+    case scheduleError(String)
 
     public var description: String {
         switch self {
@@ -164,6 +175,8 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case .draining: return "server draining"
         case let .hours(d): return d.rawValue
         case .optedOut: return "opted out of recording"
+        case let .scheduled(at): return "scheduled \(at)"
+        case let .scheduleError(why): return "schedule error (\(why))"
         }
     }
 }

@@ -5,6 +5,9 @@ import Yams
 public enum FollowupMessage: Sendable, Equatable {
     case voiceCallButton(body: String, displayText: String, ttlMinutes: Int, payload: String?)
     case template(name: String, language: String, ttlMinutes: Int, payload: String?)
+    /// Not a message: call the caller back into `flow` once `delayMinutes` have passed (and the user has granted
+    /// the call permission), with these starting variables.
+    case callback(flow: String, variables: [String: String], delayMinutes: Int)
 }
 
 /// Limits of WhatsApp's call-button fields.
@@ -20,6 +23,7 @@ struct FollowupRule: Sendable {
     enum Message: Sendable {
         case voiceCall(body: Template, displayText: Template?, ttlMinutes: Int?, payload: Template?)
         case template(name: String, language: String, ttlMinutes: Int?, payload: Template?)
+        case callback(flow: Ref, variables: [(name: String, value: Template)], delayMinutes: Int)
     }
 
     var index: Int
@@ -34,6 +38,8 @@ struct FollowupRule: Sendable {
             names += body.variablesRead + (displayText?.variablesRead ?? []) + (payload?.variablesRead ?? [])
         case let .template(_, _, _, payload):
             names += payload?.variablesRead ?? []
+        case let .callback(_, variables, _):
+            names += variables.flatMap(\.value.variablesRead)
         }
         return names
     }
@@ -47,6 +53,10 @@ struct FollowupRule: Sendable {
         case let .template(name, language, ttl, payload):
             return .template(name: name, language: language, ttlMinutes: ttl ?? FollowupLimits.defaultTTL,
                              payload: payload.map { String($0.render(context).prefix(FollowupLimits.payload)) })
+        case let .callback(flow, variables, delay):
+            var values: [String: String] = [:]
+            for (name, value) in variables { values[name] = value.render(context) }
+            return .callback(flow: flow.name, variables: values, delayMinutes: delay)
         }
     }
 }
@@ -66,20 +76,26 @@ extension Flow {
 extension NodeReader {
     func parseFollowup(_ node: Node) -> [FollowupRule] {
         guard case let .sequence(seq) = node else {
-            error(node, "'followup' must be a list of rules ({when, voice_call} or {when, template}), got \(Self.describe(node))")
+            error(node, "'followup' must be a list of rules ({when, voice_call}, {when, template} or {when, callback}), got \(Self.describe(node))")
             return []
         }
         var rules: [FollowupRule] = []
         for (i, item) in seq.enumerated() {
             let what = "followup rule \(i + 1)"
-            guard let f = mapping(item, what: what, allowed: ["when", "voice_call", "template"]) else { continue }
+            guard let f = mapping(item, what: what, allowed: ["when", "voice_call", "template", "callback"]) else { continue }
             let when = f["when"].flatMap { expression($0, what: "\(what) 'when'", allowOutcome: true) }
-            let hasVoice = f["voice_call"] != nil, hasTemplate = f["template"] != nil
-            guard hasVoice != hasTemplate else {
-                error(item, "\(what) needs exactly one of 'voice_call' or 'template'")
+            let kinds = ["voice_call", "template", "callback"].filter { f[$0] != nil }
+            guard kinds.count == 1 else {
+                error(item, "\(what) needs exactly one of 'voice_call', 'template' or 'callback'"
+                      + (kinds.isEmpty ? "" : ", got " + kinds.map { "'\($0)'" }.joined(separator: " and ")))
                 continue
             }
-            let message = hasVoice ? f["voice_call"].flatMap { voiceCall($0, what: what) } : f["template"].flatMap { callTemplate($0, what: what) }
+            let message: FollowupRule.Message?
+            switch kinds[0] {
+            case "voice_call": message = f["voice_call"].flatMap { voiceCall($0, what: what) }
+            case "template": message = f["template"].flatMap { callTemplate($0, what: what) }
+            default: message = f["callback"].flatMap { callback($0, what: what) }
+            }
             guard let message else { continue }
             rules.append(FollowupRule(index: i + 1, line: Self.line(item), when: when.map { ($0.0, $0.1) }, message: message))
         }
@@ -122,6 +138,22 @@ extension NodeReader {
             display = t
         }
         return .voiceCall(body: body, displayText: display, ttlMinutes: ttl(f, what: what), payload: payload(f, what: what))
+    }
+
+    /// `callback: {flow: support-callback, vars: {reason: "{{outcome.status}}"}, delay: 10m}`.
+    private func callback(_ node: Node, what: String) -> FollowupRule.Message? {
+        guard let f = mapping(node, what: "\(what) 'callback'", allowed: ["flow", "vars", "delay"], required: ["flow"]) else { return nil }
+        var delay = 0
+        if let n = f["delay"], let text = string(n, what: "\(what) 'delay'") {
+            if let minutes = ScheduleTime.minutes(text) {
+                delay = minutes
+            } else if !["0", "0m", "0h", "0d"].contains(text.trimmingCharacters(in: .whitespaces)) {
+                error(n, "\(what) 'delay' must be 0m or \(ScheduleTime.inForms), got '\(text)'")
+            }
+        }
+        let variables = f["vars"].map { variableTemplates($0, what: "\(what) 'vars'", allowOutcome: true) } ?? []
+        guard let flow = f["flow"].flatMap({ ref($0, what: "\(what) 'flow'") }) else { return nil }
+        return .callback(flow: flow, variables: variables, delayMinutes: delay)
     }
 
     private func callTemplate(_ node: Node, what: String) -> FollowupRule.Message? {

@@ -10,16 +10,7 @@ extension NodeReader {
         guard let f = mapping(node, what: "hours", allowed: Self.hoursKeys, required: ["zone", "weekly", "open", "closed"]) else {
             return nil
         }
-        var zone: (String, TimeZone)?
-        if let n = f["zone"], let name = string(n, what: "'zone'") {
-            if let tz = TimeZone(identifier: name), name.contains("/") || name == "UTC" {
-                zone = (name, tz)
-            } else {
-                let hint = Self.suggestion(name, among: TimeZone.knownTimeZoneIdentifiers).map { "; did you mean '\($0)'?" }
-                    ?? "; expected an IANA zone name such as Europe/Berlin or America/New_York"
-                error(n, "unknown time zone '\(name)'\(hint)")
-            }
-        }
+        let zone = f["zone"].flatMap { timeZone($0, what: "'zone'") }
         let weekly = f["weekly"].map(parseWeekly) ?? []
         let holidays = f["holidays"].map(parseHolidays) ?? []
         let into = f["into"].flatMap { identifier($0, what: "'into'") }

@@ -77,6 +77,7 @@ extension NodeReader {
         case "http": return parseHTTP(value).map(StepKind.http)
         case "record": return parseRecord(value).map(StepKind.record)
         case "hours": return parseHours(value).map(StepKind.hours)
+        case "schedule_call": return parseScheduleCall(value).map(StepKind.scheduleCall)
         case "goto": return ref(value, what: "'goto'").map(StepKind.goto)
         default:
             if case let .scalar(s) = value, s.style == .plain, value.null != nil { return .hangup("completed") }

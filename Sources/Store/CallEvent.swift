@@ -49,6 +49,8 @@ public enum CallEventKind: String, Codable, Sendable, CaseIterable, DatabaseValu
     case firstAudio = "first_audio"
     /// WhatsApp's call status webhook (RINGING, ACCEPTED, …); `detail` is the status.
     case status
+    /// A `schedule_call` step asked for a call later; `detail` is e.g. `reminder at 2026-12-07T10:00:00+01:00 to 49…67`.
+    case schedule
     /// The server began draining while the call ran; `detail` says what the call did about it.
     case drain
     /// The caller's answer to a recording's consent announcement: `granted` or `declined`.

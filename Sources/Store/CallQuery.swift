@@ -14,6 +14,9 @@ public enum CallOutcomeClass: String, Codable, Sendable, CaseIterable {
     case error
     /// Refused with `reject`.
     case rejected
+    /// A call we placed that never reached the user: unanswered, declined, no permission, or held back by a
+    /// limit or the unanswered guard (`notReachedReasons`).
+    case notReached = "not_reached"
     /// The server drained while the call ran.
     case shutdown
     /// Not finalized yet.
@@ -27,6 +30,7 @@ public enum CallOutcomeClass: String, Codable, Sendable, CaseIterable {
         case "hangup": return status == .failed ? .failed : .completed
         case "rejected": return .rejected
         case "shutdown": return .shutdown
+        case let reason? where notReachedReasons.contains(reason): return .notReached
         default: return status == .rejected ? .rejected : .error
         }
     }
@@ -34,6 +38,16 @@ public enum CallOutcomeClass: String, Codable, Sendable, CaseIterable {
     public static func of(_ call: CallRecord) -> CallOutcomeClass {
         of(status: call.status, endReason: call.endReason, finalized: call.finalizedAt != nil)
     }
+
+    /// The `end_reason` codes of calls we placed that never reached the user (OutboundEnd, OutboundFailure and
+    /// the permission gate's refusals); the others (a Graph error, calling disabled, an unusable answer) are errors.
+    public static let notReachedReasons: Set<String> = [
+        "no_answer", "declined", "permission_denied", "permission_timeout", "unanswered_guard", "call_limit",
+        "permission_request_limit", "no_permission", "not_placed", "rate_limited", "daily_limit", "country_unavailable",
+        "call_ongoing", "receiver_uncallable",
+    ]
+
+    private static var notReachedList: String { notReachedReasons.sorted().map { "'\($0)'" }.joined(separator: ", ") }
 
     /// The same rule as `of`, as a WHERE clause on `calls` (standard SQL, no arguments).
     var sqlCondition: String {
@@ -44,9 +58,11 @@ public enum CallOutcomeClass: String, Codable, Sendable, CaseIterable {
         case .failed: return "(finalized_at IS NOT NULL AND end_reason = 'hangup' AND status = 'failed')"
         case .shutdown: return "(finalized_at IS NOT NULL AND end_reason = 'shutdown')"
         case .rejected:
-            return "(finalized_at IS NOT NULL AND (end_reason = 'rejected' OR (status = 'rejected' AND (end_reason IS NULL OR end_reason NOT IN ('terminate', 'hangup', 'shutdown')))))"
+            return "(finalized_at IS NOT NULL AND (end_reason = 'rejected' OR (status = 'rejected' AND (end_reason IS NULL OR end_reason NOT IN ('terminate', 'hangup', 'shutdown', \(Self.notReachedList))))))"
+        case .notReached:
+            return "(finalized_at IS NOT NULL AND end_reason IN (\(Self.notReachedList)))"
         case .error:
-            return "(finalized_at IS NOT NULL AND status <> 'rejected' AND (end_reason IS NULL OR end_reason NOT IN ('terminate', 'hangup', 'shutdown', 'rejected')))"
+            return "(finalized_at IS NOT NULL AND status <> 'rejected' AND (end_reason IS NULL OR end_reason NOT IN ('terminate', 'hangup', 'shutdown', 'rejected', \(Self.notReachedList))))"
         }
     }
 }

@@ -94,16 +94,26 @@ public enum OutboxStatus: String, Codable, Sendable, CaseIterable, DatabaseValue
     }
 }
 
-/// A message the planner wants sent, before it has a row.
+/// A message the planner wants sent, before it has a row; or (`scheduledCall` set) a call to place later,
+/// which `finalizeCall` inserts into `scheduled_calls` in the same transaction instead of the outbox.
 public struct OutboxDraft: Sendable, Equatable {
     public var ruleKey: String
     public var recipient: String
     public var messageJSON: String
+    public var scheduledCall: ScheduledCallRecord?
 
     public init(ruleKey: String, recipient: String, messageJSON: String) {
         self.ruleKey = ruleKey
         self.recipient = recipient
         self.messageJSON = messageJSON
+    }
+
+    /// A call-back (`origin` callback): a `scheduled_calls` row, at most one per `dedupe_key`.
+    public init(scheduledCall: ScheduledCallRecord) {
+        self.ruleKey = "callback"
+        self.recipient = scheduledCall.recipient
+        self.messageJSON = ""
+        self.scheduledCall = scheduledCall
     }
 }
 

@@ -71,6 +71,10 @@ extension Store {
             row.finalizedAt = date
             var enqueued: [OutboxMessage] = []
             for draft in drafts {
+                if let call = draft.scheduledCall {
+                    _ = try Self.insertScheduledCall(call, db)
+                    continue
+                }
                 var message = OutboxMessage(callID: id, ruleKey: draft.ruleKey, phoneNumberID: row.phoneNumberID,
                                             recipient: draft.recipient, messageJSON: draft.messageJSON, createdAt: date)
                 try message.insert(db, onConflict: .ignore)

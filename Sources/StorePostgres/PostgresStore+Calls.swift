@@ -73,6 +73,11 @@ extension PostgresStore {
             row.finalizedAt = date
             var enqueued: [OutboxMessage] = []
             for draft in drafts {
+                guard draft.scheduledCall == nil else {
+                    logger.warning("a callback follow-up is not recorded: PostgreSQL keeps no scheduled calls yet",
+                                   metadata: ["call_id": "\(id)"])
+                    continue
+                }
                 let inserted = try await conn.rows("""
                     INSERT INTO outbox (call_id, rule_key, phone_number_id, recipient, message_json, status, attempts,
                       created_at, enqueued_at, next_attempt_at, updated_at)

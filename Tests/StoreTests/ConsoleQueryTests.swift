@@ -162,6 +162,8 @@ import Testing
             ("rejected", "rejected", .rejected), ("reject-failed", "rejected", .failed),
             ("shutdown", "shutdown", .failed), ("media", "media_failure", .failed), ("consent", "consent_lost", .failed),
             ("interrupted", "interrupted", .failed), ("setup", "setup_failed", .failed),
+            ("no-answer", "no_answer", .failed), ("declined", "declined", .rejected), ("guard", "unanswered_guard", .failed),
+            ("denied", "permission_denied", .failed), ("graph", "graph_error", .failed),
         ]
         for (i, c) in cases.enumerated() {
             try await place(store, c.0, at: Double(i), path: [], endReason: c.1, status: c.2)
@@ -171,6 +173,10 @@ import Testing
             let page = try await store.callPage(CallQuery(outcome: outcome, limit: 100))
             for s in page.calls { #expect(CallOutcomeClass.of(s.call) == outcome, "\(s.call.id)") }
         }
+        // Calls we placed that never reached the user are their own class, not errors (nor rejections).
+        #expect(Set(try await store.callPage(CallQuery(outcome: .notReached, limit: 100)).calls.map(\.call.id))
+                == ["no-answer", "declined", "guard", "denied"])
+        #expect(try await store.callPage(CallQuery(outcome: .error, limit: 100)).calls.contains { $0.call.id == "graph" })
         let classified = try await store.callPage(CallQuery(limit: 100)).calls
         var counted = 0
         for outcome in CallOutcomeClass.allCases { counted += try await store.callPage(CallQuery(outcome: outcome)).total }

@@ -27,6 +27,20 @@ def envelope(event, call_id, **fields):
                        "entry": [{"id": "1", "changes": [{"field": "calls", "value": value}]}]}).encode()
 
 
+def actions(graph, name):
+    """The Graph requests with this call action (pre_accept, accept, reject, terminate)."""
+    return [r for r in graph.requests if r["body"].get("action") == name]
+
+
+async def wait_action(graph, name, attempts=200):
+    """The requests with this action once there is one (or none after `attempts` × 50 ms)."""
+    for _ in range(attempts):
+        if actions(graph, name):
+            break
+        await asyncio.sleep(0.05)
+    return actions(graph, name)
+
+
 def test_connect_pre_accept_connected_accept_terminate(daemon_factory, graph):
     async def scenario():
         peer = Peer(np.zeros(48000 * 10))
@@ -37,24 +51,13 @@ def test_connect_pre_accept_connected_accept_terminate(daemon_factory, graph):
         status, _ = d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})
         assert status == 200
 
-        def action(name):
-            return [r for r in graph.requests if r["body"].get("action") == name]
-
-        for _ in range(200):
-            if action("pre_accept"):
-                break
-            await asyncio.sleep(0.05)
-        pre = action("pre_accept")
+        pre = await wait_action(graph, "pre_accept")
         assert pre, f"no pre_accept; requests: {graph.requests}\n{d.logs()}"
         answer = pre[0]["body"]["session"]["sdp"]
         assert pre[0]["body"]["session"]["sdp_type"] == "answer"
         await peer.apply_answer(answer)
         await asyncio.wait_for(peer.connected.wait(), 15)
-        for _ in range(200):
-            if action("accept"):
-                break
-            await asyncio.sleep(0.05)
-        acc = action("accept")
+        acc = await wait_action(graph, "accept")
         assert acc, f"no accept; requests: {graph.requests}\n{d.logs()}"
         assert acc[0]["body"]["session"]["sdp"] == answer, "accept must carry the identical answer"
         assert wait_for(lambda: d.rows("select status from calls where id = ?", "wacid.MEDIA1") == [("accepted",)])
@@ -67,7 +70,7 @@ def test_connect_pre_accept_connected_accept_terminate(daemon_factory, graph):
         assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
         assert wait_for(lambda: d.rows("select status from calls where id = ?", "wacid.MEDIA1") == [("completed",)])
         await peer.close()
-        assert not action("reject") and not action("terminate")
+        assert not actions(graph, "reject") and not actions(graph, "terminate")
 
     asyncio.run(scenario())
 
@@ -95,33 +98,31 @@ def dtmf_tone(digit, seconds=0.15, level=0.3):
     return level * 16384 * (np.sin(2 * np.pi * rows[digit] * t) + np.sin(2 * np.pi * cols[digit] * t))
 
 
+async def keyed_call(daemon_factory, graph, digit, call_id, envelope_for=None):
+    """A real call (aiortc) whose caller presses `digit` 2.5 s after the media is up (in-band DTMF: aiortc has
+    no RFC 4733 sender), run until the flow hangs up (terminate). Returns the daemon."""
+    audio = np.concatenate([np.zeros(int(48000 * 2.5)), dtmf_tone(digit), np.zeros(48000 * 20)])
+    peer = Peer(audio)
+    offer = await peer.offer()
+    d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
+                       IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
+    body = (envelope_for or envelope)("connect", call_id, session={"sdp_type": "offer", "sdp": offer})
+    assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
+
+    pre = await wait_action(graph, "pre_accept")
+    assert pre, d.logs()
+    await peer.apply_answer(pre[0]["body"]["session"]["sdp"])
+    assert await wait_action(graph, "terminate", attempts=600), \
+        f"the flow did not hang up: {graph.requests}\n{d.logs()[-4000:]}"
+    await peer.close()
+    return d
+
+
 def test_the_caller_presses_2_and_the_flow_takes_the_support_branch(daemon_factory, graph):
-    """In-band DTMF (aiortc has no RFC 4733 sender) decoded by our Goertzel detector drives main.yaml."""
+    """In-band DTMF decoded by our Goertzel detector drives main.yaml."""
     async def scenario():
-        audio = np.concatenate([np.zeros(int(48000 * 2.5)), dtmf_tone("2"), np.zeros(48000 * 20)])
-        peer = Peer(audio)
-        offer = await peer.offer()
-        d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
-                           IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
-        body = envelope("connect", "wacid.DTMF2", session={"sdp_type": "offer", "sdp": offer})
-        assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
-
-        def action(name):
-            return [r for r in graph.requests if r["body"].get("action") == name]
-
-        for _ in range(200):
-            if action("pre_accept"):
-                break
-            await asyncio.sleep(0.05)
-        assert action("pre_accept"), d.logs()
-        await peer.apply_answer(action("pre_accept")[0]["body"]["session"]["sdp"])
         # The flow: welcome (barge-in) → key 2 → support → goodbye → hangup, which sends terminate.
-        for _ in range(600):
-            if action("terminate"):
-                break
-            await asyncio.sleep(0.05)
-        assert action("terminate"), f"the flow did not hang up: {graph.requests}\n{d.logs()[-4000:]}"
-        await peer.close()
+        d = await keyed_call(daemon_factory, graph, "2", "wacid.DTMF2")
         assert wait_for(lambda: d.rows("select finalized_at is not null, status from calls where id = ?",
                                        "wacid.DTMF2") == [(1, "completed")])
         steps = d.events("wacid.DTMF2", "step")

@@ -61,7 +61,7 @@ def test_prompts_render_reports_each_static_say_text():
     # The bilingual text in both languages (eSpeak NG for Spanish), and the voicemail consent notice.
     assert "Flows/reception.yaml:40: step 'thanks': espeak [es] " in r.stdout
     assert "Flows/voicemail.yaml:14: step 'take_message': rms [en-us] " in r.stdout
-    assert "4 text(s) rendered" in r.stdout and "0 failure(s)" in r.stdout and "misses 4" in r.stdout
+    assert "5 text(s) rendered" in r.stdout and "0 failure(s)" in r.stdout and "misses 5" in r.stdout
 
 
 def test_simulate_refuses_a_bad_input():

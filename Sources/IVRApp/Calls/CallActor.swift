@@ -23,6 +23,7 @@ actor CallActor {
         case httpDone(id: String, result: Result<(Int, [UInt8]), CallOutError>)
         case keyword(String, confidence: Double, generation: Int)
         case rendered(tag: Int, frames: [[UInt8]]?)
+        case scheduleDone(id: String, failure: String?)
     }
 
     nonisolated let callID: String
@@ -139,6 +140,8 @@ actor CallActor {
             runner?.keyword(word, confidence: confidence, generation: generation, now: now)
         case let .rendered(tag, frames):
             runner?.rendered(tag: tag, frames: frames, now: now)
+        case let .scheduleDone(id, failure):
+            runner?.scheduleDone(id: id, failure: failure, now: now)
         }
     }
 
@@ -327,6 +330,7 @@ actor CallActor {
                 let result = await http.perform(request)
                 inputs.yield(.httpDone(id: request.id, result: result))
             })
+        case let .scheduleCall(request): schedule(request)
         case let .recognition(session, generation):
             let inputs = self.inputs, log = logger
             own(Task {

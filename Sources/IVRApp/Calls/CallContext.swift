@@ -41,12 +41,17 @@ public struct CallContext: Sendable {
     public var metrics: IVRMetrics
     public var clock: any SleepingClock
     public var timing: CallMachine.Timing
+    /// Where `schedule_call` steps record their calls; nil when the store keeps none (PostgreSQL for now):
+    /// the step then takes its `on_error`.
+    public var scheduledCalls: (any ScheduledCallStore)?
     /// Media sessions holding a port, for the `ivr_media_ports_in_use` gauge.
     let ports: PortGauge
 
     public init(media: any CallMediaFactory, graph: any GraphAPI, store: any CallStore, finalizer: CallFinalizer,
                 runtime: FlowRuntime?, catalog: FlowCatalog? = nil, metrics: IVRMetrics,
-                clock: any SleepingClock = SystemMonotonicClock(), timing: CallMachine.Timing = .init()) {
+                clock: any SleepingClock = SystemMonotonicClock(), timing: CallMachine.Timing = .init(),
+                scheduledCalls: (any ScheduledCallStore)? = nil) {
+        self.scheduledCalls = scheduledCalls
         self.media = media
         self.graph = graph
         self.store = store

@@ -195,9 +195,18 @@ public final class CallFinalizer: Sendable {
             variables: row.variables.mapValues(FlowValue.parsing), endedAt: Instant(nanoseconds: 0))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try planner.plan(outcome: outcome).map { planned in
+        let plan = planner.planAll(outcome: outcome)
+        let messages = try plan.messages.map { planned in
             OutboxDraft(ruleKey: planned.ruleKey, recipient: planned.message.recipient,
                         messageJSON: String(decoding: try encoder.encode(planned.message), as: UTF8.self))
+        }
+        let at = row.endedAt ?? row.updatedAt
+        return messages + plan.callbacks.map { callback in
+            OutboxDraft(scheduledCall: ScheduledCallRecord(
+                phoneNumberID: row.phoneNumberID, recipient: callback.recipient, flow: callback.flow,
+                variablesJSON: callback.variables.isEmpty ? nil : CallOutcome.json(callback.variables), origin: .callback,
+                originCallID: row.id, dedupeKey: "\(row.id)/callback",
+                notBefore: at.addingTimeInterval(Double(callback.delayMinutes) * 60), state: .pending, createdAt: at))
         }
     }
 

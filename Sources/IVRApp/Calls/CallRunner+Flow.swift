@@ -2,6 +2,7 @@ import Audio
 import Flow
 import Foundation
 import Store
+import WhatsApp
 import Wire
 
 extension CallRunner {
@@ -84,6 +85,9 @@ extension CallRunner {
         case let .http(request):
             effects.append(.event(.http, "\(request.method) \(redaction.text(request.url, engine: engine))"))
             effects.append(.http(request))
+        case let .scheduleCall(request):
+            effects.append(.event(.schedule, "\(request.flow) at \(request.localTime) to \(Redact.phone(request.to))"))
+            effects.append(.scheduleCall(request))
         case let .record(path, maxSeconds, silenceSeconds, finishKey):
             do {
                 try RecordingDirectory.prepare((path as NSString).deletingLastPathComponent)

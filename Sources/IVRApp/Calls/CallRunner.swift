@@ -26,6 +26,8 @@ final class CallRunner {
         /// Every variable now, redacted names masked, as stored text (`FlowValue.quoted`).
         case variables([String: String])
         case http(HTTPCallOut)
+        /// Record a call to place later (`schedule_call`); the answer comes back through `scheduleDone`.
+        case scheduleCall(ScheduledCallRequest)
         /// A voice menu's recognition: its keyword events come back as `keyword(...)` with the generation.
         case recognition(RecognitionSession, generation: Int)
         case hangup(HangupDisposition)
@@ -143,6 +145,17 @@ final class CallRunner {
         switch result {
         case let .success((status, body)): engine.handle(.httpResult(id: id, status: status, body: body), now: now)
         case let .failure(error): engine.handle(.httpFailed(id: id, reason: error.reason), now: now)
+        }
+        drain(now: now)
+    }
+
+    /// A `schedule_call` request was recorded (failure nil) or not.
+    func scheduleDone(id: String, failure: String?, now: Instant) {
+        if let failure {
+            effects.append(.event(.error, "schedule_call: \(failure)"))
+            engine.handle(.scheduleFailed(id: id, reason: failure), now: now)
+        } else {
+            engine.handle(.callScheduled(id: id), now: now)
         }
         drain(now: now)
     }

@@ -17,25 +17,31 @@ public struct FlowFollowupPlanner: FollowupPlanner {
     }
 
     public func plan(outcome: CallOutcome) -> [PlannedMessage] {
-        var planned: [PlannedMessage] = []
+        planAll(outcome: outcome).messages
+    }
+
+    /// The flow's chosen rule (a message, or a `callback`), then the fallback's messages.
+    public func planAll(outcome: CallOutcome) -> FollowupPlan {
+        var planned = FollowupPlan(messages: [])
         if !outcome.caller.isEmpty, let name = outcome.flow, let flowOutcome = outcome.flowOutcome,
            let flow = catalog.flow(named: name, version: outcome.flowVersion) {
             let call = CallInfo(callID: outcome.callID, from: outcome.caller, phoneNumberID: outcome.phoneNumberID)
-            if let message = flow.followup(outcome: flowOutcome, variables: flowOutcome.variables, call: call) {
-                planned.append(PlannedMessage(ruleKey: "flow.\(name).followup", message: Self.message(message, to: outcome.caller)))
+            switch flow.followup(outcome: flowOutcome, variables: flowOutcome.variables, call: call) {
+            case let .voiceCallButton(body, displayText, ttl, payload)?:
+                planned.messages.append(PlannedMessage(ruleKey: "flow.\(name).followup", message: .voiceCallButton(
+                    to: outcome.caller, body: body, displayText: displayText, ttlMinutes: ttl, payload: payload)))
+            case let .template(template, language, ttl, payload)?:
+                planned.messages.append(PlannedMessage(ruleKey: "flow.\(name).followup", message: .template(
+                    to: outcome.caller, name: template, languageCode: language, ttlMinutes: ttl, payload: payload)))
+            case let .callback(target, variables, delay)?:
+                planned.callbacks.append(PlannedCallback(recipient: outcome.caller, flow: target, variables: variables,
+                                                         delayMinutes: delay))
+            case nil:
+                break
             }
         }
-        if let fallback { planned += fallback.plan(outcome: outcome) }
+        if let fallback { planned.messages += fallback.plan(outcome: outcome) }
         return planned
-    }
-
-    static func message(_ m: FollowupMessage, to recipient: String) -> OutboundMessage {
-        switch m {
-        case let .voiceCallButton(body, displayText, ttl, payload):
-            return .voiceCallButton(to: recipient, body: body, displayText: displayText, ttlMinutes: ttl, payload: payload)
-        case let .template(name, language, ttl, payload):
-            return .template(to: recipient, name: name, languageCode: language, ttlMinutes: ttl, payload: payload)
-        }
     }
 }
 

@@ -13,10 +13,43 @@ public struct PlannedMessage: Sendable, Equatable {
     }
 }
 
-/// Decides which messages follow a call. Called inside the outcome's transaction, so it must be quick and
-/// pure (no I/O). The flow engine will implement it from the flows' follow-up rules.
+/// A call back to the caller that a `callback` follow-up asks for: a `scheduled_calls` row, inserted in the
+/// outcome's transaction (one per call).
+public struct PlannedCallback: Sendable, Equatable {
+    public var recipient: String
+    public var flow: String
+    public var variables: [String: String]
+    public var delayMinutes: Int
+
+    public init(recipient: String, flow: String, variables: [String: String], delayMinutes: Int) {
+        self.recipient = recipient
+        self.flow = flow
+        self.variables = variables
+        self.delayMinutes = delayMinutes
+    }
+}
+
+/// Everything that follows a call: messages to send and calls to place.
+public struct FollowupPlan: Sendable, Equatable {
+    public var messages: [PlannedMessage]
+    public var callbacks: [PlannedCallback]
+
+    public init(messages: [PlannedMessage], callbacks: [PlannedCallback] = []) {
+        self.messages = messages
+        self.callbacks = callbacks
+    }
+}
+
+/// Decides which messages (and call-backs) follow a call. Called inside the outcome's transaction, so it must
+/// be quick and pure (no I/O).
 public protocol FollowupPlanner: Sendable {
     func plan(outcome: CallOutcome) -> [PlannedMessage]
+    /// Messages and call-backs; by default the messages of `plan` and no call-back.
+    func planAll(outcome: CallOutcome) -> FollowupPlan
+}
+
+extension FollowupPlanner {
+    public func planAll(outcome: CallOutcome) -> FollowupPlan { FollowupPlan(messages: plan(outcome: outcome)) }
 }
 
 /// Sends nothing: the default until flows define follow-ups or `outbox.followup` is configured.

@@ -9,6 +9,7 @@ extension ConsoleRoutes {
         if let outbound {
             router.post("v1/calls") { request, _ in await placeCall(request, outbound: outbound) }
         }
+        addScheduledCallsAPI(to: router)
         router.get("v1/calls/:id") { _, context in await api { try await showCall(id: param(context, "id")) } }
         router.get("v1/flows/:name/stats") { request, context in
             await api { try await flowStats(request, name: param(context, "name")) }
@@ -35,6 +36,8 @@ extension ConsoleRoutes {
             return JSONReply.error(.badRequest, e.description)
         } catch let e as ConsoleNotFound {
             return JSONReply.error(.notFound, e.description)
+        } catch let e as ScheduledCallsUnavailable {
+            return JSONReply.error(.notImplemented, e.description)
         } catch {
             return JSONReply.error(.internalServerError, "the database could not be read: \(error)")
         }

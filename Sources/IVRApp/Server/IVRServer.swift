@@ -100,7 +100,8 @@ public struct IVRServer: Sendable {
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
                                                        http: http, speech: speech, metrics: metrics,
                                                        httpAllow: config.flowHTTPAllow, spoken: spoken),
-                                  catalog: catalog, metrics: metrics, clock: clock, timing: timing)
+                                  catalog: catalog, metrics: metrics, clock: clock, timing: timing,
+                                  scheduledCalls: store as? any ScheduledCallStore)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
                                  maxCalls: config.server.maxCalls,
                                  hurrySignals: hurryOnSecondSignal ? [.sigterm, .sigint] : [],
@@ -222,6 +223,12 @@ public struct IVRServer: Sendable {
         ])
         if outbound == nil {
             logger.notice("placing calls (POST /v1/calls, ivrd call) is not served: the store \(store.summary) has no outbound tables")
+        }
+        if store as? any ScheduledCallStore == nil {
+            logger.notice("""
+                schedule_call steps and callback follow-ups need the SQLite store for now: with database.url a \
+                schedule_call step takes its on_error and a callback follow-up is not recorded
+                """)
         }
         let missing = config.missingSecrets
         if !missing.isEmpty {
