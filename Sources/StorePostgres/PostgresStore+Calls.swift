@@ -73,9 +73,9 @@ extension PostgresStore {
             row.finalizedAt = date
             var enqueued: [OutboxMessage] = []
             for draft in drafts {
-                guard draft.scheduledCall == nil else {
-                    logger.warning("a callback follow-up is not recorded: PostgreSQL keeps no scheduled calls yet",
-                                   metadata: ["call_id": "\(id)"])
+                if let callback = draft.scheduledCall {
+                    // In the outcome's transaction: a second finalization never schedules it again (dedupe key).
+                    _ = try await PostgresStore.insertScheduledCall(callback, on: conn, logger: logger)
                     continue
                 }
                 let inserted = try await conn.rows("""

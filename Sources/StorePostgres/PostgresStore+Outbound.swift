@@ -163,3 +163,46 @@ extension PostgresStore: ScheduledCallStore {
                             updatedAt: try r.value("updated_at"))
     }
 }
+
+/// The console's list of scheduled calls, and cancelling one (under `FOR UPDATE`, so a dialer's claim and a
+/// cancel never both win).
+extension PostgresStore: ScheduledCallListing {
+    public func scheduledCalls(state: ScheduledCallRecord.State?, origin: ScheduledCallRecord.Origin?, limit: Int,
+                               offset: Int) async throws -> ScheduledCallPage {
+        let state = state?.rawValue, origin = origin?.rawValue
+        let filter: PostgresQuery = """
+            SELECT * FROM scheduled_calls
+            WHERE (\(state)::text IS NULL OR state = \(state)) AND (\(origin)::text IS NULL OR origin = \(origin))
+            ORDER BY created_at DESC, id DESC LIMIT \(max(1, limit)) OFFSET \(max(0, offset))
+            """
+        let page = try await rows(filter).map(Self.scheduledCall)
+        let total: Int = try await rows("""
+            SELECT count(*) AS n FROM scheduled_calls
+            WHERE (\(state)::text IS NULL OR state = \(state)) AND (\(origin)::text IS NULL OR origin = \(origin))
+            """).first?.value("n") ?? 0
+        return ScheduledCallPage(rows: page, total: total)
+    }
+
+    public func cancelScheduledCall(id: String, at date: Date) async throws -> ScheduledCallRecord {
+        let logger = self.logger
+        return try await transaction { conn in
+            guard let locked = try await conn.rows("SELECT * FROM scheduled_calls WHERE id = \(id) FOR UPDATE",
+                                                   logger: logger).first else {
+                throw ScheduledCallCancelError.notFound(id: id)
+            }
+            var row = try Self.scheduledCall(locked)
+            guard !row.state.isFinal else { throw ScheduledCallCancelError.final(id: id, state: row.state) }
+            row.state = .cancelled
+            row.lastResult = "cancelled"
+            row.claimedBy = nil
+            row.claimedUntil = nil
+            row.updatedAt = date
+            try await conn.query("""
+                UPDATE scheduled_calls SET state = 'cancelled', last_result = 'cancelled', claimed_by = NULL,
+                  claimed_until = NULL, updated_at = \(date)
+                WHERE id = \(id)
+                """, logger: logger)
+            return row
+        }
+    }
+}

@@ -98,14 +98,14 @@ def dtmf_tone(digit, seconds=0.15, level=0.3):
     return level * 16384 * (np.sin(2 * np.pi * rows[digit] * t) + np.sin(2 * np.pi * cols[digit] * t))
 
 
-async def keyed_call(daemon_factory, graph, digit, call_id, envelope_for=None):
+async def keyed_call(daemon_factory, graph, digit, call_id, envelope_for=None, **env):
     """A real call (aiortc) whose caller presses `digit` 2.5 s after the media is up (in-band DTMF: aiortc has
     no RFC 4733 sender), run until the flow hangs up (terminate). Returns the daemon."""
     audio = np.concatenate([np.zeros(int(48000 * 2.5)), dtmf_tone(digit), np.zeros(48000 * 20)])
     peer = Peer(audio)
     offer = await peer.offer()
     d = daemon_factory(IVR_APP_SECRET=SECRET, IVR_VERIFY_TOKEN="t", IVR_ACCESS_TOKEN="a",
-                       IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer))
+                       IVR_GRAPH_URL=graph.url, IVR_MEDIA_IP=first_ipv4_candidate(offer), **env)
     body = (envelope_for or envelope)("connect", call_id, session={"sdp_type": "offer", "sdp": offer})
     assert d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] == 200
 

@@ -1,10 +1,11 @@
 """A caller books a call back: a real call (aiortc, in-band DTMF) into Flows/callback.yaml presses 1, the
 `schedule_call` step records a `scheduled_calls` row, which GET /v1/scheduled-calls lists (number redacted)
-and POST /v1/scheduled-calls/{id}/cancel cancels once (a second cancel is refused)."""
+and POST /v1/scheduled-calls/{id}/cancel cancels once (a second cancel is refused). The same on PostgreSQL."""
 import asyncio
 import json
 from datetime import datetime, timedelta, timezone
 
+from ivrd_harness import postgres_database, psql
 from test_call_media import keyed_call
 
 NUMBER = "100000000000004"   # claimed by Flows/callback.yaml
@@ -62,3 +63,17 @@ def test_a_caller_books_a_call_back_which_is_listed_then_cancelled(daemon_factor
     assert status == 409 and "is cancelled" in text, text
     assert d.admin_post("/v1/scheduled-calls/sch.nothing/cancel", {})[0] == 404
     assert d.admin_post(f"/v1/scheduled-calls/{row['id']}/cancel", {}, token="wrong")[0] == 401
+
+
+def test_on_postgresql_the_booked_call_is_recorded_listed_and_cancelled(daemon_factory, graph):
+    url = postgres_database()
+    d = asyncio.run(keyed_call(daemon_factory, graph, "1", "wacid.BOOKPG", envelope_for=envelope, IVR_DATABASE_URL=url))
+    page = listing(d, "?origin=step&state=pending")
+    assert page["total"] == 1, page
+    row = page["scheduled_calls"][0]
+    assert row["origin_call_id"] == "wacid.BOOKPG" and row["flow"] == "support-callback"
+    assert psql(url, f"select dedupe_key, recipient from scheduled_calls where id = '{row['id']}'") == [
+        ("wacid.BOOKPG/book/1", CALLER)]
+    status, text = d.admin_post(f"/v1/scheduled-calls/{row['id']}/cancel", {})
+    assert status == 200 and json.loads(text)["state"] == "cancelled", text
+    assert d.admin_post(f"/v1/scheduled-calls/{row['id']}/cancel", {})[0] == 409

@@ -57,9 +57,9 @@ extension ConsoleRoutes {
     }
 }
 
-/// The store has no `scheduled_calls` table (PostgreSQL for now): answered with 501.
+/// The store has no `scheduled_calls` table (both of ours have it; a store built elsewhere may not): 501.
 struct ScheduledCallsUnavailable: Error, CustomStringConvertible {
-    var description: String { "scheduled calls are kept only by the SQLite store for now (not with database.url)" }
+    var description: String { "this store keeps no scheduled calls" }
 }
 
 extension ConsoleAPI {

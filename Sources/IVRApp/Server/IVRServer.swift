@@ -226,8 +226,8 @@ public struct IVRServer: Sendable {
         }
         if store as? any ScheduledCallStore == nil {
             logger.notice("""
-                schedule_call steps and callback follow-ups need the SQLite store for now: with database.url a \
-                schedule_call step takes its on_error and a callback follow-up is not recorded
+                the store \(store.summary) keeps no scheduled calls: a schedule_call step takes its on_error and a \
+                callback follow-up is not recorded
                 """)
         }
         let missing = config.missingSecrets
