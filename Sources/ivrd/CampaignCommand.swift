@@ -87,11 +87,11 @@ struct Campaign: AsyncParsableCommand {
             let path = id.map { "/v1/campaigns/" + ($0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? $0) }
             let data = try await client.send("GET", path ?? "/v1/campaigns")
             if json { return print(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) }
-            let campaigns: [CampaignStatus]
+            let campaigns: [CampaignView]
             if id != nil {
-                campaigns = [try JSONDecoder().decode(CampaignStatus.self, from: data)]
+                campaigns = [try JSONDecoder().decode(CampaignView.self, from: data)]
             } else {
-                campaigns = try JSONDecoder().decode([String: [CampaignStatus]].self, from: data)["campaigns"] ?? []
+                campaigns = try JSONDecoder().decode([String: [CampaignView]].self, from: data)["campaigns"] ?? []
             }
             if campaigns.isEmpty { print("no campaigns") }
             let tty = isatty(STDOUT_FILENO) == 1
@@ -125,49 +125,8 @@ struct Campaign: AsyncParsableCommand {
         static func send(_ id: String, _ verb: String, _ admin: Admin) async throws {
             let path = "/v1/campaigns/\(id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? id)/\(verb)"
             let data = try await admin.client().send("POST", path)
-            let c = try JSONDecoder().decode(CampaignStatus.self, from: data)
+            let c = try JSONDecoder().decode(CampaignView.self, from: data)
             print(c.render(terminal: isatty(STDOUT_FILENO) == 1, detailed: false))
         }
-    }
-}
-
-/// A campaign as `GET /v1/campaigns/{id}` shows it, rendered for the terminal.
-struct CampaignStatus: Decodable {
-    let id: String
-    let name: String?
-    let flow: String
-    let state: String
-    let rate: String
-    let window: String?
-    let tz: String
-    let total: Int
-    let finished: Int
-    let byState: [String: Int]
-    let byResult: [String: Int]
-
-    enum CodingKeys: String, CodingKey {
-        case id, name, flow, state, rate, window, tz, total, finished, byState = "by_state", byResult = "by_result"
-    }
-
-    /// One line (a bar on a terminal, plain text otherwise), and with `detailed` the counts by state and outcome.
-    func render(terminal: Bool, detailed: Bool) -> String {
-        let percent = total > 0 ? finished * 100 / total : 100
-        let head = "\(id)  \(name.map { "\($0)  " } ?? "")flow \(flow)  \(state)  \(rate)"
-            + (window.map { "  window \($0) \(tz)" } ?? "")
-        var progress = "\(finished)/\(total) finished (\(percent)%)"
-        if terminal {
-            let width = 30, filled = total > 0 ? finished * width / total : width
-            progress = "[" + String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled) + "] " + progress
-        }
-        var lines = [head, "  " + progress]
-        if detailed {
-            lines.append("  by state:   " + Self.counts(byState))
-            lines.append("  by outcome: " + (byResult.isEmpty ? "-" : Self.counts(byResult)))
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    static func counts(_ c: [String: Int]) -> String {
-        c.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
     }
 }

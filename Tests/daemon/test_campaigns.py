@@ -13,7 +13,7 @@ import time
 import urllib.request
 import zoneinfo
 
-from ivrd_harness import ADMIN_TOKEN, ROOT, sign, wait_for
+from ivrd_harness import ADMIN_TOKEN, ROOT, permission_answer, sign, wait_for
 
 SECRET = "campaign-secret"
 NUMBER = "106540352242922"
@@ -41,11 +41,7 @@ class UserSide:
             def do_GET(self):
                 user = self.path.rsplit("user_wa_id=", 1)[-1]
                 status = "permanent" if user in outer.granted else "no_permission"
-                self.reply({"messaging_product": "whatsapp", "permission": {"status": status},
-                            "actions": [{"action_name": "send_call_permission_request", "can_perform_action": True,
-                                         "limits": [{"time_period": "PT24H", "max_allowed": 1, "current_usage": 0}]},
-                                        {"action_name": "start_call", "can_perform_action": True,
-                                         "limits": [{"time_period": "PT24H", "max_allowed": 10, "current_usage": 0}]}]})
+                self.reply(permission_answer(status))
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))

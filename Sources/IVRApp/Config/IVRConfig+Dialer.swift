@@ -46,17 +46,17 @@ extension ConfigLoader {
     }
 
     static func applyDialer(environment env: [String: String], to out: inout IVRConfig.Dialer) throws {
-        if let v = env["IVR_DIALER_TICK_MS"], !v.isEmpty {
-            guard let n = Int(v), (50...60_000).contains(n) else {
-                throw ConfigError(source: "IVR_DIALER_TICK_MS", message: "expected milliseconds 50–60000, got '\(v)'")
-            }
-            out.tickMs = n
+        if let n = try environmentInt(env, "IVR_DIALER_TICK_MS", 50...60_000, "milliseconds") { out.tickMs = n }
+        if let n = try environmentInt(env, "IVR_DIALER_CLAIM_LEASE", 2...3600, "whole seconds") { out.claimLeaseSeconds = n }
+    }
+
+    /// A whole number from the environment within `range`; nil when unset or empty.
+    static func environmentInt(_ env: [String: String], _ name: String, _ range: ClosedRange<Int>, _ unit: String) throws
+        -> Int? {
+        guard let v = env[name], !v.isEmpty else { return nil }
+        guard let n = Int(v), range.contains(n) else {
+            throw ConfigError(source: name, message: "expected \(unit) \(range.lowerBound)–\(range.upperBound), got '\(v)'")
         }
-        if let v = env["IVR_DIALER_CLAIM_LEASE"], !v.isEmpty {
-            guard let n = Int(v), (2...3600).contains(n) else {
-                throw ConfigError(source: "IVR_DIALER_CLAIM_LEASE", message: "expected whole seconds 2–3600, got '\(v)'")
-            }
-            out.claimLeaseSeconds = n
-        }
+        return n
     }
 }

@@ -74,7 +74,7 @@ extension ConsoleRoutes {
     }
 
     func listCampaigns(_ rows: any DialerStore) async throws -> Response {
-        var out: [ConsoleAPI.Campaign] = []
+        var out: [CampaignView] = []
         for c in try await rows.campaigns() { out.append(try await campaignView(c, rows)) }
         return JSONReply.encoded(.ok, ["campaigns": out])
     }
@@ -93,9 +93,9 @@ extension ConsoleRoutes {
         }
     }
 
-    func campaignView(_ c: CampaignRecord, _ rows: any DialerStore) async throws -> ConsoleAPI.Campaign {
+    func campaignView(_ c: CampaignRecord, _ rows: any DialerStore) async throws -> CampaignView {
         let p = try await rows.campaignProgress(id: c.id)
-        return ConsoleAPI.Campaign(id: c.id, name: c.name, flow: c.flow, phoneNumberID: c.phoneNumberID, state: c.state.rawValue,
+        return CampaignView(id: c.id, name: c.name, flow: c.flow, phoneNumberID: c.phoneNumberID, state: c.state.rawValue,
                                    rate: c.rate, window: c.window, tz: c.timeZone, maxAttempts: c.maxAttempts,
                                    retryAfter: c.retryAfter, createdAt: ConsoleFormat.iso(c.createdAt),
                                    total: p.total, finished: p.finished, byState: p.byState, byResult: p.byResult)
@@ -131,30 +131,6 @@ extension ConsoleAPI {
         enum CodingKeys: String, CodingKey {
             case name, flow, phoneNumberID = "phone_number_id", rows, rate, window, tz
             case maxAttempts = "max_attempts", retryAfter = "retry_after"
-        }
-    }
-
-    struct Campaign: Codable, Equatable {
-        var id: String
-        var name: String?
-        var flow: String
-        var phoneNumberID: String?
-        var state: String
-        var rate: String
-        var window: String?
-        var tz: String
-        var maxAttempts: Int
-        var retryAfter: Int
-        var createdAt: String?
-        var total: Int
-        var finished: Int
-        var byState: [String: Int]
-        var byResult: [String: Int]
-
-        enum CodingKeys: String, CodingKey {
-            case id, name, flow, phoneNumberID = "phone_number_id", state, rate, window, tz
-            case maxAttempts = "max_attempts", retryAfter = "retry_after", createdAt = "created_at", total, finished
-            case byState = "by_state", byResult = "by_result"
         }
     }
 }
