@@ -156,6 +156,31 @@ def test_a_restart_halfway_through_calls_every_number_exactly_once(daemon_factor
         users.close()
 
 
+def test_a_crash_halfway_calls_no_number_twice(daemon_factory):
+    """kill -9 mid-campaign: claims never placed come back after the lease; calls cut by the crash end
+    `interrupted`, final (their phone may have rung), so a number is called at most once."""
+    numbers = [f"4915112341{i:03d}" for i in range(20)]
+    users = UserSide(granted=numbers)
+    try:
+        d = start(daemon_factory, users)
+        status, made = post_json(d, "/v1/campaigns", {"flow": "reminder", "rows": [{"to": n} for n in numbers],
+                                                      "rate": "5/s", "max_attempts": 1})
+        assert status == 201, made
+        assert wait_for(lambda: len(users.connects()) >= 8, attempts=400)
+        d.proc.kill()
+        d.proc.wait()
+        d = start(daemon_factory, users)
+        assert wait_for(lambda: final_rows(d, made["id"]) == 20, attempts=600), d.rows(
+            "select state, last_result from scheduled_calls where campaign_id = ?", made["id"])
+        calls = users.connects()
+        assert len(calls) == len(set(calls)), f"a number was called twice: {sorted(calls)}"
+        missed = set(numbers) - set(calls)
+        results = dict(d.rows("select recipient, last_result from scheduled_calls where campaign_id = ?", made["id"]))
+        assert all(results[n] == "interrupted" for n in missed), results
+    finally:
+        users.close()
+
+
 def test_no_answer_is_called_again_after_retry_after(daemon_factory):
     user = "4915112349999"
     users = UserSide(granted=[user], silent=[user])
