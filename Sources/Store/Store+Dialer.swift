@@ -55,8 +55,9 @@ extension Store: DialerStore {
     public func campaignProgress(id: String) async throws -> CampaignProgress {
         try await writer.read { db in
             var p = CampaignProgress()
-            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM scheduled_calls WHERE campaign_id = ? GROUP BY state",
-                                        arguments: [id]) {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT state, COUNT(*) AS n FROM scheduled_calls WHERE campaign_id = ? GROUP BY state
+                """, arguments: [id]) {
                 p.byState[row["state"]] = row["n"]
             }
             for row in try Row.fetchAll(db, sql: """
@@ -94,13 +95,17 @@ extension Store: DialerStore {
         }
     }
 
-    /// Pending rows due at `now` whose campaign (if any) is running, earliest first.
+    /// Pending rows due at `now` whose campaign (if any) is running, earliest first: at most `limit` of
+    /// each campaign (and of the rows of no campaign), so a large campaign never starves the others.
     public func dueScheduledCalls(now: Date, limit: Int) async throws -> [ScheduledCallRecord] {
         try await writer.read { db in
             try ScheduledCallRecord.fetchAll(db, sql: """
-                SELECT s.* FROM scheduled_calls s LEFT JOIN campaigns c ON c.id = s.campaign_id
-                WHERE s.state = 'pending' AND s.not_before <= ? AND (s.campaign_id IS NULL OR c.state = 'running')
-                ORDER BY s.not_before, s.campaign_row, s.created_at LIMIT ?
+                SELECT * FROM (
+                    SELECT s.*, ROW_NUMBER() OVER (PARTITION BY COALESCE(s.campaign_id, '')
+                                                   ORDER BY s.not_before, s.campaign_row, s.created_at) AS turn
+                    FROM scheduled_calls s LEFT JOIN campaigns c ON c.id = s.campaign_id
+                    WHERE s.state = 'pending' AND s.not_before <= ? AND (s.campaign_id IS NULL OR c.state = 'running'))
+                WHERE turn <= ? ORDER BY not_before, campaign_row, created_at
                 """, arguments: [now, limit])
         }
     }

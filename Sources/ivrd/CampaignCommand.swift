@@ -21,7 +21,9 @@ struct Campaign: AsyncParsableCommand {
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Start a campaign from a CSV list (header: to,<var>,<var>…).",
-            discussion: "Example: ivrd campaign start list.csv --flow reminder --rate 2/s --window 09:00-18:00 --tz Europe/Berlin")
+            discussion: """
+                Example: ivrd campaign start list.csv --flow reminder --rate 2/s --window 09:00-18:00 --tz Europe/Berlin
+                """)
 
         @Argument(help: "The CSV file: a header 'to,<var>…', then one user per line.")
         var file: String

@@ -25,6 +25,19 @@ import Testing
                     flow: "reminder", status: .received, receivedAt: now))
     }
 
+    @Test func aLargeCampaignDoesNotHideTheOthersDueRows() async throws {
+        let store = try await store(rows: 5)
+        let other = CampaignRecord(id: "cmp.2", flow: "reminder", rate: "1/s", createdAt: now)
+        try await store.insertCampaign(other, rows: [
+            ScheduledCallRecord(id: "sch.b1", recipient: "491520000001", flow: "reminder", origin: .campaign,
+                                campaignID: "cmp.2", campaignRow: 1, notBefore: now + 1, createdAt: now),
+        ])
+        #expect(try await store.insertScheduledCall(ScheduledCallRecord(
+            id: "sch.cb", recipient: "491530000001", flow: "reminder", origin: .callback, notBefore: now + 2, createdAt: now)))
+        let due = try await store.dueScheduledCalls(now: now + 10, limit: 2).map(\.id)
+        #expect(due == ["sch.1", "sch.2", "sch.b1", "sch.cb"])
+    }
+
     @Test func aRowIsClaimedByOneInstanceOnly() async throws {
         let store = try await store(rows: 3)
         let due = try await store.dueScheduledCalls(now: now, limit: 10).map(\.id)

@@ -228,7 +228,10 @@ public struct IVRServer: Sendable {
             "media": "\(mediaSummary)",
         ])
         if outbound == nil {
-            logger.notice("placing calls (POST /v1/calls, ivrd call) needs the SQLite store for now: not served with database.url")
+            logger.notice("""
+                placing calls (POST /v1/calls, ivrd call), scheduled calls and campaigns need the SQLite store \
+                for now: not served with database.url
+                """)
         }
         let missing = config.missingSecrets
         if !missing.isEmpty {

@@ -33,14 +33,17 @@ import Testing
         #expect(error(CampaignRequest(flow: "x", rows: [row])) == "no flow named 'x'")
         #expect(error(CampaignRequest(flow: "reminder", rows: [row, .init(to: "12ab")])).hasPrefix("row 2: 'to' must be"))
         #expect(error(CampaignRequest(flow: "reminder", rows: [row, row])) == "row 2: 4915112345678 is already on row 1")
-        #expect(error(CampaignRequest(flow: "reminder", rows: [row], window: "25:00-26:00")).hasPrefix("window must be"))
+        for window in ["25:00-26:00", "24:00-08:00", "9-18", "09:00-09:00", "09:00"] {
+            #expect(error(CampaignRequest(flow: "reminder", rows: [row], window: window)).hasPrefix("window must be"))
+        }
         #expect(error(CampaignRequest(flow: "reminder", rows: [row], timeZone: "Nowhere/City")).contains("Nowhere/City"))
         #expect(error(CampaignRequest(flow: "reminder", rows: [row], rate: "0/s")).hasPrefix("rate must be"))
         #expect(error(CampaignRequest(flow: "reminder", rows: [row], maxAttempts: 11)) == "max_attempts must be 1-10, got 11")
     }
 
     @Test func csvWithQuotesAndAHeader() throws {
-        let rows = try CampaignCSV.rows("\u{FEFF}to,name,slot\r\n+4915112345678,\"Ana, B.\",\"10 \"\"am\"\"\"\r\n\r\n4915112345679,Bo,11\n")
+        let csv = "\u{FEFF}to,name,slot\r\n+4915112345678,\"Ana, B.\",\"10 \"\"am\"\"\"\r\n\r\n4915112345679,Bo,11\n"
+        let rows = try CampaignCSV.rows(csv)
         #expect(rows == [.init(to: "+4915112345678", vars: ["name": "Ana, B.", "slot": "10 \"am\""]),
                          .init(to: "4915112345679", vars: ["name": "Bo", "slot": "11"])])
         #expect(throws: CampaignRequestError.csv(line: 2, "1 fields, the header has 2")) {

@@ -20,7 +20,7 @@ public struct CallingWindow: Sendable, Equatable, CustomStringConvertible {
         let zoneName = (name?.isEmpty ?? true) ? "UTC" : name ?? "UTC"
         guard let zone = TimeZone(identifier: zoneName) else { throw .badTimeZone(zoneName) }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, let s = Self.minutes(parts[0]), let e = Self.minutes(parts[1]), s != e else {
+        guard parts.count == 2, let s = Self.minutes(parts[0]), let e = Self.minutes(parts[1]), s != e, s < 24 * 60 else {
             throw .badWindow(text)
         }
         self.init(start: s, end: e, timeZone: zone)

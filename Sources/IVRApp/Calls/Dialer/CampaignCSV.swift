@@ -9,7 +9,8 @@ public enum CampaignCSV {
         let (headerLine, header) = records.removeFirst()
         let names = header.map { $0.trimmingCharacters(in: .whitespaces) }
         guard names.first?.lowercased() == "to" else {
-            throw .csv(line: headerLine, "the header must start with 'to' (then the flow's variables), got '\(names.joined(separator: ","))'")
+            throw .csv(line: headerLine,
+                       "the header must start with 'to' (then the flow's variables), got '\(names.joined(separator: ","))'")
         }
         if let empty = names.dropFirst().firstIndex(where: \.isEmpty) {
             throw .csv(line: headerLine, "column \(empty + 1) has no name")

@@ -34,7 +34,8 @@ extension CampaignRecord {
         let rate = (try? DialRate(parsing: rate)) ?? fallback
         let window = self.window.flatMap { try? CallingWindow(parsing: $0, timeZone: timeZone) }
         return CampaignCache.Rules(pacing: Dialer.Pacing(rate: rate, window: window),
-                                   retry: RedialPolicy(maxAttempts: maxAttempts, retryAfter: retryAfter, rateLimitBackoff: backoff),
+                                   retry: RedialPolicy(maxAttempts: maxAttempts, retryAfter: retryAfter,
+                                                       rateLimitBackoff: backoff),
                                    phoneNumberID: phoneNumberID)
     }
 }

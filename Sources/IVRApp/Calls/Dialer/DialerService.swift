@@ -63,7 +63,7 @@ public final class DialerService: Service, Sendable {
             for (row, reason) in try await store.endedScheduledCalls(limit: 200) {
                 await settle(row, endReason: reason, rules: try await campaigns.rules(for: row, config), now: now)
             }
-            let due = try await store.dueScheduledCalls(now: now, limit: 200)
+            let due = try await store.dueScheduledCalls(now: now, limit: 50)
             var pacing: [String: Dialer.Pacing] = [:]
             for row in due {
                 if let id = row.campaignID, let p = try await campaigns.rules(for: row, config).pacing { pacing[id] = p }
