@@ -212,6 +212,13 @@ def test_a_callback_row_asks_for_permission_then_calls_once_granted(daemon_facto
                        "?, 'pending', 0, ?, ?)", (user, now, now, now))
         assert wait_for(lambda: d.rows("select state from scheduled_calls where id = 'sch.cb1'") == [
             ("awaiting_permission",)], attempts=200)
+        # A second row for the same user (a flow's schedule_call step) waits on the same request.
+        with __import__("sqlite3").connect(d.db) as db:
+            db.execute("insert into scheduled_calls (id, recipient, flow, origin, not_before, state, attempts, "
+                       "created_at, updated_at) values ('sch.st1', ?, 'reminder', 'step', ?, 'pending', 0, ?, ?)",
+                       (user, now, now, now))
+        assert wait_for(lambda: d.rows("select state from scheduled_calls where id = 'sch.st1'") == [
+            ("awaiting_permission",)], attempts=200)
         assert [m["to"] for m in users.messages()] == [user]
         assert users.messages()[0]["interactive"]["type"] == "call_permission_request"
         assert users.connects() == []
@@ -222,9 +229,9 @@ def test_a_callback_row_asks_for_permission_then_calls_once_granted(daemon_facto
             "interactive": {"type": "call_permission_reply", "call_permission_reply": {
                 "response": "accept", "is_permanent": True, "response_source": "user_action"}}}]}
         assert webhook(d, "messages", reply) == 200
-        assert wait_for(lambda: users.connects(user) == [user], attempts=200)
-        assert wait_for(lambda: d.rows("select state, attempts, last_result from scheduled_calls where id = 'sch.cb1'")
-                        == [("failed", 1, "declined")], attempts=200)
+        assert wait_for(lambda: users.connects(user) == [user, user], attempts=200)
+        assert wait_for(lambda: d.rows("select id, state, attempts, last_result from scheduled_calls order by id")
+                        == [("sch.cb1", "failed", 1, "declined"), ("sch.st1", "failed", 1, "declined")], attempts=200)
         (call_id,) = d.rows("select call_id from scheduled_calls where id = 'sch.cb1'")[0]
         assert d.rows("select direction, flow from calls where id = ?", call_id) == [("BUSINESS_INITIATED", "reminder")]
     finally:

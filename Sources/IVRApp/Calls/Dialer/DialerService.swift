@@ -100,6 +100,11 @@ public final class DialerService: Service, Sendable {
         case .call:
             await dial(row, call, log: log)
         case .requestPermission:
+            if await requestPending(phoneNumberID: call.phoneNumberID, user: call.request.to) {
+                // One request per user: the reply to the one already sent reaches this row too.
+                return await finish(row, .awaitingPermission, result: "permission_requested", number: call.phoneNumberID,
+                                    log: log)
+            }
             do {
                 try await outbound.requestPermission(phoneNumberID: call.phoneNumberID, user: call.request.to)
                 log.info("call permission requested for a scheduled call")
@@ -115,6 +120,13 @@ public final class DialerService: Service, Sendable {
             await apply(RowVerdict.decide(result: refusal.code, attempts: row.attempts, policy: rules.retry,
                                           window: rules.pacing?.window, now: Date()), to: row, log: log)
         }
+    }
+
+    /// A permission request to the user is already out and still within `outbound.permission_wait`.
+    private func requestPending(phoneNumberID: String, user: String) async -> Bool {
+        guard let sent = (try? await outbound.store.permission(phoneNumberID: phoneNumberID, user: user))??.lastRequestAt
+        else { return false }
+        return Date().timeIntervalSince(sent) < TimeInterval(outbound.config.permissionWaitSeconds)
     }
 
     private func dial(_ row: ScheduledCallRecord, _ call: OutboundCall, log: Logger) async {
