@@ -100,6 +100,7 @@ enum Migrations {
         }
         Self.registerOutbound(&m)
         Self.registerScheduledCalls(&m)
+        Self.registerCampaigns(&m)
         return m
     }
 }

@@ -46,39 +46,11 @@ struct Call: AsyncParsableCommand {
             }
             variables[String(v[..<eq])] = String(v[v.index(after: eq)...])
         }
-        let admin: IVRConfig.Admin
-        do {
-            admin = try ConfigLoader.load(path: config, environment: ProcessInfo.processInfo.environment).admin
-        } catch let error as ConfigError {
-            throw ValidationError("configuration error: \(error)")
-        }
-        guard let token = admin.token else {
-            throw ValidationError("IVR_ADMIN_TOKEN is not set (nor admin.token in --config): the admin API needs it")
-        }
-        let base = adminURL ?? "http://\(Self.reachable(admin.host)):\(admin.port)"
-        guard let url = URL(string: base + "/v1/calls") else { throw ValidationError("--admin-url: not a URL: \(base)") }
+        let admin = try AdminClient(adminURL: adminURL, config: config)
         var body: [String: Any] = ["to": to, "flow": flow, "vars": variables]
         if let opaque { body["biz_opaque_callback_data"] = opaque }
         if let phoneNumberID { body["phone_number_id"] = phoneNumberID }
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        request.timeoutInterval = 15
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (200..<300).contains(status) else { throw CallsError("the daemon answered HTTP \(status): \(text)") }
-        print(text)
-    }
-
-    /// Where to reach a listener bound to `host`: a wildcard address is reached on loopback.
-    static func reachable(_ host: String) -> String {
-        switch host {
-        case "0.0.0.0", "": return "127.0.0.1"
-        case "::", "[::]": return "[::1]"
-        default: return host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
-        }
+        let data = try await admin.send("POST", "/v1/calls", body: try JSONSerialization.data(withJSONObject: body))
+        print(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

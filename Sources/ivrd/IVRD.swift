@@ -8,7 +8,7 @@ struct IVRD: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ivrd",
         abstract: "IVR server for the WhatsApp Business Calling API.",
-        subcommands: [Serve.self, Validate.self, Simulate.self, Graph.self, Calls.self, Call.self, Probe.self, Prompts.self],
+        subcommands: [Serve.self, Validate.self, Simulate.self, Graph.self, Calls.self, Call.self, Campaign.self, Probe.self, Prompts.self],
         defaultSubcommand: Serve.self
     )
 }

@@ -183,6 +183,15 @@ class Daemon:
             return self.proc.wait()
 
 
+def permission_answer(status):
+    """The Graph API's `call_permissions` answer: `status`, and both actions allowed within their limits."""
+    return {"messaging_product": "whatsapp", "permission": {"status": status},
+            "actions": [{"action_name": "send_call_permission_request", "can_perform_action": True,
+                         "limits": [{"time_period": "PT24H", "max_allowed": 1, "current_usage": 0}]},
+                        {"action_name": "start_call", "can_perform_action": True,
+                         "limits": [{"time_period": "PT24H", "max_allowed": 10, "current_usage": 0}]}]}
+
+
 def sign(body, secret):
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 

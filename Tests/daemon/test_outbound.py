@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 
-from ivrd_harness import ADMIN_TOKEN, ROOT, postgres_database, psql, sign, wait_for
+from ivrd_harness import ADMIN_TOKEN, ROOT, permission_answer, postgres_database, psql, sign, wait_for
 
 SECRET = "outbound-secret"
 NUMBER = "106540352242922"
@@ -36,11 +36,7 @@ class PermissionGraph:
             def do_GET(self):
                 with outer.lock:
                     outer.requests.append({"method": "GET", "path": self.path})
-                self.reply({"messaging_product": "whatsapp", "permission": {"status": outer.status},
-                            "actions": [{"action_name": "send_call_permission_request", "can_perform_action": True,
-                                         "limits": [{"time_period": "PT24H", "max_allowed": 1, "current_usage": 0}]},
-                                        {"action_name": "start_call", "can_perform_action": True,
-                                         "limits": [{"time_period": "PT24H", "max_allowed": 10, "current_usage": 0}]}]})
+                self.reply(permission_answer(outer.status))
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", "0"))))

@@ -19,6 +19,8 @@ extension IVRConfig {
         public var permissionWaitSeconds = 86_400
         /// How long a `call_permissions` answer is reused (`outbound.permission_cache`); never past its expiry.
         public var permissionCacheSeconds = 60
+        /// The dialer of scheduled calls and campaigns (`outbound.dialer:`).
+        public var dialer = Dialer()
 
         public init() {}
     }
@@ -26,7 +28,7 @@ extension IVRConfig {
 
 extension ConfigLoader {
     static let outboundKeys = ["phone_number_id", "ring_timeout", "max_consecutive_unanswered", "request_permission",
-                               "permission_request_text", "permission_wait", "permission_cache"]
+                               "permission_request_text", "permission_wait", "permission_cache", "dialer"]
 
     static func applyOutbound(_ o: [String: Node], reader r: YAMLReader, to out: inout IVRConfig.Outbound) throws {
         if let v = try r.string(o["phone_number_id"], "outbound.phone_number_id"), !v.isEmpty { out.phoneNumberID = v }
@@ -43,6 +45,9 @@ extension ConfigLoader {
         }
         if let v = try r.int(o["permission_wait"], "outbound.permission_wait", 60...7 * 86_400) { out.permissionWaitSeconds = v }
         if let v = try r.int(o["permission_cache"], "outbound.permission_cache", 0...3600) { out.permissionCacheSeconds = v }
+        if let d = try o["dialer"].map({ try r.mapping($0, path: "outbound.dialer", keys: dialerKeys) }) {
+            try applyDialer(d, reader: r, to: &out.dialer)
+        }
     }
 
     static func applyOutbound(environment env: [String: String], to out: inout IVRConfig.Outbound) throws {
@@ -53,5 +58,6 @@ extension ConfigLoader {
             }
             out.ringTimeoutSeconds = s
         }
+        try applyDialer(environment: env, to: &out.dialer)
     }
 }

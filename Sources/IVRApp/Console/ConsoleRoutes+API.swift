@@ -8,6 +8,7 @@ extension ConsoleRoutes {
         router.get("v1/calls") { request, _ in await api { try await listCalls(request) } }
         if let outbound {
             router.post("v1/calls") { request, _ in await placeCall(request, outbound: outbound) }
+            addCampaigns(to: router, outbound: outbound)
         }
         addScheduledCallsAPI(to: router)
         router.get("v1/calls/:id") { _, context in await api { try await showCall(id: param(context, "id")) } }

@@ -34,6 +34,8 @@ public struct IVRServer: Sendable {
     public let instances: InstanceService?
     /// Places calls (`POST /v1/calls`) and keeps their permissions; nil only for a store without outbound tables.
     public let outbound: OutboundCalls?
+    /// Places due scheduled calls and campaign rows; nil where `outbound` is.
+    public let dialer: DialerService?
     public let logger: Logger
     let http: HTTPClient
     /// Where media is served, for the start-up log.
@@ -118,6 +120,12 @@ public struct IVRServer: Sendable {
             outbound = OutboundCalls(calls: calls, store: placing, config: config.outbound, logger: Logger(label: "ivr.calls"))
         }
         self.outbound = outbound
+        if let outbound, let rows = store as? any DialerStore {
+            self.dialer = DialerService(store: rows, outbound: outbound, config: config.outbound.dialer,
+                                        logger: Logger(label: "ivr.dialer"))
+        } else {
+            self.dialer = nil
+        }
         let processor = WebhookProcessor(store: store, graph: client, catalog: catalog, calls: calls, metrics: metrics,
                                          logger: Logger(label: "ivr.calls"), finalizer: finalizer,
                                          maxQueued: config.server.maxQueuedEvents, forwarder: forwarder, outbound: outbound)
@@ -178,7 +186,7 @@ public struct IVRServer: Sendable {
     public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
         httpApplication(services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")), calls]
-                            + (instances.map { [$0] } ?? []),
+                            + (instances.map { [$0] } ?? []) + (dialer.map { [$0] } ?? []),
                         onServerRunning: onServerRunning)
     }
 
@@ -230,6 +238,9 @@ public struct IVRServer: Sendable {
                 callback follow-up is not recorded
                 """)
         }
+        if outbound != nil, dialer == nil {
+            logger.notice("scheduled calls and campaigns are not placed: the store \(store.summary) has no dialer")
+        }
         let missing = config.missingSecrets
         if !missing.isEmpty {
             logger.warning("""
@@ -254,7 +265,9 @@ public struct IVRServer: Sendable {
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
                        RetentionService(job: RetentionJob(store: store, policy: config.retention),
                                         logger: Logger(label: "ivr.retention")),
-                       httpApplication(services: []), adminApplication(), calls] + (instances.map { [$0] } ?? []),
+                       httpApplication(services: []), adminApplication(), calls] + (instances.map { [$0] } ?? [])
+                // The dialer last: it stops first, before the calls drain.
+                + (dialer.map { [$0] } ?? []),
             gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "ivr.lifecycle")))
         do {
             try await group.run()

@@ -27,6 +27,18 @@ public struct OutboundCallRequest: Sendable, Equatable {
     }
 }
 
+extension OutboundCallRequest {
+    /// A WhatsApp number as digits: spaces around and a leading `+` dropped, 6-20 ASCII digits.
+    public static func normalized(number: String) throws(OutboundRequestError) -> String {
+        var to = number.trimmingCharacters(in: .whitespaces)
+        if to.hasPrefix("+") { to.removeFirst() }
+        guard (6...20).contains(to.count), to.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw .invalidNumber(number)
+        }
+        return to
+    }
+}
+
 /// Why a request to place a call was not taken.
 public enum OutboundRequestError: Error, Equatable, CustomStringConvertible {
     case invalidNumber(String)
@@ -84,47 +96,74 @@ public final class OutboundCalls: Sendable {
 
     /// Records the call and starts its owner. Returns our call id and the call's first state.
     public func place(_ r: OutboundCallRequest) async throws -> (callID: String, state: String) {
-        var to = r.to.trimmingCharacters(in: .whitespaces)
-        if to.hasPrefix("+") { to.removeFirst() }
-        guard (6...20).contains(to.count), to.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw OutboundRequestError.invalidNumber(r.to)
-        }
-        if let opaque = r.bizOpaqueCallbackData, opaque.count > 512 { throw OutboundRequestError.opaqueTooLong(opaque.count) }
-        guard let catalog = calls.context.catalog, let flow = catalog.flow(named: r.flow) else {
-            throw OutboundRequestError.unknownFlow(r.flow)
-        }
-        guard let number = r.phoneNumberID ?? flow.numbers.first ?? config.phoneNumberID else {
-            throw OutboundRequestError.noPhoneNumber(flow: r.flow)
-        }
-        guard !calls.isDraining else { throw OutboundRequestError.draining }
+        let call = try prepare(r)
         let id = "out." + UUID().uuidString.lowercased()
-        let now = Date()
-        let row = CallRecord(id: id, phoneNumberID: number, caller: to, direction: CallMachine.Direction.outbound.rawValue,
-                             flow: flow.name, status: .received, receivedAt: now)
-        let vars = (try? JSONEncoder().encode(r.variables)).map { String(decoding: $0, as: UTF8.self) }
-        let record = OutboundCallRecord(id: id, phoneNumberID: number, recipient: to, flow: flow.name, variablesJSON: vars,
-                                        bizOpaqueCallbackData: r.bizOpaqueCallbackData, createdAt: now)
+        let (record, row) = records(call, id: id, at: Date())
         do {
             _ = try await store.insertOutboundCall(record, row: row)
         } catch {
             throw OutboundRequestError.store("\(error)")
         }
+        try await start(call, id: id)
+        return (id, CallMachine.State.checkingPermission.rawValue)
+    }
+
+    /// Places a scheduled row this instance claimed: the row becomes `placed` together with the call's
+    /// rows (one transaction), then the call starts. Nil (nothing placed) when the claim was lost.
+    func place(scheduled call: OutboundCall, rowID: String, claimedBy instance: String,
+               store dialer: any DialerStore) async throws -> String? {
+        let id = "out." + UUID().uuidString.lowercased()
+        let (record, row) = records(call, id: id, at: Date())
+        do {
+            guard try await dialer.insertScheduledOutboundCall(record, row: row, scheduledID: rowID,
+                                                               claimedBy: instance) else { return nil }
+        } catch {
+            throw OutboundRequestError.store("\(error)")
+        }
+        try await start(call, id: id)
+        return id
+    }
+
+    /// The request checked: the number normalized, the flow found, the business number chosen.
+    func prepare(_ r: OutboundCallRequest) throws(OutboundRequestError) -> OutboundCall {
+        let to = try OutboundCallRequest.normalized(number: r.to)
+        if let opaque = r.bizOpaqueCallbackData, opaque.count > 512 { throw .opaqueTooLong(opaque.count) }
+        guard let catalog = calls.context.catalog, let flow = catalog.flow(named: r.flow) else {
+            throw .unknownFlow(r.flow)
+        }
+        guard let number = r.phoneNumberID ?? flow.numbers.first ?? config.phoneNumberID else {
+            throw .noPhoneNumber(flow: r.flow)
+        }
+        guard !calls.isDraining else { throw .draining }
         var request = r
         request.to = to
-        let call = OutboundCall(request: request, phoneNumberID: number, route: FlowRoute(flow: flow, isDefault: false),
-                                service: self)
+        return OutboundCall(request: request, phoneNumberID: number, route: FlowRoute(flow: flow, isDefault: false),
+                            service: self)
+    }
+
+    private func records(_ call: OutboundCall, id: String, at now: Date) -> (OutboundCallRecord, CallRecord) {
+        let r = call.request, flow = call.route.flow.name
+        let row = CallRecord(id: id, phoneNumberID: call.phoneNumberID, caller: r.to,
+                             direction: CallMachine.Direction.outbound.rawValue, flow: flow, status: .received,
+                             receivedAt: now)
+        let vars = (try? JSONEncoder().encode(r.variables)).map { String(decoding: $0, as: UTF8.self) }
+        let record = OutboundCallRecord(id: id, phoneNumberID: call.phoneNumberID, recipient: r.to, flow: flow,
+                                        variablesJSON: vars, bizOpaqueCallbackData: r.bizOpaqueCallbackData, createdAt: now)
+        return (record, row)
+    }
+
+    private func start(_ call: OutboundCall, id: String) async throws {
         var log = logger
         log[metadataKey: "call_id"] = "\(id)"
-        log[metadataKey: "phone_number_id"] = "\(number)"
-        log[metadataKey: "callee"] = "\(Redact.phone(to))"
-        log[metadataKey: "flow"] = "\(flow.name)"
+        log[metadataKey: "phone_number_id"] = "\(call.phoneNumberID)"
+        log[metadataKey: "callee"] = "\(Redact.phone(call.request.to))"
+        log[metadataKey: "flow"] = "\(call.route.flow.name)"
         guard calls.startOutbound(call, callID: id, logger: log) else {
-            await calls.context.finalizer.finalize(callID: id, phoneNumberID: number,
+            await calls.context.finalizer.finalize(callID: id, phoneNumberID: call.phoneNumberID,
                                                    reason: .outbound(.notPlaced("the server is shutting down")))
             throw OutboundRequestError.draining
         }
         log.info("placing a call")
-        return (id, CallMachine.State.checkingPermission.rawValue)
     }
 
     // MARK: - Permission
@@ -172,10 +211,20 @@ public final class OutboundCalls: Sendable {
         } catch {
             logger.error("cannot record a permission reply", metadata: ["error": "\(error)"])
         }
+        var scheduled = 0
+        if let rows = store as? any DialerStore {
+            do {
+                scheduled = try await rows.resolveAwaitingPermission(phoneNumberID: reply.business.phoneNumberID,
+                                                                     user: reply.from, granted: reply.accepted, at: Date())
+            } catch {
+                logger.error("cannot apply a permission reply to scheduled calls", metadata: ["error": "\(error)"])
+            }
+        }
         let waiting = calls.registry.outboundCalls(phoneNumberID: reply.business.phoneNumberID, user: reply.from)
         for id in waiting { calls.registry.send(.permissionReply(granted: reply.accepted), to: id) }
         logger.info("call permission reply", metadata: [
             "user": "\(Redact.phone(reply.from))", "accepted": "\(reply.accepted)", "calls_waiting": "\(waiting.count)",
+            "scheduled_calls": "\(scheduled)",
         ])
     }
 
