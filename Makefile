@@ -3,7 +3,7 @@ CONFIG ?= Deploy/ivr.example.yaml
 SWIFT_FLAGS ?=
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-netns demo screenshots bench build deps test-deps clean lint fuzz sanitize
+.PHONY: run test test-netns demo demo-outbound screenshots bench build deps test-deps clean lint fuzz sanitize
 
 run: deps
 	swift build --product ivrd $(SWIFT_FLAGS)
@@ -21,6 +21,11 @@ test-netns: test-deps
 demo: test-deps
 	swift build --product ivrd $(SWIFT_FLAGS)
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/demo.py
+
+# One call we place (POST /v1/calls, the reminder flow, the user presses 1), printed as a transcript.
+demo-outbound: test-deps
+	swift build --product ivrd $(SWIFT_FLAGS)
+	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 Tests/e2e/demo_outbound.py
 
 # The README's console pictures (Docs/screenshots/), from a real demo run in headless chromium.
 screenshots: test-deps
