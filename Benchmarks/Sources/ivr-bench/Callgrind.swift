@@ -1,0 +1,121 @@
+import Audio
+import Media
+import NIOCore
+import RTP
+import Wire
+
+/// Fixed, deterministic packet-path scenarios for `valgrind --tool=callgrind` (driven by
+/// `Benchmarks/callgrind/run_callgrind.py`). Each sets up the same state whatever `packets` is, then
+/// runs `packets` packets through the measured loop (`callgrindMeasured…`, never inlined, so callgrind
+/// can collect only inside it with `--toggle-collect`). A run with 0 packets is the baseline: the
+/// script takes (Ir(N) − Ir(0)) / N as the cost per packet, and the toggled run for the profile.
+///
+/// - `recv`: what the shared socket's handler does per datagram: the bytes out of NIO's ByteBuffer,
+///   the demultiplexer, the session (SRTP unprotect, RTP parse, statistics, audio event), the event out.
+/// - `recv-decode`: `recv` plus the jitter buffer and the Opus decoder at 16 kHz (a menu listens).
+/// - `send`: the 20 ms pacing tick of one call: prompt frame → RTP → SRTP protect → the transmit,
+///   copied into a ByteBuffer as the handler writes it (the `sendmmsg` itself is not in process).
+enum CallgrindScenario {
+    /// Packets prepared in setup: the largest N a run may ask for.
+    static let prepared = 1_000
+
+    static func run(_ name: String, packets: Int) throws -> Int {
+        let n = min(max(0, packets), prepared)
+        switch name {
+        case "recv": return try receive(packets: n, decode: false)
+        case "recv-decode": return try receive(packets: n, decode: true)
+        case "send": return try send(packets: n)
+        default: throw BenchPair.Failure(description: "unknown scenario \(name) (recv, recv-decode, send)")
+        }
+    }
+
+    /// Real Opus frames of a tone, as a caller's microphone sends them.
+    static func opusFrames(_ count: Int) throws -> [[UInt8]] {
+        var tone = ToneGenerator(frequency: 300)
+        let encoder = try OpusEncoder()
+        return try (0..<count).map { _ in try encoder.encode(tone.nextFrame()) }
+    }
+
+    /// Connects a pair, has A send `prepared` SRTP packets of real Opus, and returns them (B took
+    /// A's consent checks and RTCP, so B is in the state it has mid-call).
+    static func capture(_ pair: BenchPair) throws -> (packets: [ByteBuffer], now: Instant) {
+        try pair.connect()
+        pair.a.play(frames: try opusFrames(prepared))
+        let allocator = ByteBufferAllocator()
+        var packets: [ByteBuffer] = []
+        var t = pair.now
+        while packets.count < prepared, pair.a.state == .connected {
+            t = t + .milliseconds(20)
+            pair.a.handleTimeout(now: t)
+            while let x = pair.a.pollTransmit() {
+                if PacketClass.classify(x.bytes) == .rtp { packets.append(allocator.buffer(bytes: x.bytes)) } else {
+                    pair.b.handleDatagram(x.bytes, from: pair.aAddress, now: t)
+                }
+            }
+            while let x = pair.b.pollTransmit() {
+                if PacketClass.classify(x.bytes) != .rtp { pair.a.handleDatagram(x.bytes, from: pair.bAddress, now: t) }
+            }
+            while pair.b.pollEvent() != nil {}
+        }
+        guard packets.count == prepared else { throw BenchPair.Failure(description: "sender stopped early") }
+        return (packets, t)
+    }
+
+    static func receive(packets: Int, decode: Bool) throws -> Int {
+        let pair = try BenchPair()
+        let (captured, start) = try capture(pair)
+        var demux = SharedPortDemultiplexer<Int>()
+        try demux.add(1, ufrag: "bUfr", password: "bPasswordbPassword5678", remoteCandidates: [pair.aAddress])
+        demux.validated(pair.aAddress, by: 1)
+        let decoder = try CallerAudioDecoder(sampleRate: 16_000)
+        return callgrindMeasuredReceive(captured.prefix(packets), session: pair.b, demux: &demux, source: pair.aAddress,
+                                        decoder: decode ? decoder : nil, start: start)
+    }
+
+    @inline(never)
+    static func callgrindMeasuredReceive(_ packets: ArraySlice<ByteBuffer>, session: CallSession,
+                                         demux: inout SharedPortDemultiplexer<Int>, source: TransportAddress,
+                                         decoder: CallerAudioDecoder?, start: Instant) -> Int {
+        var now = start
+        var out = 0
+        for buffer in packets {
+            now = now + .milliseconds(20)
+            let bytes = Array(buffer: buffer)
+            guard case .session = demux.route(bytes, from: source, now: now) else { continue }
+            session.handleDatagram(bytes, from: source, now: now)
+            while let event = session.pollEvent() {
+                guard case let .audio(payload, ts, seq, _) = event else { continue }
+                out += 1
+                if let decoder {
+                    decoder.insert(payload: payload, rtpTimestamp: ts, sequence: seq, arrival: now)
+                    out += decoder.pull(now: now).count
+                }
+            }
+        }
+        return out
+    }
+
+    static func send(packets: Int) throws -> Int {
+        let pair = try BenchPair()
+        try pair.connect()
+        pair.a.play(frames: try opusFrames(prepared))
+        return callgrindMeasuredSend(ticks: packets, session: pair.a, start: pair.now)
+    }
+
+    @inline(never)
+    static func callgrindMeasuredSend(ticks: Int, session: CallSession, start: Instant) -> Int {
+        let allocator = ByteBufferAllocator()
+        var now = start
+        var out = 0
+        for _ in 0..<ticks {
+            now = now + .milliseconds(20)
+            session.handleTimeout(now: now)
+            while let t = session.pollTransmit() {
+                let buffer = allocator.buffer(bytes: t.bytes)
+                out += buffer.readableBytes > 0 ? 1 : 0
+            }
+            while session.pollEvent() != nil {}
+        }
+        return out
+    }
+}
