@@ -29,6 +29,8 @@ SCENARIOS = {
     "recv": "receive: ByteBuffer → bytes → demux → SRTP unprotect → RTP parse → audio event",
     "recv-decode": "receive + jitter buffer + Opus decode at 16 kHz (a menu listens)",
     "send": "send: 20 ms tick → prompt frame → RTP → SRTP protect → transmit → ByteBuffer",
+    "srtp-cm": "libsrtp2 alone: protect + unprotect one 92-byte RTP packet, AES_CM_128_HMAC_SHA1_80",
+    "srtp-gcm": "libsrtp2 alone: protect + unprotect one 92-byte RTP packet, AEAD_AES_128_GCM",
 }
 PACKETS = 1000
 

@@ -2,6 +2,7 @@ import Audio
 import Media
 import NIOCore
 import RTP
+import SRTP
 import Wire
 
 /// Fixed, deterministic packet-path scenarios for `valgrind --tool=callgrind` (driven by
@@ -15,6 +16,7 @@ import Wire
 /// - `recv-decode`: `recv` plus the jitter buffer and the Opus decoder at 16 kHz (a menu listens).
 /// - `send`: the 20 ms pacing tick of one call: prompt frame → RTP → SRTP protect → the transmit,
 ///   copied into a ByteBuffer as the handler writes it (the `sendmmsg` itself is not in process).
+/// - `srtp-cm`, `srtp-gcm`: SRTP alone, one packet protected and unprotected (AES-CM-SHA1-80 or AEAD-GCM).
 enum CallgrindScenario {
     /// Packets prepared in setup: the largest N a run may ask for.
     static let prepared = 1_000
@@ -25,7 +27,9 @@ enum CallgrindScenario {
         case "recv": return try receive(packets: n, decode: false)
         case "recv-decode": return try receive(packets: n, decode: true)
         case "send": return try send(packets: n)
-        default: throw BenchPair.Failure(description: "unknown scenario \(name) (recv, recv-decode, send)")
+        case "srtp-cm": return try srtp(.aes128CmSha1_80, packets: n)
+        case "srtp-gcm": return try srtp(.aeadAes128Gcm, packets: n)
+        default: throw BenchPair.Failure(description: "unknown scenario \(name) (recv, recv-decode, send, srtp-cm, srtp-gcm)")
         }
     }
 
@@ -122,5 +126,40 @@ enum CallgrindScenario {
             while session.pollEvent() != nil {}
         }
         return out
+    }
+}
+
+extension CallgrindScenario {
+    /// `srtp-cm` / `srtp-gcm`: one 20 ms Opus packet (12-byte header, 80-byte payload) protected by one
+    /// session and unprotected by another, in place in reused buffers as the call path does it.
+    static func srtp(_ profile: SRTPProfile, packets: Int) throws -> Int {
+        let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
+        let sender = try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound)
+        let receiver = try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound)
+        let payload = [UInt8](repeating: 0x55, count: 80)
+        return try callgrindMeasuredSRTP(packets: packets, sender: sender, receiver: receiver, payload: payload)
+    }
+
+    @inline(never)
+    static func callgrindMeasuredSRTP(packets: Int, sender: SRTPSession, receiver: SRTPSession,
+                                      payload: [UInt8]) throws -> Int {
+        var total = 0
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1500)
+        for i in 0..<packets {
+            buffer.removeAll(keepingCapacity: true)
+            let seq = UInt16(truncatingIfNeeded: i), ts = UInt32(truncatingIfNeeded: i &* 960)
+            buffer.append(0x80)
+            buffer.append(111)
+            buffer.append(UInt8(truncatingIfNeeded: seq >> 8))
+            buffer.append(UInt8(truncatingIfNeeded: seq))
+            for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: ts >> UInt32(shift))) }
+            for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: UInt32(0xCAFE) >> UInt32(shift))) }
+            buffer.append(contentsOf: payload)
+            try sender.protectRTP(inPlace: &buffer)
+            try receiver.unprotectRTP(inPlace: &buffer)
+            total &+= buffer.count
+        }
+        return total
     }
 }
