@@ -27,6 +27,7 @@ import tempfile
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 SCENARIOS = {
     "recv": "receive: ByteBuffer → bytes → demux → SRTP unprotect → RTP parse → audio event",
+    "recv-crowd": "receive, while 250 other connected calls (1,000 SRTP contexts) stay alive",
     "recv-decode": "receive + jitter buffer + Opus decode at 16 kHz (a menu listens)",
     "send": "send: 20 ms tick → prompt frame → RTP → SRTP protect → transmit → ByteBuffer",
     "srtp-cm": "libsrtp2 alone: protect + unprotect one 92-byte RTP packet, AES_CM_128_HMAC_SHA1_80",

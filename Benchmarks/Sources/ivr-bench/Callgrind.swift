@@ -16,6 +16,7 @@ import Wire
 /// - `recv-decode`: `recv` plus the jitter buffer and the Opus decoder at 16 kHz (a menu listens).
 /// - `send`: the 20 ms pacing tick of one call: prompt frame → RTP → SRTP protect → the transmit,
 ///   copied into a ByteBuffer as the handler writes it (the `sendmmsg` itself is not in process).
+/// - `recv-crowd`: `recv` while 250 other connected calls (1,000 SRTP contexts) stay alive.
 /// - `srtp-cm`, `srtp-gcm`: SRTP alone, one packet protected and unprotected (AES-CM-SHA1-80 or AEAD-GCM).
 enum CallgrindScenario {
     /// Packets prepared in setup: the largest N a run may ask for.
@@ -27,6 +28,7 @@ enum CallgrindScenario {
         case "recv": return try receive(packets: n, decode: false)
         case "recv-decode": return try receive(packets: n, decode: true)
         case "send": return try send(packets: n)
+        case "recv-crowd": return try receive(packets: n, decode: false, otherCalls: 250)
         case "srtp-cm": return try srtp(.aes128CmSha1_80, packets: n)
         case "srtp-gcm": return try srtp(.aeadAes128Gcm, packets: n)
         default: throw BenchPair.Failure(description: "unknown scenario \(name) (recv, recv-decode, send, srtp-cm, srtp-gcm)")
@@ -65,7 +67,12 @@ enum CallgrindScenario {
         return (packets, t)
     }
 
-    static func receive(packets: Int, decode: Bool) throws -> Int {
+    /// `otherCalls` connected pairs stay alive meanwhile (`recv-crowd`: 250 calls, 1,000 SRTP contexts),
+    /// to show what grows with the number of calls.
+    static func receive(packets: Int, decode: Bool, otherCalls: Int = 0) throws -> Int {
+        let crowd = try (0..<otherCalls).map { _ in try BenchPair() }
+        for p in crowd { try p.connect() }
+        defer { withExtendedLifetime(crowd) {} }
         let pair = try BenchPair()
         let (captured, start) = try capture(pair)
         var demux = SharedPortDemultiplexer<Int>()
