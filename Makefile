@@ -36,6 +36,8 @@ screenshots: test-deps
 # test set (speech-bench), the voice-menu figures on the full set with each engine held out (printed,
 # and written to Benchmarks/results/<date>-voice-menus.md), then the capacity run (N concurrent calls
 # against ivrd and against an aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
+# Then the one-core run (ivrd pinned to CPU 0, the load generator to CPU 1; both call mixes, up to 1,000
+# calls, into <date>-onecore.*) and the instructions per packet (callgrind-<date>.*).
 bench: deps
 	@bash .ci/deps.sh bench
 	swift build -c release --product ivr-bench
@@ -50,6 +52,8 @@ bench: deps
 	SPEECH_SET=full SPEECH_TABLE=Benchmarks/results/$$(date +%F)-voice-menus.md swift test --skip-build --filter AccuracyTests
 	cat Benchmarks/results/$$(date +%F)-voice-menus.md
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
+	python3 Benchmarks/load/run_bench.py --pin --ns 250,500,1000 --aiortc-ns "" --mix both --stem $$(date +%F)-onecore
+	python3 Benchmarks/callgrind/run_callgrind.py --no-build
 
 # Every libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS each; FUZZ_TARGETS picks a subset.
 fuzz: deps

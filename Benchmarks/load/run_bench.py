@@ -74,10 +74,13 @@ def count_syscalls(pid, start_after, seconds, out):
     out["seconds"] = seconds
 
 
-def start_ivrd(binary, workdir, sockets="shared", cpu=None):
+MIXES = {"bench": "Benchmarks/load/flows", "playback": "Benchmarks/load/flows-playback"}
+
+
+def start_ivrd(binary, workdir, sockets="shared", cpu=None, mix="bench"):
     env = dict(os.environ, IVR_APP_SECRET=SECRET, IVR_ACCESS_TOKEN="bench", IVR_VERIFY_TOKEN="bench",
                IVR_GRAPH_URL=f"http://127.0.0.1:{GRAPH_PORT}", IVR_HTTP_PORT="18080",
-               IVR_DB=str(workdir / "ivr.sqlite"), IVR_FLOWS=str(ROOT / "Benchmarks/load/flows"),
+               IVR_DB=str(workdir / "ivr.sqlite"), IVR_FLOWS=str(ROOT / MIXES[mix]),
                IVR_PROMPTS=str(ROOT / "Prompts"), IVR_MEDIA_IP="127.0.0.1", IVR_MEDIA_PORTS="20000-29999",
                IVR_LOG_FORMAT="json", IVR_MEDIA_SOCKETS=sockets)
     log = open(workdir / "ivrd.log", "w")
@@ -100,7 +103,8 @@ def start_aiortc(workdir, cpu=None):
 def run_one(load, server, n, call_seconds, workdir, pin=False, count=False):
     server_cpu, load_cpu = (0, 1) if pin else (None, None)
     if server["name"] == "ivrd":
-        proc, webhook = start_ivrd(server["binary"], workdir, server.get("sockets", "shared"), server_cpu)
+        proc, webhook = start_ivrd(server["binary"], workdir, server.get("sockets", "shared"), server_cpu,
+                                   server.get("mix", "bench"))
     else:
         proc, webhook = start_aiortc(workdir, server_cpu)
     out = workdir / f"{server['name']}-{n}.json"
@@ -114,8 +118,13 @@ def run_one(load, server, n, call_seconds, workdir, pin=False, count=False):
     if server["name"] != "ivrd":
         cmd += ["--hang-up-after", str(call_seconds)]
     try:
+        # The load generator's own CPU (it is reaped before the server): it must not be the bottleneck.
+        before, started = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
         subprocess.run(cmd, check=True, preexec_fn=raise_fd_limit, timeout=600)
+        after, wall = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic() - started
         result = json.loads(out.read_text())
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        result["load_generator_cpu_cores"] = round(cpu / wall, 3) if wall > 0 else None
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -181,7 +190,7 @@ def ratios(ivrd, other):
 def markdown(load):
     cols = ["server", "N", "failed", "peak calls", "pre_accept p50/p99 ms", "first audio p50/p99 ms",
             "CPU ms per call-s (all / plateau)", "peak cores", "RSS KiB per call", "interval err p50/p99/max ms", "loss %",
-            "pacer lateness ms (server log)"]
+            "pacer lateness ms (server log)", "load generator cores"]
     lines = ["## Capacity: N concurrent WhatsApp-shaped calls on loopback (`Benchmarks/load`)", "",
              f"Machine: {load['machine']}. Each call: signed connect → pre_accept/accept → ICE/DTLS → menu prompt "
              "(the caller's audio decoded while the menu listens) → RFC 4733 key → more prompts → hang-up → terminate. "
@@ -199,7 +208,8 @@ def markdown(load):
             lines.append(f"| {name} | {n} | {r['calls_failed']} | {r['peak_concurrent_calls']} | "
                          f"{pa.get('p50', '-')}/{pa.get('p99', '-')} | {fa.get('p50', '-')}/{fa.get('p99', '-')} | "
                          f"{r['server_cpu_ms_per_call_second']} / {r.get('server_cpu_ms_per_call_second_plateau') or '-'} | {r['server_peak_cores']} | {r['server_rss_per_call_kib']} | "
-                         f"{ie['p50']}/{ie['p99']}/{ie['max']} | {r['loss_percent']} | {lateness(r)} |")
+                         f"{ie['p50']}/{ie['p99']}/{ie['max']} | {r['loss_percent']} | {lateness(r)} | "
+                         f"{r.get('load_generator_cpu_cores', '-')} |")
         if load["stopped"].get(name):
             lines.append(f"| {name} | stopped | {load['stopped'][name]} |" + " |" * (len(cols) - 3))
     if notes:
@@ -256,12 +266,17 @@ def main():
     p.add_argument("--sockets", default="shared", help="ivrd's IVR_MEDIA_SOCKETS: shared, per-call, or both")
     p.add_argument("--pin", action="store_true", help="server on CPU 0, load generator on CPU 1 (taskset)")
     p.add_argument("--syscalls", action="store_true", help="count the server's UDP system calls on the plateau (perf, root)")
+    p.add_argument("--mix", default="bench", help="ivrd's call mix: bench (menu listens, key, prompts), playback "
+                   "(prompts only), or both")
+    p.add_argument("--stem", default=None, help="results file name without extension (default: the date)")
     args = p.parse_args()
     cores = os.cpu_count() or 1
     machine = f"{cores} cores, {os.uname().sysname} {os.uname().release}"
     modes = ["shared", "per-call"] if args.sockets == "both" else [args.sockets]
-    servers = [("ivrd" if m == "shared" else f"ivrd-{m}", {"name": "ivrd", "binary": args.ivrd, "sockets": m}, args.ns)
-               for m in modes]
+    mixes = ["bench", "playback"] if args.mix == "both" else [args.mix]
+    servers = [(("ivrd" if m == "shared" else f"ivrd-{m}") + ("" if x == "bench" else f"-{x}"),
+                {"name": "ivrd", "binary": args.ivrd, "sockets": m, "mix": x}, args.ns)
+               for x in mixes for m in modes]
     servers.append(("aiortc", {"name": "aiortc"}, args.aiortc_ns))
     load = {"machine": machine + (" (server pinned to CPU 0, load generator to CPU 1)" if args.pin else ""),
             "servers": {name: {} for name, _, _ in servers}, "stopped": {}}
@@ -279,7 +294,7 @@ def main():
     load["ratios"] = ratios(load["servers"].get("ivrd", {}), load["servers"]["aiortc"])
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
-    stem = results / datetime.date.today().isoformat()
+    stem = results / (args.stem or datetime.date.today().isoformat())
     doc = json.loads(stem.with_suffix(".json").read_text()) if stem.with_suffix(".json").exists() else {}
     doc["load"] = load
     stem.with_suffix(".json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")

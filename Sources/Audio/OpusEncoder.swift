@@ -93,12 +93,19 @@ public final class OpusDecoder {
 
     /// Decodes one packet (up to 120 ms) into mono samples at `sampleRate`.
     public func decode(_ packet: [UInt8]) throws -> [Int16] {
-        var out = [Int16](repeating: 0, count: 5760)
-        let n = opus_decode(state, packet, Int32(packet.count), &out, 5760, 0)
+        // One allocation of the largest frame (120 ms) at this rate, not zero-filled: Opus writes the
+        // samples it returns, and the array keeps exactly those.
+        let capacity = Int(sampleRate) * 120 / 1000
+        var n: Int32 = 0
+        let out = [Int16](unsafeUninitializedCapacity: capacity) { buffer, count in
+            guard let base = buffer.baseAddress else { n = OPUS_ALLOC_FAIL; count = 0; return }
+            n = opus_decode(state, packet, Int32(packet.count), base, Int32(capacity), 0)
+            count = n > 0 ? min(Int(n), capacity) : 0
+        }
         guard n >= 0 else {
             throw AudioError.opus(operation: "decode", code: n, message: String(cString: opus_strerror(n)))
         }
-        return Array(out.prefix(Int(n)))
+        return out
     }
 
     /// Conceals one lost frame of `samples` at `sampleRate` (default 20 ms; a multiple of 2.5 ms) by

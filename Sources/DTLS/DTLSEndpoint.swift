@@ -271,6 +271,8 @@ public final class DTLSEndpoint {
     }
 
     private func drainWriteBIO() {
+        // Runs on every timer tick of a connected call: nothing written, nothing allocated.
+        guard BIO_ctrl_pending(writeBIO) > 0 else { return }
         var pending: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {

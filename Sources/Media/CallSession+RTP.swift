@@ -9,28 +9,31 @@ struct RTPReceiverState {
 }
 
 extension CallSession {
-    func receiveRTP(_ bytes: [UInt8], now: Instant) {
+    /// The SRTP packet is in `srtpScratch` (the session's reused buffer): unprotected there, parsed in
+    /// place; only the payload handed on in the event is copied out.
+    func receiveRTPFromScratch(now: Instant) {
         guard state == .connected, let srtpIn else { return drop("RTP before SRTP keys") }
-        let plain: [UInt8]
-        do { plain = try srtpIn.unprotectRTP(bytes) } catch { return drop("SRTP: \(error)") }
-        let packet: RTPPacket
-        do { packet = try RTPPacket.parse(plain) } catch { return drop("RTP: \(error)") }
+        do { try srtpIn.unprotectRTP(inPlace: &srtpScratch) } catch { return drop("SRTP: \(error)") }
+        let packet: RTPHeaderView
+        do { packet = try RTPHeaderView(srtpScratch) } catch { return drop("RTP: \(error)") }
         counters.rtpReceived += 1
-        if receiver.remoteSSRC != packet.ssrc {
-            receiver.remoteSSRC = packet.ssrc
+        let ssrc = packet.ssrc, sequence = packet.sequenceNumber, timestamp = packet.timestamp
+        if receiver.remoteSSRC != ssrc {
+            receiver.remoteSSRC = ssrc
             // SRTP authentication already vouches for the source: no probation.
-            receiver.statistics = ReceiverStatistics(ssrc: packet.ssrc, clockRate: 48_000, minSequential: 0)
+            receiver.statistics = ReceiverStatistics(ssrc: ssrc, clockRate: 48_000, minSequential: 0)
         }
-        receiver.statistics?.record(sequenceNumber: packet.sequenceNumber, rtpTimestamp: packet.timestamp, arrival: now)
-        if packet.payloadType == parameters.opusPayloadType {
-            events.append(.audio(payload: packet.payload, rtpTimestamp: packet.timestamp,
-                                 sequence: packet.sequenceNumber, marker: packet.marker))
-        } else if packet.payloadType == parameters.telephoneEventPayloadType
-            || parameters.otherTelephoneEventPayloadTypes.contains(packet.payloadType) {
-            events.append(.telephoneEvent(payload: packet.payload, rtpTimestamp: packet.timestamp,
-                                          sequence: packet.sequenceNumber, marker: packet.marker))
+        receiver.statistics?.record(sequenceNumber: sequence, rtpTimestamp: timestamp, arrival: now)
+        let payloadType = packet.payloadType
+        if payloadType == parameters.opusPayloadType {
+            events.append(.audio(payload: Array(packet.payload), rtpTimestamp: timestamp,
+                                 sequence: sequence, marker: packet.marker))
+        } else if payloadType == parameters.telephoneEventPayloadType
+            || parameters.otherTelephoneEventPayloadTypes.contains(payloadType) {
+            events.append(.telephoneEvent(payload: Array(packet.payload), rtpTimestamp: timestamp,
+                                          sequence: sequence, marker: packet.marker))
         } else {
-            drop("RTP payload type \(packet.payloadType) was not negotiated")
+            drop("RTP payload type \(payloadType) was not negotiated")
         }
     }
 
@@ -57,11 +60,13 @@ extension CallSession {
             let packet = RTPPacket(marker: frame.marker, payloadType: sender.payloadType,
                                    sequenceNumber: frame.sequence, timestamp: frame.timestamp, ssrc: sender.ssrc,
                                    payload: frame.payload)
-            guard let remote, let bytes = try? packet.serialize(), let protected = try? srtpOut.protectRTP(bytes) else {
+            // One allocation per packet: serialised with room for the SRTP trailer, protected in place.
+            guard let remote, var bytes = try? packet.serialize(reservingCapacity: SRTPSession.maxTrailerLength),
+                  (try? srtpOut.protectRTP(inPlace: &bytes)) != nil else {
                 drop("could not protect an outgoing RTP packet")
                 continue
             }
-            transmits.append(Transmit(bytes: protected, destination: remote))
+            transmits.append(Transmit(bytes: bytes, destination: remote))
             counters.rtpSent += 1
             counters.pacing.record(now - frame.due)
             senderStatistics.recordSent(payloadBytes: frame.payload.count)

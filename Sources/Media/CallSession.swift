@@ -37,6 +37,8 @@ public final class CallSession: DatagramSession {
     var transmitHead = 0
     var events: [MediaEvent] = []
     var eventHead = 0
+    /// Received SRTP is copied here, unprotected and parsed in place: one buffer for the call's life.
+    var srtpScratch: [UInt8] = []
 
     public init(parameters: SessionParameters, certificate: DTLSCertificate, localAddress: TransportAddress,
                 now: Instant, unixNanoseconds: Int64, config: SessionConfig = SessionConfig(),
@@ -96,12 +98,27 @@ public final class CallSession: DatagramSession {
             }
             drainDTLS(now: now)
         case .rtp:
-            receiveRTP(bytes, now: now)
+            srtpScratch.removeAll(keepingCapacity: true)
+            srtpScratch.append(contentsOf: bytes)
+            receiveRTPFromScratch(now: now)
         case .rtcp:
             receiveRTCP(bytes, now: now)
         default:
             drop("not STUN, DTLS, RTP or RTCP (first byte \(bytes.first ?? 0))")
         }
+    }
+
+    /// The same for bytes the caller keeps (a socket's receive buffer): RTP, nearly every datagram,
+    /// is copied only into the session's reused SRTP buffer; anything else into an array first.
+    public func handleDatagram(_ bytes: UnsafeRawBufferPointer, from source: TransportAddress, now: Instant) {
+        guard state != .closed else { return }
+        guard let first = bytes.first,
+              PacketClass.classify(first: first, second: bytes.count > 1 ? bytes[1] : nil) == .rtp else {
+            return handleDatagram(Array(bytes), from: source, now: now)
+        }
+        srtpScratch.removeAll(keepingCapacity: true)
+        srtpScratch.append(contentsOf: bytes)
+        receiveRTPFromScratch(now: now)
     }
 
     public func handleTimeout(now: Instant) {
@@ -189,10 +206,11 @@ public final class CallSession: DatagramSession {
         guard state == .connected, let srtpOut, let remote else { return drop("RTP sent before the session connected") }
         let packet = RTPPacket(marker: marker, payloadType: payloadType, sequenceNumber: sender.takeSequence(),
                                timestamp: timestamp, ssrc: sender.ssrc, payload: payload)
-        guard let bytes = try? packet.serialize(), let protected = try? srtpOut.protectRTP(bytes) else {
+        guard var bytes = try? packet.serialize(reservingCapacity: SRTPSession.maxTrailerLength),
+              (try? srtpOut.protectRTP(inPlace: &bytes)) != nil else {
             return drop("could not protect an outgoing RTP packet")
         }
-        transmits.append(Transmit(bytes: protected, destination: remote))
+        transmits.append(Transmit(bytes: bytes, destination: remote))
         counters.rtpSent += 1
     }
 

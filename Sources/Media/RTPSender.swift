@@ -11,6 +11,7 @@ struct RTPSender {
     let payloadType: UInt8
     let samplesPerFrame: UInt32
     let frameInterval: Duration
+    let frameIntervalNanoseconds: Int64
     private(set) var sequence: UInt16
     private(set) var timestamp: UInt32
     private var queue: [[UInt8]] = []
@@ -29,12 +30,14 @@ struct RTPSender {
         self.payloadType = payloadType
         self.samplesPerFrame = samplesPerFrame
         self.frameInterval = frameInterval
+        self.frameIntervalNanoseconds = frameInterval.totalNanoseconds
     }
 
     var queued: Int { queue.count - head }
 
     var nextFrameAt: Instant? {
-        start.map { $0 + frameInterval * Int(frameIndex) }
+        // Integer nanoseconds: `Duration * Int` goes through 128-bit overflow checks on every frame.
+        start.map { Instant(nanoseconds: $0.nanoseconds &+ frameIntervalNanoseconds &* frameIndex) }
     }
 
     /// Takes the next sequence number for a packet sent outside the pacing (a telephone-event).
@@ -90,7 +93,7 @@ struct RTPSender {
             if skipped > 0 {
                 frameIndex += skipped
                 timestamp &+= UInt32(truncatingIfNeeded: Int64(samplesPerFrame) * skipped)
-                due = start + frameInterval * Int(frameIndex)
+                due = Instant(nanoseconds: start.nanoseconds &+ frameIntervalNanoseconds &* frameIndex)
             }
         }
         let payload: [UInt8]

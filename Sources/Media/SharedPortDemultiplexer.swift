@@ -146,6 +146,14 @@ public struct SharedPortDemultiplexer<ID: Hashable & Sendable>: Sendable {
         byAddress[source]
     }
 
+    /// The fast path of `route` without the bytes: the session of a validated address, counted as
+    /// routed by address. Nil: the datagram needs `route(_:from:now:)`.
+    public mutating func routeValidated(from source: TransportAddress) -> ID? {
+        guard let id = byAddress[source] else { return nil }
+        counters.byAddress += 1
+        return id
+    }
+
     /// Routes one datagram from `source`.
     public mutating func route(_ bytes: [UInt8], from source: TransportAddress, now: Instant) -> Route {
         if let id = byAddress[source] {

@@ -45,6 +45,12 @@ final class SharedMediaSocket: Sendable {
                 return
             }
             let now = clock.now()
+            // Nearly every datagram: from a validated address, read in place from NIO's buffer.
+            if let id = demux.routeValidated(from: source), let slot = slots[id] {
+                envelope.data.withUnsafeReadableBytes { slot.session.handleDatagram($0, from: source, now: now) }
+                drain(slot, id: id, now: now)
+                return
+            }
             let bytes = Array(buffer: envelope.data)
             guard case let .session(id, via) = demux.route(bytes, from: source, now: now), let slot = slots[id] else {
                 return

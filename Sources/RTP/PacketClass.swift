@@ -21,6 +21,26 @@ public enum PacketClass: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The same for a byte array, without generic dispatch: every received datagram is classified.
+    @inlinable
+    public static func classify(_ bytes: [UInt8]) -> PacketClass {
+        guard let first = bytes.first else { return .unknown }
+        return classify(first: first, second: bytes.count > 1 ? bytes[1] : nil)
+    }
+
+    /// The same from the first two bytes (`second` nil when the datagram has one byte).
+    @inlinable
+    public static func classify(first: UInt8, second: UInt8?) -> PacketClass {
+        switch first {
+        case 0...3: return .stun
+        case 20...63: return .dtls
+        case 128...191:
+            guard let second else { return .unknown }
+            return (192...223).contains(second) ? .rtcp : .rtp
+        default: return .unknown
+        }
+    }
+
     public var description: String {
         switch self {
         case .stun: return "STUN"

@@ -79,15 +79,16 @@ public struct RTPPacket: Equatable, Sendable {
     }
 
     /// The wire bytes. Throws when a field does not fit (payload type > 127, more than 15 CSRCs,
-    /// extension data not a multiple of 4 or too long).
-    public func serialize() throws -> [UInt8] {
+    /// extension data not a multiple of 4 or too long). `reservingCapacity` bytes more are reserved
+    /// (SRTP's trailer, appended in place without another allocation).
+    public func serialize(reservingCapacity extra: Int = 0) throws -> [UInt8] {
         guard payloadType <= 127 else {
             throw RTPError.valueOutOfRange(field: "RTP payload type", value: Int(payloadType), max: 127)
         }
         guard csrcs.count <= 15 else {
             throw RTPError.valueOutOfRange(field: "RTP CSRC count", value: csrcs.count, max: 15)
         }
-        var w = ByteWriter(capacity: headerLength + payload.count + Int(paddingLength))
+        var w = ByteWriter(capacity: headerLength + payload.count + Int(paddingLength) + max(0, extra))
         var b0: UInt8 = Self.version << 6 | UInt8(csrcs.count)
         if paddingLength > 0 { b0 |= 0x20 }
         if headerExtension != nil { b0 |= 0x10 }

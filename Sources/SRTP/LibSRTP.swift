@@ -54,10 +54,27 @@ final class LibSRTP {
         var buffer = [UInt8]()
         buffer.reserveCapacity(packet.count + Self.maxTrailerLength)
         buffer.append(contentsOf: packet)
-        buffer.append(contentsOf: repeatElement(0, count: Self.maxTrailerLength))
-        var length = Int32(packet.count)
+        try run(operation, name: name, inPlace: &buffer)
+        return buffer
+    }
+
+    /// Runs one libsrtp operation in `packet`'s own storage: protecting appends the trailer (no new
+    /// allocation when the capacity allows it), unprotecting shrinks it. A uniquely held array is not
+    /// copied. On error the contents are unspecified (the caller drops the packet).
+    func run(_ operation: Operation, name: String, inPlace packet: inout [UInt8]) throws {
+        guard let original = Int32(exactly: packet.count) else {
+            throw SRTPError.failed(operation: name, status: SRTPStatus(rawValue: srtp_err_status_bad_param.rawValue))
+        }
+        switch operation {
+        case .protect, .protectRTCP:
+            packet.reserveCapacity(packet.count + Self.maxTrailerLength)
+            packet.append(contentsOf: repeatElement(0, count: Self.maxTrailerLength))
+        case .unprotect, .unprotectRTCP:
+            break
+        }
+        var length = original
         let session = self.session
-        let status = buffer.withUnsafeMutableBytes { raw -> srtp_err_status_t in
+        let status = packet.withUnsafeMutableBytes { raw -> srtp_err_status_t in
             switch operation {
             case .protect: return srtp_protect(session, raw.baseAddress, &length)
             case .unprotect: return srtp_unprotect(session, raw.baseAddress, &length)
@@ -68,10 +85,9 @@ final class LibSRTP {
         guard status == srtp_err_status_ok else {
             throw SRTPError.from(operation: name, status: SRTPStatus(rawValue: status.rawValue))
         }
-        guard length >= 0, Int(length) <= buffer.count else {
+        guard length >= 0, Int(length) <= packet.count else {
             throw SRTPError.failed(operation: name, status: SRTPStatus(rawValue: srtp_err_status_fail.rawValue))
         }
-        buffer.removeLast(buffer.count - Int(length))
-        return buffer
+        packet.removeLast(packet.count - Int(length))
     }
 }

@@ -53,12 +53,33 @@ public final class SRTPSession {
         try run(.unprotectRTCP, "unprotectRTCP", packet, minimum: 8 + 4 + rtpTagLength, requires: .inbound)
     }
 
+    /// `protectRTP` in the packet's own storage: reserve `LibSRTP` trailer room
+    /// (`SRTPSession.maxTrailerLength`) beforehand and nothing is allocated.
+    public func protectRTP(inPlace packet: inout [UInt8]) throws {
+        try check("protectRTP", packet.count, minimum: 12, requires: .outbound)
+        try context.run(.protect, name: "protectRTP", inPlace: &packet)
+    }
+
+    /// `unprotectRTP` in the packet's own storage (it only shrinks): a uniquely held buffer, reused
+    /// from packet to packet, makes the receive path allocation-free. On error the contents are unspecified.
+    public func unprotectRTP(inPlace packet: inout [UInt8]) throws {
+        try check("unprotectRTP", packet.count, minimum: 12 + rtpTagLength, requires: .inbound)
+        try context.run(.unprotect, name: "unprotectRTP", inPlace: &packet)
+    }
+
+    /// Bytes protecting may append to a packet (reserve them for `protectRTP(inPlace:)`).
+    public static var maxTrailerLength: Int { LibSRTP.maxTrailerLength }
+
+    private func check(_ name: String, _ count: Int, minimum: Int, requires: SRTPDirection) throws {
+        guard direction == requires else { throw SRTPError.wrongDirection(operation: name, direction: direction) }
+        guard count >= minimum else {
+            throw SRTPError.packetTooShort(operation: name, length: count, minimum: minimum)
+        }
+    }
+
     private func run(_ op: LibSRTP.Operation, _ name: String, _ packet: [UInt8], minimum: Int,
                      requires: SRTPDirection) throws -> [UInt8] {
-        guard direction == requires else { throw SRTPError.wrongDirection(operation: name, direction: direction) }
-        guard packet.count >= minimum else {
-            throw SRTPError.packetTooShort(operation: name, length: packet.count, minimum: minimum)
-        }
+        try check(name, packet.count, minimum: minimum, requires: requires)
         return try context.run(op, name: name, packet)
     }
 }

@@ -5,6 +5,18 @@ import Foundation
 let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
 nonisolated(unsafe) var results: [BenchResult] = []
 let only = CommandLine.arguments.dropFirst().first
+// `ivr-bench callgrind <scenario> <packets>`: one fixed scenario for valgrind, no result files.
+if only == "callgrind" {
+    let args = Array(CommandLine.arguments.dropFirst(2))
+    do {
+        let out = try CallgrindScenario.run(args.first ?? "", packets: args.dropFirst().first.flatMap { Int($0) } ?? 0)
+        print("callgrind scenario \(args.first ?? ""): \(out) outputs")
+        exit(0)
+    } catch {
+        print("callgrind: \(error)")
+        exit(1)
+    }
+}
 func run(_ name: String, _ suite: () throws -> [BenchResult]) {
     guard only == nil || only == name else { return }
     do {
