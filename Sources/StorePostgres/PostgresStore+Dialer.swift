@@ -58,13 +58,7 @@ extension PostgresStore: DialerStore {
             guard let locked = try await conn.rows("SELECT * FROM campaigns WHERE id = \(id) FOR UPDATE",
                                                    logger: logger).first else { return .notFound }
             var c = try Self.campaign(locked)
-            let allowed: Set<CampaignRecord.State> = switch state {
-            case .paused: [.running]
-            case .running: [.paused]
-            case .cancelled: [.running, .paused]
-            case .done: []
-            }
-            guard allowed.contains(c.state) else { return .notAllowed(c.state) }
+            guard state.changeAllowed(from: c.state) else { return .notAllowed(c.state) }
             c.state = state
             c.updatedAt = date
             try await conn.query("UPDATE campaigns SET state = \(state.rawValue), updated_at = \(date) WHERE id = \(id)",
