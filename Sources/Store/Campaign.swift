@@ -59,6 +59,19 @@ public struct CampaignRecord: Codable, Equatable, Sendable, FetchableRecord, Per
     }
 }
 
+extension CampaignRecord.State {
+    /// Whether a campaign in `current` may be changed to this state: pause from running, resume (to running)
+    /// from paused, cancel from running or paused; `done` only by its last row ending.
+    public func changeAllowed(from current: Self) -> Bool {
+        switch self {
+        case .paused: current == .running
+        case .running: current == .paused
+        case .cancelled: current == .running || current == .paused
+        case .done: false
+        }
+    }
+}
+
 /// How far a campaign is: its rows by state and by last result.
 public struct CampaignProgress: Sendable, Equatable {
     public var byState: [String: Int]

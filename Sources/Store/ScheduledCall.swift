@@ -114,7 +114,7 @@ public struct ScheduledCallRecord: Codable, Equatable, Sendable, FetchableRecord
     }
 }
 
-/// Calls to place later, as the store keeps them. The SQLite `Store` has it (migration v7).
+/// Calls to place later, as the store keeps them. Both stores have it (SQLite v7, PostgreSQL pg3).
 public protocol ScheduledCallStore: Sendable {
     /// Records a call to place later. False when a row with the same `dedupe_key` exists (nothing changes).
     func insertScheduledCall(_ row: ScheduledCallRecord) async throws -> Bool

@@ -11,7 +11,8 @@ public enum CampaignChange: Sendable, Equatable {
 
 /// What the dialer needs from the store: campaigns, due rows, atomic claims (`placing`, `claimed_by`,
 /// `claimed_until`), the claim turned into a placed call in one transaction, and the rows' end states.
-/// The SQLite `Store` has it (migration v8); the PostgreSQL store does not yet.
+/// Both stores have it: the SQLite `Store` (migration v8) and `PostgresStore` (migration pg4, where several
+/// instances claim rows at once: a row is claimed by one of them only).
 public protocol DialerStore: ScheduledCallStore {
     func insertCampaign(_ campaign: CampaignRecord, rows: [ScheduledCallRecord]) async throws
     func campaigns() async throws -> [CampaignRecord]
@@ -75,13 +76,7 @@ extension Store: DialerStore {
     public func changeCampaign(id: String, to state: CampaignRecord.State, at date: Date) async throws -> CampaignChange {
         try await writer.write { db in
             guard var c = try CampaignRecord.fetchOne(db, key: id) else { return .notFound }
-            let allowed: Set<CampaignRecord.State> = switch state {
-            case .paused: [.running]
-            case .running: [.paused]
-            case .cancelled: [.running, .paused]
-            case .done: []
-            }
-            guard allowed.contains(c.state) else { return .notAllowed(c.state) }
+            guard state.changeAllowed(from: c.state) else { return .notAllowed(c.state) }
             c.state = state
             c.updatedAt = date
             try c.update(db)

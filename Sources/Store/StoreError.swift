@@ -9,6 +9,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case badDatabaseURL(reason: String)
     /// A stored value this version does not know (e.g. a status written by a newer version).
     case badValue(table: String, column: String, value: String)
+    /// A row to insert whose key is already taken (nothing of the write is kept).
+    case duplicate(table: String, id: String)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
             return "outbox message \(id) is \(status); only failed or pending messages can be retried"
         case let .badDatabaseURL(reason): return "database URL: \(reason)"
         case let .badValue(table, column, value): return "\(table).\(column) holds an unknown value '\(value)'"
+        case let .duplicate(table, id): return "\(table) already has a row \(id)"
         }
     }
 }

@@ -2,7 +2,7 @@ import Logging
 import PostgresNIO
 import Store
 
-/// The PostgreSQL schema: the SQLite tables (SQLite migrations v1–v7 and `console` in `Store`) in PostgreSQL's types, plus what
+/// The PostgreSQL schema: the SQLite tables (SQLite migrations v1–v8 and `console` in `Store`) in PostgreSQL's types, plus what
 /// several instances need (`instances`, who accepted a delivery, who claimed an outbox row and until when).
 /// One registered migration per change, applied under an advisory lock so instances starting together
 /// migrate once. Never edit a shipped migration: add one.
@@ -89,6 +89,17 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX scheduled_calls_due ON scheduled_calls (state, not_before)",
             "CREATE INDEX scheduled_calls_user ON scheduled_calls (recipient, state)",
+        ]),
+        // SQLite's v8: campaigns (their rows are `scheduled_calls` of origin campaign), and the index the
+        // dialer's release of expired claims reads.
+        ("pg4: campaigns", [
+            """
+            CREATE TABLE campaigns (
+              id text PRIMARY KEY, name text, flow text NOT NULL, phone_number_id text, rate text NOT NULL,
+              "window" text, time_zone text NOT NULL, max_attempts bigint NOT NULL, retry_after bigint NOT NULL,
+              state text NOT NULL, created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX scheduled_calls_claims ON scheduled_calls (state, claimed_until)",
         ]),
     ]
 

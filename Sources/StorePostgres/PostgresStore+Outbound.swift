@@ -12,15 +12,19 @@ extension PostgresStore: OutboundStore {
         let logger = self.logger
         return try await transaction { [call] conn in
             guard try await PostgresRows.insertCall(call, on: conn, logger: logger) else { return false }
-            let r = request
-            try await conn.query("""
-                INSERT INTO outbound_calls (id, phone_number_id, recipient, flow, variables_json, biz_opaque_callback_data,
-                  wa_call_id, created_at)
-                VALUES (\(r.id), \(r.phoneNumberID), \(r.recipient), \(r.flow), \(r.variablesJSON),
-                  \(r.bizOpaqueCallbackData), \(r.waCallID), \(r.createdAt))
-                """, logger: logger)
+            try await Self.insertOutboundRequest(request, on: conn, logger: logger)
             return true
         }
+    }
+
+    /// The request's `outbound_calls` row, inside the caller's transaction (its `calls` row inserted first).
+    static func insertOutboundRequest(_ r: OutboundCallRecord, on conn: PostgresConnection, logger: Logger) async throws {
+        try await conn.query("""
+            INSERT INTO outbound_calls (id, phone_number_id, recipient, flow, variables_json, biz_opaque_callback_data,
+              wa_call_id, created_at)
+            VALUES (\(r.id), \(r.phoneNumberID), \(r.recipient), \(r.flow), \(r.variablesJSON),
+              \(r.bizOpaqueCallbackData), \(r.waCallID), \(r.createdAt))
+            """, logger: logger)
     }
 
     public func outboundCall(id: String) async throws -> OutboundCallRecord? {

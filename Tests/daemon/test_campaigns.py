@@ -1,7 +1,7 @@
 """The dialer on the built binary: a campaign of 20 numbers at 5/s inside a calling window, the daemon
 restarted halfway, and every number gets exactly one `connect` at the Graph stand-in; a retry after no
 answer; a callback row whose permission is asked for, granted by a webhook, then called; the campaign
-API's errors; `ivrd campaign` start/status/pause/cancel."""
+API's errors; `ivrd campaign` start/status/pause/cancel; a campaign on PostgreSQL."""
 import datetime
 import http.server
 import itertools
@@ -13,7 +13,7 @@ import time
 import urllib.request
 import zoneinfo
 
-from ivrd_harness import ADMIN_TOKEN, ROOT, permission_answer, sign, wait_for
+from ivrd_harness import ADMIN_TOKEN, ROOT, permission_answer, postgres_database, psql, sign, wait_for
 
 SECRET = "campaign-secret"
 NUMBER = "106540352242922"
@@ -152,6 +152,30 @@ def test_a_restart_halfway_through_calls_every_number_exactly_once(daemon_factor
         shown = json.loads(shown)
         assert status == 200 and shown["state"] == "done" and shown["finished"] == 20
         assert sum(shown["by_result"].values()) == 20 and shown["by_result"].get("declined", 0) >= 10, shown
+    finally:
+        users.close()
+
+
+def test_on_postgresql_a_campaign_calls_each_number_once_and_finishes(daemon_factory):
+    numbers = [f"4915112341{i:03d}" for i in range(5)]
+    users = UserSide(granted=numbers)
+    url = postgres_database()
+    try:
+        d = start(daemon_factory, users, IVR_DATABASE_URL=url)
+        rows = [{"to": "+" + n} for n in numbers]
+        status, made = post_json(d, "/v1/campaigns", {"flow": "reminder", "rows": rows, "rate": "5/s"})
+        assert status == 201 and made["total"] == 5, made
+        campaign = made["id"]
+
+        def shown():
+            return json.loads(d.admin_get(f"/v1/campaigns/{campaign}")[1])
+
+        assert wait_for(lambda: shown()["state"] == "done", attempts=300), (
+            shown(), psql(url, "select id, state, last_result from scheduled_calls"))
+        assert sorted(users.connects()) == sorted(numbers), f"connects per number: {sorted(users.connects())}"
+        assert shown()["finished"] == 5
+        assert psql(url, f"select count(*), count(distinct call_id) from scheduled_calls "
+                         f"where campaign_id = '{campaign}' and attempts = 1") == [("5", "5")]
     finally:
         users.close()
 

@@ -7,7 +7,7 @@ extension CallActor {
     /// permission and places it). The row's dedupe key is the request's id, so a replayed step records once.
     func schedule(_ request: ScheduledCallRequest) {
         guard let store = context.scheduledCalls else {
-            let reason = "this store keeps no scheduled calls (PostgreSQL); use the SQLite store to schedule calls"
+            let reason = "this store keeps no scheduled calls"
             logger.warning("schedule_call refused", metadata: ["step": "\(request.step)", "reason": "\(reason)"])
             inputs.yield(.scheduleDone(id: request.id, failure: reason))
             return
