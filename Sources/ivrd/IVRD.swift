@@ -42,8 +42,11 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigError {
             throw ValidationError("configuration error: \(error)")
         }
+        // Before anything starts NIO's shared event loops: one loop per CPU this process may use.
+        let loops = CPUAffinity.sizeEventLoops()
         LogSetup.bootstrap(format: cfg.logFormat, level: cfg.logLevel)
         let logger = Logger(label: "ivrd")
+        logger.debug("event loops", metadata: ["count": "\(loops)"])
         let server: IVRServer
         do {
             server = try IVRServer(config: cfg, logger: logger, hurryOnSecondSignal: true)

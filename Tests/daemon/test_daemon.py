@@ -1,5 +1,6 @@
 """The issue's 'done when', checked on the built binary."""
 import json
+from pathlib import Path
 
 from conftest import FIXTURES, sign, wait_for
 
@@ -76,3 +77,16 @@ def test_bad_config_is_refused_with_the_file_and_line(tmp_path):
     r = subprocess.run([binary, "serve", "--config", str(cfg)], capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
     assert f"{cfg}:2: unknown key 'prot' in 'http' (did you mean 'port'?)" in r.stderr
+
+
+def test_pinned_to_one_cpu_ivrd_runs_one_event_loop(daemon_factory, tmp_path):
+    """taskset -c 0: NIO would size its loops from the machine's cores; ivrd sizes them from its CPU mask,
+    so its loop threads do not take turns on the one core it has."""
+    from ivrd_harness import Daemon
+    d = Daemon(tmp_path, {}, name="ivrd-pinned", prefix=("taskset", "-c", "0"))
+    try:
+        names = [(p / "comm").read_text().strip() for p in Path(f"/proc/{d.proc.pid}/task").iterdir()]
+        loops = [n for n in names if n.startswith("NIO-SGLTN-1-")]
+        assert loops == ["NIO-SGLTN-1-#1"], names
+    finally:
+        d.stop()
