@@ -29,7 +29,8 @@ screenshots: test-deps
 
 # Release-mode benchmarks: per-operation costs (ivr-bench), keyword recognition over the voice-menu
 # test set (speech-bench), the voice-menu figures on the full set with each engine held out (printed,
-# and written to Benchmarks/results/<date>-voice-menus.md), then the capacity run (N concurrent calls
+# and written to Benchmarks/results/<date>-voice-menus.md), voice barge-in over the prompt's echo
+# (<date>-voice-barge-in.md), then the capacity run (N concurrent calls
 # against ivrd and against an aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
 bench: deps
 	@bash .ci/deps.sh bench
@@ -42,8 +43,10 @@ bench: deps
 	.build/release/speech-bench --rate 48000 --results Benchmarks/results var/speech-set/*.raw
 	swift build --build-tests
 	mkdir -p Benchmarks/results
-	SPEECH_SET=full SPEECH_TABLE=Benchmarks/results/$$(date +%F)-voice-menus.md swift test --skip-build --filter AccuracyTests
-	cat Benchmarks/results/$$(date +%F)-voice-menus.md
+	SPEECH_SET=full SPEECH_TABLE=Benchmarks/results/$$(date +%F)-voice-menus.md \
+		SPEECH_BARGE_IN_TABLE=Benchmarks/results/$$(date +%F)-voice-barge-in.md \
+		swift test --skip-build --no-parallel --filter 'AccuracyTests|VoiceBargeInTests'
+	cat Benchmarks/results/$$(date +%F)-voice-menus.md Benchmarks/results/$$(date +%F)-voice-barge-in.md
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
 
 # Every libFuzzer target (Fuzz/README.md) for FUZZ_SECONDS each; FUZZ_TARGETS picks a subset.
