@@ -6,50 +6,34 @@ import asyncio
 
 from caller import Caller
 from test_scenarios import flows_with, media_ip
+from test_voice_confirm import CONFIRM_FLOW
 
-BARGE_FLOW = """\
-name: barge
-numbers: ["100000000000022"]
-language: en-us
-start: menu
-steps:
-  menu:
-    menu:
-      prompt: main_menu
-      options:
-        "1": { say: [sales], goto: sales }
-        "2": { say: [support], goto: support }
-      confirm: never
-      accept_above: 0.5
-      timeout: 6s
-      retries: 1
-      on_failure: bye
-  sales:
-    play: sales
-    next: bye
-  support:
-    play: support
-    next: bye
-  bye:
-    hangup: completed
-"""
+# The confirmation test's menu, on its own number, taking any fairly sure word at once (no question:
+# this is about hearing the word over the echo).
+BARGE_FLOW = (CONFIRM_FLOW.replace("name: confirm", "name: barge").replace("100000000000021", "100000000000022")
+              .replace("confirm: always", "confirm: never\n      accept_above: 0.5"))
+
+
+async def echoing_call(start, graph, tmp_path, call_id, *words):
+    """A call whose phone echoes what it hears at -20 dB; the caller waits 1.2 s into the prompt and
+    says each word (none: stays quiet through the prompt). Returns the daemon, the caller and when
+    the caller started speaking."""
+    d, wa = start(await media_ip(), IVR_FLOWS=flows_with(tmp_path, "barge.yaml", BARGE_FLOW))
+    wa.phone_number_id = "100000000000022"
+    c = Caller(wa, graph, call_id)
+    c.echo_back(0.1)
+    await c.dial()
+    await c.wait(1.2)
+    said_at = c.now()
+    for word in words:
+        await c.say(word)
+    await c.wait(3.0)
+    await c.hang_up()
+    return d, c, said_at
 
 
 def test_a_word_said_over_the_prompts_echo_takes_its_branch(start, graph, tmp_path):
-    async def scenario():
-        d, wa = start(await media_ip(), IVR_FLOWS=flows_with(tmp_path, "barge.yaml", BARGE_FLOW))
-        wa.phone_number_id = "100000000000022"
-        c = Caller(wa, graph, "wacid.E2E-BARGE")
-        c.echo_back(0.1)
-        await c.dial()
-        await c.wait(1.2)           # the menu prompt plays, and comes back as echo
-        said_at = c.now()
-        await c.say("sales")        # over the prompt and its echo
-        await c.wait(3.0)
-        await c.hang_up()
-        return d, c, said_at
-
-    d, c, said_at = asyncio.run(scenario())
+    d, c, said_at = asyncio.run(echoing_call(start, graph, tmp_path, "wacid.E2E-BARGE", "sales"))
     # The prompt was still playing when the caller spoke: its own echo did not stop it.
     before = c.heard_level(said_at - 0.4, said_at)
     assert before > 300, (before, c.log)
@@ -61,18 +45,11 @@ def test_a_word_said_over_the_prompts_echo_takes_its_branch(start, graph, tmp_pa
 
 def test_the_prompts_echo_alone_takes_no_branch(start, graph, tmp_path):
     """The prompt says the menu's words ("Sales, press 1"): its echo must not be taken for the caller."""
-    async def scenario():
-        d, wa = start(await media_ip(), IVR_FLOWS=flows_with(tmp_path, "barge.yaml", BARGE_FLOW))
-        wa.phone_number_id = "100000000000022"
-        c = Caller(wa, graph, "wacid.E2E-ECHO")
-        c.echo_back(0.1)
-        await c.dial()
-        await c.wait(4.0)           # the whole prompt, and its echo, and a little quiet
-        await c.hang_up()
-        return d, c
-
-    d, c = asyncio.run(scenario())
+    d, c, _ = asyncio.run(echoing_call(start, graph, tmp_path, "wacid.E2E-ECHO"))
     assert c.heard_level(0.5, 2.0) > 300, c.log    # the prompt played (and came back as echo)
-    assert d.events("wacid.E2E-ECHO", "keyword") == []
+    # Nothing the menu would act on (accept_above 0.5). Under CPU load a scrap of echo has been heard
+    # once as a word at 0.12, which the menu drops, as it drops a cough.
+    heard = [(k.split("@")[0], float(k.split("@")[1])) for k in d.events("wacid.E2E-ECHO", "keyword")]
+    assert [w for w, confidence in heard if confidence >= 0.5] == [], heard
     steps = d.events("wacid.E2E-ECHO", "step")
     assert "sales" not in steps and "support" not in steps, steps
