@@ -34,7 +34,8 @@ screenshots: test-deps
 
 # Release-mode benchmarks: per-operation costs (ivr-bench), keyword recognition over the voice-menu
 # test set (speech-bench), the voice-menu figures on the full set with each engine held out (printed,
-# and written to Benchmarks/results/<date>-voice-menus.md), then the capacity run (N concurrent calls
+# and written to Benchmarks/results/<date>-voice-menus.md), voice barge-in over the prompt's echo
+# (<date>-voice-barge-in.md), then the capacity run (N concurrent calls
 # against ivrd and against an aiortc server). Results in Benchmarks/results/<date>.json, .md and .png.
 # Then the one-core run (ivrd pinned to CPU 0, the load generator to CPU 1; both call mixes, up to 1,000
 # calls, into <date>-onecore.*) and the instructions per packet (callgrind-<date>.*).
@@ -49,8 +50,10 @@ bench: deps
 	.build/release/speech-bench --rate 48000 --results Benchmarks/results var/speech-set/*.raw
 	swift build --build-tests
 	mkdir -p Benchmarks/results
-	SPEECH_SET=full SPEECH_TABLE=Benchmarks/results/$$(date +%F)-voice-menus.md swift test --skip-build --filter AccuracyTests
-	cat Benchmarks/results/$$(date +%F)-voice-menus.md
+	SPEECH_SET=full SPEECH_TABLE=Benchmarks/results/$$(date +%F)-voice-menus.md \
+		SPEECH_BARGE_IN_TABLE=Benchmarks/results/$$(date +%F)-voice-barge-in.md \
+		swift test --skip-build --no-parallel --filter 'AccuracyTests|VoiceBargeInTests'
+	cat Benchmarks/results/$$(date +%F)-voice-menus.md Benchmarks/results/$$(date +%F)-voice-barge-in.md
 	python3 Benchmarks/load/run_bench.py $(LOAD_ARGS)
 	python3 Benchmarks/load/run_bench.py --pin --ns 250,500,1000 --aiortc-ns "" --mix both --stem $$(date +%F)-onecore
 	python3 Benchmarks/callgrind/run_callgrind.py --no-build

@@ -6,6 +6,12 @@ public struct VoiceActivityConfiguration: Sendable, Equatable {
     public var continueMarginDB = 6.0
     /// Never speech below this level (digital silence, line hiss).
     public var minimumLevelDBFS = -50.0
+    /// …and, while our prompt plays (`VoiceActivityDetector.playbackActive`), never below this one:
+    /// the caller's phone sends back what its echo canceller leaves of the prompt, about 20 dB down,
+    /// and to a level detector that is speech. The example prompts' loudest 10 ms windows are about
+    /// -12 dBFS and Flite's `say:` about -9.5 dBFS, so their echo stays under -29.5 dBFS, while a
+    /// caller's syllables reach -20 to -10 dBFS (Tests/SpeechTests/VoiceBargeInTests measures both).
+    public var playbackMinimumLevelDBFS = -26.0
     /// Speech windows in a row needed to start speech.
     public var minimumSpeech: Duration = .milliseconds(60)
     /// Quiet time after the last speech window before speech ends (bridges pauses between words).

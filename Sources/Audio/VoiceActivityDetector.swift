@@ -14,6 +14,9 @@ public struct VoiceActivityDetector: Sendable {
     public private(set) var isSpeaking = false
     /// The current noise floor in dBFS (-100 before any audio).
     public private(set) var noiseFloorDBFS = -100.0
+    /// Our prompt is playing (or its echo may still come back): speech must reach
+    /// `playbackMinimumLevelDBFS`, above the residual echo.
+    public var playbackActive = false
 
     private let windowSamples: Int
     private let windowDuration: Duration
@@ -101,7 +104,9 @@ public struct VoiceActivityDetector: Sendable {
         levelCount = min(levelCount + 1, levels.count)
         noiseFloorDBFS = levels[0..<levelCount].min() ?? level
         let margin = isSpeaking ? configuration.continueMarginDB : configuration.startMarginDB
-        let isSpeech = level > max(noiseFloorDBFS + margin, configuration.minimumLevelDBFS)
+        let minimum = playbackActive ? max(configuration.minimumLevelDBFS, configuration.playbackMinimumLevelDBFS)
+            : configuration.minimumLevelDBFS
+        let isSpeech = level > max(noiseFloorDBFS + margin, minimum)
         if isSpeaking {
             if isSpeech {
                 lastSpeechEnd = end

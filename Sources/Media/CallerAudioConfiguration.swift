@@ -22,6 +22,9 @@ public struct CallerAudioConfiguration: Sendable, Equatable {
     /// buffer on arrival; its own deadline matters only once they stop (a gap, DTX, a hang-up), so
     /// the playout deadline is held back to this long after the last packet: no 20 ms timer per call.
     public var audioIdle: Duration = .milliseconds(150)
+    /// After our prompt stops, its echo can still arrive for about a round trip: speech must stay
+    /// above the playback level (`VoiceActivityConfiguration.playbackMinimumLevelDBFS`) this long.
+    public var echoTail: Duration = .milliseconds(300)
     /// A recording that ends on silence finishes at the end of speech only after this much audio.
     public var minimumSecondsBeforeSilence = 0.5
     /// The decoded stream is time-stamped by counting its samples; when that count drifts this far

@@ -30,6 +30,9 @@ public final class CallerAudioPipeline {
     private var preRoll: [[Int16]] = []
     /// When the caller's last audio packet was handed over (the audio idle rule).
     private var lastAudioAt: Instant?
+    /// Our prompt plays; after it stopped, its echo may arrive until `echoUntil`.
+    private var playing = false
+    private var echoUntil: Instant?
     private var outputs: [CallerAudioOutput] = []
     private var outputHead = 0
 
@@ -70,6 +73,13 @@ public final class CallerAudioPipeline {
     public func setRecognizing(_ on: Bool) {
         isRecognizing = on && isListening
         preRoll.removeAll()
+    }
+
+    /// Our prompt starts or stops playing. While it plays, and for `echoTail` after, the voice
+    /// activity detector hears only speech louder than the prompt's residual echo.
+    public func setPlaying(_ on: Bool, now: Instant) {
+        playing = on
+        if !on { echoUntil = now + configuration.echoTail }
     }
 
     /// Starts recording (replacing one in progress, which reports nothing). It ends at `maxSeconds`,
@@ -164,6 +174,7 @@ public final class CallerAudioPipeline {
             recording?.samples += frame.pcm.count
             emit(.recordingFrames(frame.pcm))
         }
+        vad.playbackActive = playing || echoUntil.map { arrival < $0 } ?? false
         for event in vad.process(audio16k, at: at) {
             switch event {
             case .speechStarted:

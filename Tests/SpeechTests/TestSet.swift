@@ -9,6 +9,9 @@ struct Utterance: Sendable {
     var keyword: String?
     var text: String
     var samples16k: [Int16]
+    /// The 48 kHz audio before Opus, kept for keywords only (the barge-in test mixes our prompt's
+    /// echo into it, before Opus as the caller's phone would); empty otherwise.
+    var pcm48: [Int16] = []
     /// The manifest's description: engine (espeak, flite, piper), voice, speed (normal, fast),
     /// condition (clean, snr20, snr10), kind (keyword, carrier, other, cough, noise).
     var engine = "", voice = "", speed = "", condition = "", kind = ""
@@ -34,6 +37,13 @@ let exampleMenus: [(name: String, options: [[String]])] = [
 enum TestSet {
     static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
+    /// `SPEECH_SET=full` (make bench): both speeds; otherwise the normal speed (make test).
+    static let isFull = ProcessInfo.processInfo.environment["SPEECH_SET"] == "full"
+
+    /// The set for this run, generated once per test process and shared by the suites that use it.
+    static func shared() async throws -> [Utterance] { try await generation.value }
+    private static let generation = Task { try generate(speeds: isFull ? ["normal", "fast"] : ["normal"]) }
+
     /// Runs make-testset.sh into a fresh temporary directory and loads every utterance.
     /// `speeds` limits the set (make test runs the normal speed; make bench both).
     static func generate(speeds: [String] = ["normal", "fast"]) throws -> [Utterance] {
@@ -43,8 +53,12 @@ enum TestSet {
                 let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 guard f.count == 8, speeds.contains(f[5]) else { return nil }
                 let data = try Data(contentsOf: URL(fileURLWithPath: keep + "/" + f[0] + ".16k"))
-                return Utterance(name: f[0], keyword: f[1] == "-" ? nil : f[1], text: f[2],
-                                 samples16k: data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }, fields: f)
+                var u = Utterance(name: f[0], keyword: f[1] == "-" ? nil : f[1], text: f[2],
+                                  samples16k: data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }, fields: f)
+                if let raw = try? Data(contentsOf: URL(fileURLWithPath: keep + "/" + f[0] + ".48k")) {
+                    u.pcm48 = raw.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+                }
+                return u
             }
         }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("speech-testset-\(getpid())")
@@ -67,14 +81,18 @@ enum TestSet {
             let data = try Data(contentsOf: dir.appendingPathComponent(f[0]))
             let pcm48 = data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
             let decoded = try opusRoundTrip(pcm48)
-            let u = Utterance(name: f[0], keyword: f[1] == "-" ? nil : f[1], text: f[2],
+            var u = Utterance(name: f[0], keyword: f[1] == "-" ? nil : f[1], text: f[2],
                               samples16k: Decimator.by3(decoded), fields: f)
+            if u.keyword != nil { u.pcm48 = pcm48 }
             out.append(u)
             if let keep = ProcessInfo.processInfo.environment["SPEECH_TESTSET_KEEP"] {
                 // Debugging aid: keep the 16 kHz audio the recognizer heard.
                 try? FileManager.default.createDirectory(atPath: keep, withIntermediateDirectories: true)
                 let bytes = u.samples16k.withUnsafeBytes { Data($0) }
                 try? bytes.write(to: URL(fileURLWithPath: keep).appendingPathComponent(f[0] + ".16k"))
+                if !u.pcm48.isEmpty {
+                    try? u.pcm48.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: keep).appendingPathComponent(f[0] + ".48k"))
+                }
             }
         }
         if let keep = ProcessInfo.processInfo.environment["SPEECH_TESTSET_KEEP"] {

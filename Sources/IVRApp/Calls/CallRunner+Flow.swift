@@ -51,6 +51,7 @@ extension CallRunner {
             let tag = nextTag
             nextTag += 1
             playing[tag] = bargeIn
+            callerAudio.setPlaying(true, now: now)
             stoppedRenders.formUnion(pendingRenders)
             pendingRenders.insert(tag)
             effects.append(.render(text: text, voice: voice, language: language, tag: tag))
@@ -69,6 +70,7 @@ extension CallRunner {
             let tag = nextTag
             nextTag += 1
             playing[tag] = bargeIn
+            callerAudio.setPlaying(true, now: now)
             effects.append(.play(frames: frames, tag: tag))
             effects.append(.event(.prompt, ids.joined(separator: ",")))
         case .stopPlayback:

@@ -109,6 +109,7 @@ final class CallRunner {
         switch event {
         case let .playbackFinished(tag, _):
             guard playing.removeValue(forKey: tag) != nil else { return }
+            callerAudio.setPlaying(!playing.isEmpty, now: now)
             engine.handle(.promptFinished, now: now)
         case let .telephoneEvent(payload, ts, seq, marker):
             handleCallerTelephoneEvent(payload: payload, rtpTimestamp: ts, sequence: seq, marker: marker, now: now)
