@@ -83,6 +83,16 @@ public struct PermissionRecord: Codable, Equatable, Sendable, FetchableRecord, P
 }
 
 extension PermissionRecord {
+    /// Meta's latest `call_permissions` answer; the unanswered count and the last request are kept.
+    public mutating func applyCheck(status: String, expiresAt: Date?, permissionJSON: String?, checkedAt: Date,
+                                    cacheUntil: Date?) {
+        self.status = status
+        self.expiresAt = expiresAt
+        self.permissionJSON = permissionJSON
+        self.checkedAt = checkedAt
+        self.cacheUntil = cacheUntil
+    }
+
     /// The user's reply to a permission request: granted (until `expiresAt`, or permanent) or rejected. The
     /// next check asks Meta again; a grant starts a fresh unanswered count.
     public mutating func applyReply(granted: Bool, permanent: Bool, expiresAt: Date?) {
@@ -151,11 +161,8 @@ extension Store: OutboundStore {
     public func savePermission(phoneNumberID: String, user: String, status: String, expiresAt: Date?,
                                permissionJSON: String?, checkedAt: Date, cacheUntil: Date?) async throws {
         try await changePermission(phoneNumberID: phoneNumberID, user: user, at: checkedAt) { p in
-            p.status = status
-            p.expiresAt = expiresAt
-            p.permissionJSON = permissionJSON
-            p.checkedAt = checkedAt
-            p.cacheUntil = cacheUntil
+            p.applyCheck(status: status, expiresAt: expiresAt, permissionJSON: permissionJSON, checkedAt: checkedAt,
+                         cacheUntil: cacheUntil)
         }
     }
 

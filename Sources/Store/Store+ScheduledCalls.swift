@@ -34,6 +34,17 @@ public protocol ScheduledCallListing: Sendable {
     func cancelScheduledCall(id: String, at date: Date) async throws -> ScheduledCallRecord
 }
 
+extension ScheduledCallRecord {
+    /// Cancelled by the operator: final, `last_result` "cancelled", unclaimed.
+    public mutating func cancel(at date: Date) {
+        state = .cancelled
+        lastResult = "cancelled"
+        claimedBy = nil
+        claimedUntil = nil
+        updatedAt = date
+    }
+}
+
 extension Store: ScheduledCallListing {
     public func scheduledCalls(state: ScheduledCallRecord.State?, origin: ScheduledCallRecord.Origin?, limit: Int,
                                offset: Int) async throws -> ScheduledCallPage {
@@ -51,11 +62,7 @@ extension Store: ScheduledCallListing {
         try await writer.write { db in
             guard var row = try ScheduledCallRecord.fetchOne(db, key: id) else { throw ScheduledCallCancelError.notFound(id: id) }
             guard !row.state.isFinal else { throw ScheduledCallCancelError.final(id: id, state: row.state) }
-            row.state = .cancelled
-            row.lastResult = "cancelled"
-            row.claimedBy = nil
-            row.claimedUntil = nil
-            row.updatedAt = date
+            row.cancel(at: date)
             try row.update(db)
             return row
         }

@@ -48,11 +48,8 @@ extension PostgresStore: OutboundStore {
     public func savePermission(phoneNumberID: String, user: String, status: String, expiresAt: Date?,
                                permissionJSON: String?, checkedAt: Date, cacheUntil: Date?) async throws {
         try await changePermission(phoneNumberID: phoneNumberID, user: user, at: checkedAt) { p in
-            p.status = status
-            p.expiresAt = expiresAt
-            p.permissionJSON = permissionJSON
-            p.checkedAt = checkedAt
-            p.cacheUntil = cacheUntil
+            p.applyCheck(status: status, expiresAt: expiresAt, permissionJSON: permissionJSON, checkedAt: checkedAt,
+                         cacheUntil: cacheUntil)
         }
     }
 
@@ -196,11 +193,7 @@ extension PostgresStore: ScheduledCallListing {
             }
             var row = try Self.scheduledCall(locked)
             guard !row.state.isFinal else { throw ScheduledCallCancelError.final(id: id, state: row.state) }
-            row.state = .cancelled
-            row.lastResult = "cancelled"
-            row.claimedBy = nil
-            row.claimedUntil = nil
-            row.updatedAt = date
+            row.cancel(at: date)
             try await conn.query("""
                 UPDATE scheduled_calls SET state = 'cancelled', last_result = 'cancelled', claimed_by = NULL,
                   claimed_until = NULL, updated_at = \(date)
