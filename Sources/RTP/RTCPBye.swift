@@ -19,6 +19,11 @@ public struct RTCPBye: Equatable, Sendable {
             throw RTPError.badRTCPBody(packetType: packetType, offset: r.offset,
                                        reason: "source count \(count) needs \(count * 4) body bytes, \(r.remaining) available")
         }
+        // Sources and the padded reason fill whole 32-bit words (RFC 3550 6.6), before any RTCP padding.
+        guard (r.end - r.offset) % 4 == 0 else {
+            throw RTPError.badRTCPBody(packetType: packetType, offset: r.offset,
+                                       reason: "BYE body of \(r.end - r.offset) bytes is not a whole number of 32-bit words")
+        }
         var ssrcs: [UInt32] = []
         for _ in 0..<count { ssrcs.append(try r.u32("BYE SSRC")) }
         var reason: String?

@@ -40,6 +40,13 @@ import Wire
         #expect(try compound.serialize() == bytes)
     }
 
+    /// Found by the fuzzer: RTCP padding left a 2-byte BYE body, which parsed but could not be written back.
+    @Test func aByeBodyThatIsNotWholeWordsIsRefused() {
+        #expect(throws: RTPError.self) {
+            try RTCPCompoundPacket.parse([0xA0, 0xCB, 0x00, 0x01, 0x00, 0x00, 0x00, 0x02], allowReducedSize: true)
+        }
+    }
+
     @Test func byeWithoutReasonAndSeveralSources() throws {
         let compound = RTCPCompoundPacket(packets: [.receiverReport(RTCPReceiverReport(ssrc: 1)),
                                                    .bye(RTCPBye(ssrcs: [1, 2]))])
