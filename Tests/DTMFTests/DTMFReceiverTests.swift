@@ -216,6 +216,20 @@ func press(_ digit: Character, ms: Int64, ts: UInt32, seq: UInt16 = 0, at start:
         #expect(try deliver(try press("5", ms: 100, ts: 8000, seq: 30, at: 3000), to: &receiver).isEmpty)
     }
 
+    /// Half the circle is measured from the newest reported timestamp, which for a long press is its last
+    /// segment: a press 2³¹ after such a press's first timestamp is 2³¹ − 0xFFFF after its last segment, so
+    /// it is ahead and new. Two more presses then complete the circle, and the first timestamp is a new
+    /// press again (the fuzzer's harness had this order wrong, not the receiver).
+    @Test func halfTheCircleAfterALongPressIsMeasuredFromItsLastSegment() throws {
+        var receiver = try DTMFReceiver()
+        var reported = try deliver(try press("5", ms: 9000, ts: 8000), to: &receiver)
+        reported += try deliver(try press("7", ms: 100, ts: 8000 &+ 0x8000_0000, seq: 100, at: 10_000), to: &receiver)
+        reported += try deliver(try press("1", ms: 100, ts: 0, seq: 110, at: 11_000), to: &receiver)
+        reported += try deliver(try press("5", ms: 100, ts: 8000, seq: 120, at: 12_000), to: &receiver)
+        #expect(reported.map(\.digit) == ["5", "7", "1", "5"])
+        #expect(reported.map(\.rtpTimestamp) == [8000, 8000 &+ 0x8000_0000, 0, 8000])
+    }
+
     @Test func unknownEventsAreIgnoredAndCounted() throws {
         var receiver = try DTMFReceiver()
         let flash = TelephoneEvent(event: 16, isEnd: true, volume: 10, duration: 800)

@@ -46,12 +46,9 @@ enum TelephoneEventFuzz {
             for digit in digits {
                 require(TelephoneEvent.digits.contains(digit.digit), "reported digit '\(digit.digit)' is not a key")
                 if let ts = digit.rtpTimestamp {
-                    let position = newest.map { $0 + Int64(Int32(bitPattern: ts &- UInt32(truncatingIfNeeded: $0))) }
-                        ?? Int64(ts)
+                    let position = newest.map { $0 + step(from: $0, to: ts) } ?? Int64(ts)
                     if let before = reported[ts] {
-                        // Segments of long presses move the receiver's newest timestamp a little past the
-                        // presses it reports (at most 255 segments of 0xFFFF units here).
-                        require(position - before >= (1 << 31) - 255 * 0x1_0000,
+                        require(position - before >= (1 << 31) - segmentSlack,
                                 "the press at timestamp \(ts) was reported twice")
                     }
                     reported[ts] = position
@@ -59,5 +56,18 @@ enum TelephoneEventFuzz {
                 }
             }
         }
+    }
+
+    /// Segments of long presses move the receiver's newest timestamp a little past the presses it reports
+    /// (at most 255 segments of 0xFFFF units here), so this harness's newest may trail the receiver's.
+    static let segmentSlack: Int64 = 255 * 0x1_0000
+
+    /// The signed step on the unwrapped timeline from `newest` to `ts`. Serial order is ambiguous about
+    /// half the circle; a timestamp up to `segmentSlack` past half-way may be ahead of the receiver's own
+    /// newest (a press 2³¹ after a two-segment press is 2³¹ − 0xFFFF after its last segment), so it counts
+    /// as ahead here too. Counting it behind would make a press that really came round look repeated.
+    static func step(from newest: Int64, to ts: UInt32) -> Int64 {
+        let distance = Int64(ts &- UInt32(truncatingIfNeeded: newest))
+        return distance < (1 << 31) + segmentSlack ? distance : distance - (1 << 32)
     }
 }
