@@ -8,7 +8,7 @@ import numpy as np
 
 from caller import Caller
 from impair import Impairment, Profile
-from prompts import recognise_prompts
+from prompts import prompt_envelopes, recognise_prompts
 
 NUMBER = "13175550020"
 
@@ -111,6 +111,13 @@ class Call:
         """[(seconds, prompt, correlation)] the caller heard (frames at their RTP times), by envelope
         correlation ≥ threshold."""
         return recognise_prompts(self.caller.timeline(), threshold=threshold)
+
+    def heard_only(self, prompt):
+        """The best correlation of one prompt anywhere in what the caller heard, with no other prompt
+        competing for the audio."""
+        envs = {k: v for k, v in prompt_envelopes().items() if k == prompt}
+        found = recognise_prompts(self.caller.timeline(), threshold=-1.0, envs=envs)
+        return max((corr for _, _, corr in found), default=None)
 
     def best(self, prompt, heard):
         found = [corr for _, pid, corr in heard if pid == prompt]

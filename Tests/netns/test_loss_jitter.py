@@ -20,14 +20,19 @@ def test_five_percent_loss_and_jitter(caller_side):
         inbound = await call.inbound()
         heard = call.heard(threshold=0.8)
         call.loose = call.heard(threshold=0.3)
+        call.alone = call.heard_only("main_menu")
         call.seconds_heard = round(len(call.caller.timeline()) / 48000, 2)
         await call.close()
         await call.finalized()
         return call, term, msgs, inbound, heard
 
     call, term, msgs, inbound, heard = asyncio.run(scenario())
-    corr = call.best("main_menu", heard)
+    # The menu prompt's own correlation, not whether it won the contest for its stretch of audio: a short
+    # prompt fits part of it by chance (goodbye reaches 0.81 inside the clean menu prompt), and under loss
+    # it once edged past the menu's 0.9, which then went missing from `heard` altogether.
+    corr = call.alone
     record("loss 5% + jitter 50±20 ms", {"main_menu_correlation": corr, "heard_at_0.3": call.loose,
+                                          "main_menu_won_at_0.8": call.best("main_menu", heard),
                                           "seconds_heard": call.seconds_heard, "keys": call.keys(),
                                           "impairment": call.impairment.figures(), "caller_inbound": inbound,
                                           "server_media": call.media_summary()})
