@@ -1,7 +1,12 @@
 """Barge-in by voice over the prompt's echo, through aiortc: while the menu prompt ("Sales, press 1.
 Support, 2. Hours, 3.") plays, the caller's phone sends back what it hears at -20 dB (the residual
-echo a phone's echo canceller leaves), and the caller says "sales" over it. The echo must not cut the
-prompt (it is still playing when the caller speaks), and the word must take the sales branch."""
+echo a phone's echo canceller leaves), and the caller says "support" over it. The echo must not cut the
+prompt (it is still playing when the caller speaks), and the word must take the support branch.
+
+The word is "support" because this pipeline (espeak-ng's en-us voice, Opus, the menu's recognizer) hears it
+at 0.86, with the echo and without, well clear of the menu's 0.5. espeak's "sales" comes out at 0.45-0.62
+here (0.45 without the echo): a test on it measured how that one synthetic word scores, and failed in CI
+when a loaded run put it under 0.5."""
 import asyncio
 
 from caller import Caller
@@ -33,14 +38,14 @@ async def echoing_call(start, graph, tmp_path, call_id, *words):
 
 
 def test_a_word_said_over_the_prompts_echo_takes_its_branch(start, graph, tmp_path):
-    d, c, said_at = asyncio.run(echoing_call(start, graph, tmp_path, "wacid.E2E-BARGE", "sales"))
+    d, c, said_at = asyncio.run(echoing_call(start, graph, tmp_path, "wacid.E2E-BARGE", "support"))
     # The prompt was still playing when the caller spoke: its own echo did not stop it.
     before = c.heard_level(said_at - 0.4, said_at)
     assert before > 300, (before, c.log)
     keywords = d.events("wacid.E2E-BARGE", "keyword")
-    assert [k.split("@")[0] for k in keywords][:1] == ["sales"], keywords
+    assert [k.split("@")[0] for k in keywords][:1] == ["support"], keywords
     steps = d.events("wacid.E2E-BARGE", "step")
-    assert "sales" in steps and "support" not in steps, (steps, d.logs()[-3000:])
+    assert "support" in steps and "sales" not in steps, (steps, keywords, d.logs()[-3000:])
 
 
 def test_the_prompts_echo_alone_takes_no_branch(start, graph, tmp_path):
