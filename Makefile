@@ -12,7 +12,7 @@ run: deps
 test: test-deps
 	SWIFT_FLAGS="$(SWIFT_FLAGS)" bash .ci/test.sh
 
-# Every network-namespace test, the quarantined 5 % loss test included (root: ip netns + veth).
+# Every network-namespace test (root: ip netns + veth); make test runs them too, as stage 6.
 test-netns: test-deps
 	swift build --product ivrd $(SWIFT_FLAGS)
 	IVRD_BIN="$$(swift build --show-bin-path $(SWIFT_FLAGS))/ivrd" python3 -m pytest -q Tests/netns

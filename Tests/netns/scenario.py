@@ -135,11 +135,12 @@ class Call:
         return None
 
     async def inbound(self):
-        """aiortc's receive statistics of the server's stream: packets received and lost."""
+        """aiortc's receive statistics of the server's stream: packets received and lost, and the RFC 3550
+        interarrival jitter, which aiortc gives in RTP timestamp units (Opus: 48 per millisecond)."""
         for stats in (await self.caller.pc.getStats()).values():
             if stats.type == "inbound-rtp":
                 return {"packets_received": stats.packetsReceived, "packets_lost": stats.packetsLost,
-                        "jitter_ms": round(stats.jitter * 1000, 1) if stats.jitter is not None else None}
+                        "jitter_ms": round(stats.jitter / 48, 1) if stats.jitter is not None else None}
         return None
 
     async def close(self):
