@@ -101,10 +101,17 @@ public final class DTLSEndpoint {
         do {
             let records = try DTLSRecord.split(bytes)
             let floor = DTLSProtectedRecordFloor.bytes(for: ssl, connected: state == .connected)
-            let kept = DTLSProtectedRecordFloor.filter(records, floor: floor)
-            if kept.count != records.count {
+            var kept = DTLSProtectedRecordFloor.filter(records, floor: floor)
+            var reason: DTLSError? = kept.count != records.count ? .protectedRecordTooShort(minimum: floor) : nil
+            if state == .connected {
+                let negotiated = DTLSNegotiatedVersion.of(ssl)
+                let checked = DTLSNegotiatedVersion.filter(kept, negotiated: negotiated)
+                if let version = checked.dropped { reason = .versionNotNegotiated(version: version, negotiated: negotiated) }
+                kept = checked.kept
+            }
+            if let reason {
                 discardedDatagrams += 1
-                lastDiscardReason = .protectedRecordTooShort(minimum: floor)
+                lastDiscardReason = reason
                 if kept.isEmpty { return }
                 bytes = kept.flatMap { $0 }
             }

@@ -23,6 +23,8 @@ public enum DTLSError: Error, Equatable, CustomStringConvertible, Sendable {
     case unexpectedVersion(offset: Int, version: UInt16)
     /// A protected record (epoch ≥ 1) shorter than the negotiated cipher's overhead.
     case protectedRecordTooShort(minimum: Int)
+    /// After the handshake, a record whose version is not the negotiated one.
+    case versionNotNegotiated(version: UInt16, negotiated: UInt16)
     /// An OpenSSL call failed; `reason` holds OpenSSL's error string.
     case openSSL(operation: String, reason: String)
     /// The peer's certificate does not hash to the fingerprint announced in its SDP.
@@ -56,6 +58,8 @@ public enum DTLSError: Error, Equatable, CustomStringConvertible, Sendable {
             return "DTLS record at offset \(offset) has version 0x\(hex16(version)), expected 0xFEXX"
         case let .protectedRecordTooShort(minimum):
             return "protected DTLS record shorter than the cipher's \(minimum)-byte overhead, dropped"
+        case let .versionNotNegotiated(version, negotiated):
+            return "DTLS record with version 0x\(hex16(version)) after the handshake negotiated 0x\(hex16(negotiated)), dropped"
         case let .openSSL(operation, reason):
             return "\(operation) failed: \(reason)"
         case let .fingerprintMismatch(actual, expected):

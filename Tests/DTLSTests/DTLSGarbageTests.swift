@@ -69,6 +69,36 @@ struct DTLSGarbageTests {
         #expect(pair.closeNotifyGetsThrough())
     }
 
+    @Test("after the handshake, a record with another version is dropped before OpenSSL (whose client would end the association), and close_notify still gets through",
+          arguments: [UInt16(0xFEF3), 0xFEFF])
+    func recordsWithAnotherVersionAfterTheHandshake(version: UInt16) throws {
+        let pair = try DTLSPair()
+        pair.start()
+        #expect(pair.bothConnected)
+        // The fuzz target's record (Fuzz/corpus/dtls/crash-wrong-version-after-handshake): application data at
+        // epoch 1 with a 40-byte body. Handed to OpenSSL 3.0.19's client, it failed both sides.
+        let body: [UInt8] = [0x07, 0x07, 0x07, 0x07, 0xF9, 0xF3, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0xEC, 0x02, 0x02, 0x16,
+                             0xFE, 0x00, 0x07, 0x07, 0x07, 0x07, 0x07, 0xFE, 0xFD, 0x00, 0x01, 0x00, 0xFD, 0x00, 0x01, 0x00, 0x01, 0x00, 0x01, 0x07]
+        let record: [UInt8] = [23, UInt8(version >> 8), UInt8(version & 0xFF), 0, 1, 0, 0, 0, 0, 5, 0, 0, UInt8(body.count)] + body
+        pair.client.handleDatagram(record, now: pair.now)
+        pair.collectEvents()
+        #expect(pair.client.lastDiscardReason == .versionNotNegotiated(version: version, negotiated: 0xFEFD))
+        #expect(pair.client.discardedDatagrams == 1)
+        #expect(pair.bothConnected)
+        #expect(pair.client.pollTransmit() == nil)
+        #expect(pair.closeNotifyGetsThrough())
+    }
+
+    @Test("the version filter keeps the negotiated records of a datagram and names the other version")
+    func versionFilter() {
+        let good: [UInt8] = [23, 0xFE, 0xFD, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0]
+        let other: [UInt8] = [21, 0xFE, 0xFF, 0, 1, 0, 0, 0, 0, 0, 2, 0, 0]
+        let result = DTLSNegotiatedVersion.filter([good, other], negotiated: 0xFEFD)
+        #expect(result.kept == [good])
+        #expect(result.dropped == 0xFEFF)
+        #expect(DTLSNegotiatedVersion.filter([good], negotiated: 0xFEFD).dropped == nil)
+    }
+
     @Test("the protected-record floor follows the suite: GCM, CCM8, ChaCha20, CBC with SHA-1/256/384")
     func protectedRecordFloors() {
         #expect(DTLSProtectedRecordFloor.bytes(cipherName: "ECDHE-ECDSA-AES128-GCM-SHA256", isAEAD: true, digestSize: 0) == 24)
