@@ -230,6 +230,23 @@ func press(_ digit: Character, ms: Int64, ts: UInt32, seq: UInt16 = 0, at start:
         #expect(reported.map(\.rtpTimestamp) == [8000, 8000 &+ 0x8000_0000, 0, 8000])
     }
 
+    /// A press whose end is lost stays open when a press exactly half the circle later arrives (serial order
+    /// cannot say which came first), so it is reported after that one, at its timeout. A key at the same
+    /// timestamp once the stream has moved on past it is a new press (the fuzzer's harness had counted the
+    /// late report as the later of the two, and this last press as a repeat).
+    @Test func aPressLeftOpenAtHalfTheCircleIsReportedAtItsTimeout() throws {
+        var receiver = try DTMFReceiver(endTimeout: .milliseconds(50))
+        let unended = try press("5", ms: 100, ts: 8000).filter { !$0.event.isEnd }
+        var reported = try deliver(unended, to: &receiver)
+        reported += try deliver(try press("5", ms: 100, ts: 8000 &+ 0x8000_0000, seq: 100, at: 1000), to: &receiver)
+        #expect(reported.map(\.rtpTimestamp) == [8000 &+ 0x8000_0000])
+        reported += receiver.handleTimeout(now: .ms(2000))
+        reported += try deliver(try press("5", ms: 100, ts: 3904, seq: 110, at: 3000), to: &receiver)
+        reported += try deliver(try press("9", ms: 100, ts: 8000, seq: 120, at: 4000), to: &receiver)
+        #expect(reported.map(\.digit) == ["5", "5", "5", "9"])
+        #expect(reported.map(\.rtpTimestamp) == [8000 &+ 0x8000_0000, 8000, 3904, 8000])
+    }
+
     @Test func unknownEventsAreIgnoredAndCounted() throws {
         var receiver = try DTMFReceiver()
         let flash = TelephoneEvent(event: 16, isEnd: true, volume: 10, duration: 800)
