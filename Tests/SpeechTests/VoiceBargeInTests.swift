@@ -93,13 +93,14 @@ struct VoiceBargeInTests {
 
     // Measured 2026-12-06 (normal speed, 432 keyword utterances; recognizer with the shipped weights;
     // speech louder than -26 dBFS while the prompt plays), option reached with the echo / without:
-    // espeak 83.3 / 83.9 %, flite 82.8 / 84.9 %, Piper 83.3 / 79.2 %, all 83.1 / 83.8 %; a wrong option
-    // taken or asked about with the echo: 11.5, 6.8, 2.1, 8.3 % (8.6 % without). Before speech had to
-    // be louder than the echo during a prompt: 57.4 % reached and 40.3 % wrong with the echo, and the
-    // echo alone reached "sales" and "cancel".
+    // espeak 83.3 / 83.9 %, flite 82.8 / 84.9 %, Piper 81.2 / 81.2 %, all 82.9 / 84.0 %; a wrong option
+    // taken or asked about with the echo: 11.5, 6.8, 4.2, 8.6 % (8.8 % without). Piper re-measured with
+    // onnxruntime 1.32.0, pinned in .ci/deps.sh (the earlier runtime gave 83.3 / 79.2 % and 2.1 %: one of its
+    // 48 utterances moved). Before speech had to be louder than the echo during a prompt: 57.4 % reached
+    // and 40.3 % wrong with the echo, and the echo alone reached "sales" and "cancel".
     static let quickFloors: [String: Floor] = [
         "espeak": Floor(reached: 0.813, wrong: 0.125), "flite": Floor(reached: 0.808, wrong: 0.078),
-        "piper": Floor(reached: 0.813, wrong: 0.031), "all": Floor(reached: 0.811, wrong: 0.093),
+        "piper": Floor(reached: 0.792, wrong: 0.052), "all": Floor(reached: 0.809, wrong: 0.096),
     ]
     // Both speeds (make bench): not measured yet; held to the normal speed's floors.
     static let fullFloors = quickFloors
