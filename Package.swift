@@ -27,6 +27,8 @@ let package = Package(
         // Thin system-library targets: modulemap + shim.h only.
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .systemLibrary(name: "CSRTP", pkgConfig: "libsrtp2", providers: [.apt(["libsrtp2-dev"])]),
+        // NSS, only to initialise it for libsrtp2 (Debian builds libsrtp2 on NSS): see Sources/CNSS/shim.h.
+        .systemLibrary(name: "CNSS", pkgConfig: "nss", providers: [.apt(["libnss3-dev"])]),
         .systemLibrary(name: "CSndFile", pkgConfig: "sndfile", providers: [.apt(["libsndfile1-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSoxr", pkgConfig: "soxr", providers: [.apt(["libsoxr-dev"])]),
@@ -48,7 +50,7 @@ let package = Package(
         // RTP/RTCP packets, statistics, NTP time, RFC 7983 demultiplexing.
         .target(name: "RTP", dependencies: ["Wire"]),
         // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
-        .target(name: "SRTP", dependencies: ["CSRTP", "Wire"]),
+        .target(name: "SRTP", dependencies: ["CSRTP", "CNSS", "Wire"]),
         // Offline keyword recognition for voice menus (PocketSphinx), off the media path.
         .target(name: "Speech", dependencies: ["CPocketSphinx", "Wire"]),
         // RFC 4733 telephone events, in-band (Goertzel) detection, one digit per key press.
@@ -105,7 +107,7 @@ let package = Package(
         ]),
         // Config, routing, webhook processing, HTTP surface and services.
         .target(name: "IVRApp", dependencies: [
-            "WhatsApp", "Store", "StorePostgres", "Wire", "Hashing", "Media", "MediaTransport", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
+            "WhatsApp", "Store", "StorePostgres", "Wire", "Hashing", "Media", "MediaTransport", "SRTP", "Flow", "Audio", "DTMF", "Speech", "Synthesis",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Mustache", package: "swift-mustache"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

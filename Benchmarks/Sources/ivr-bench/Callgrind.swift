@@ -18,6 +18,8 @@ import Wire
 ///   copied into a ByteBuffer as the handler writes it (the `sendmmsg` itself is not in process).
 /// - `recv-crowd`: `recv` while 250 other connected calls (1,000 SRTP contexts) stay alive.
 /// - `srtp-cm`, `srtp-gcm`: SRTP alone, one packet protected and unprotected (AES-CM-SHA1-80 or AEAD-GCM).
+/// - `srtp-gcm-1000`: `srtp-gcm` while the SRTP sessions of 1,000 other calls (an outbound and an inbound
+///   session each, each past its first packet) stay alive.
 enum CallgrindScenario {
     /// Packets prepared in setup: the largest N a run may ask for.
     static let prepared = 1_000
@@ -31,7 +33,9 @@ enum CallgrindScenario {
         case "recv-crowd": return try receive(packets: n, decode: false, otherCalls: 250)
         case "srtp-cm": return try srtp(.aes128CmSha1_80, packets: n)
         case "srtp-gcm": return try srtp(.aeadAes128Gcm, packets: n)
-        default: throw BenchPair.Failure(description: "unknown scenario \(name) (recv, recv-decode, send, srtp-cm, srtp-gcm)")
+        case "srtp-gcm-1000": return try srtp(.aeadAes128Gcm, packets: n, otherCalls: 1_000)
+        default:
+            throw BenchPair.Failure(description: "unknown scenario \(name) (recv, recv-decode, send, srtp-cm, srtp-gcm, srtp-gcm-1000)")
         }
     }
 
@@ -139,12 +143,28 @@ enum CallgrindScenario {
 extension CallgrindScenario {
     /// `srtp-cm` / `srtp-gcm`: one 20 ms Opus packet (12-byte header, 80-byte payload) protected by one
     /// session and unprotected by another, in place in reused buffers as the call path does it.
-    static func srtp(_ profile: SRTPProfile, packets: Int) throws -> Int {
+    static func srtp(_ profile: SRTPProfile, packets: Int, otherCalls: Int = 0) throws -> Int {
         let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
+        let payload = [UInt8](repeating: 0x55, count: 80)
+        let others = try liveSRTPCalls(profile, count: otherCalls)
         let sender = try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound)
         let receiver = try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound)
+        let total = try callgrindMeasuredSRTP(packets: packets, sender: sender, receiver: receiver, payload: payload)
+        return withExtendedLifetime(others) { total }
+    }
+
+    /// The SRTP sessions of `count` calls (an outbound and an inbound session each), each past its first
+    /// packet, as a daemon holds them mid-call.
+    static func liveSRTPCalls(_ profile: SRTPProfile, count: Int) throws -> [(SRTPSession, SRTPSession)] {
+        let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
         let payload = [UInt8](repeating: 0x55, count: 80)
-        return try callgrindMeasuredSRTP(packets: packets, sender: sender, receiver: receiver, payload: payload)
+        var buffer: [UInt8] = []
+        return try (0..<count).map { _ in
+            let pair = (try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound),
+                        try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound))
+            _ = try srtpRoundTrip(0, sender: pair.0, receiver: pair.1, payload: payload, buffer: &buffer)
+            return pair
+        }
     }
 
     @inline(never)
@@ -154,19 +174,25 @@ extension CallgrindScenario {
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1500)
         for i in 0..<packets {
-            buffer.removeAll(keepingCapacity: true)
-            let seq = UInt16(truncatingIfNeeded: i), ts = UInt32(truncatingIfNeeded: i &* 960)
-            buffer.append(0x80)
-            buffer.append(111)
-            buffer.append(UInt8(truncatingIfNeeded: seq >> 8))
-            buffer.append(UInt8(truncatingIfNeeded: seq))
-            for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: ts >> UInt32(shift))) }
-            for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: UInt32(0xCAFE) >> UInt32(shift))) }
-            buffer.append(contentsOf: payload)
-            try sender.protectRTP(inPlace: &buffer)
-            try receiver.unprotectRTP(inPlace: &buffer)
-            total &+= buffer.count
+            total &+= try srtpRoundTrip(i, sender: sender, receiver: receiver, payload: payload, buffer: &buffer)
         }
         return total
+    }
+
+    /// Packet `i` (sequence i, timestamp 960·i) protected by `sender` and unprotected by `receiver`.
+    static func srtpRoundTrip(_ i: Int, sender: SRTPSession, receiver: SRTPSession, payload: [UInt8],
+                              buffer: inout [UInt8]) throws -> Int {
+        buffer.removeAll(keepingCapacity: true)
+        let seq = UInt16(truncatingIfNeeded: i), ts = UInt32(truncatingIfNeeded: i &* 960)
+        buffer.append(0x80)
+        buffer.append(111)
+        buffer.append(UInt8(truncatingIfNeeded: seq >> 8))
+        buffer.append(UInt8(truncatingIfNeeded: seq))
+        for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: ts >> UInt32(shift))) }
+        for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: UInt32(0xCAFE) >> UInt32(shift))) }
+        buffer.append(contentsOf: payload)
+        try sender.protectRTP(inPlace: &buffer)
+        try receiver.unprotectRTP(inPlace: &buffer)
+        return buffer.count
     }
 }

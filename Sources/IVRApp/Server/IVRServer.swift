@@ -6,6 +6,7 @@ import Hummingbird
 import Logging
 import MediaTransport
 import ServiceLifecycle
+import SRTP
 import UnixSignals
 import Media
 import Wire
@@ -228,6 +229,7 @@ public struct IVRServer: Sendable {
             "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
             "media": "\(mediaSummary)",
+            "srtp": "\(SRTPSession.cryptoInitialisation.rawValue)",
         ])
         if outbound == nil {
             logger.notice("placing calls (POST /v1/calls, ivrd call) is not served: the store \(store.summary) has no outbound tables")
