@@ -1,7 +1,6 @@
-import Foundation
 import Logging
 
-/// One JSON object per line: `ts`, `level`, `label`, `msg`, then the metadata fields.
+/// One JSON object per line: `ts`, `level`, `label`, `msg`, then the metadata fields (`JSONLine`).
 /// Meant for log shippers; the text format is `TextLogHandler`. Lines go through `LogWriter`:
 /// a failed write (EPIPE, ENOSPC) drops the line and counts it, it never stops the daemon.
 public struct JSONLogHandler: LogHandler {
@@ -26,30 +25,8 @@ public struct JSONLogHandler: LogHandler {
         var merged = self.metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let explicit { merged.merge(explicit) { _, new in new } }
-        var object: [String: Any] = [
-            "ts": Self.timestamp(Date()),
-            "level": level.rawValue,
-            "label": label,
-            "msg": message.description,
-        ]
-        for (key, value) in merged where object[key] == nil { object[key] = Self.json(value) }
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return
-        }
-        sink(String(decoding: data, as: UTF8.self))
-    }
-
-    static func json(_ value: Logger.MetadataValue) -> Any {
-        switch value {
-        case let .string(s): return s
-        case let .stringConvertible(c): return c.description
-        case let .array(a): return a.map(json)
-        case let .dictionary(d): return d.mapValues(json)
-        }
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+        sink(JSONLine.render(timestamp: LogTimestamp.now(fractional: true), level: level.rawValue, label: label,
+                             message: message.description, metadata: merged))
     }
 
     public static let standardError: @Sendable (String) -> Void = { line in

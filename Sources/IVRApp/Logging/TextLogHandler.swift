@@ -1,7 +1,6 @@
-import Foundation
 import Logging
 
-/// The text log format, one line per entry — `2026-12-05T09:00:00+0000 info ivr.calls : call_id=x [IVRApp] message` —
+/// The text log format, one line per entry — `2026-12-05T09:00:00Z info ivr.calls : call_id=x [IVRApp] message` —
 /// as swift-log's `StreamLogHandler` prints it, but written through `LogWriter`, so a closed or
 /// full standard error never stops the daemon and every dropped line is counted.
 public struct TextLogHandler: LogHandler {
@@ -28,11 +27,6 @@ public struct TextLogHandler: LogHandler {
         if let explicit { merged.merge(explicit) { _, new in new } }
         let pretty = merged.isEmpty ? "" : " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
             .joined(separator: " ")
-        sink("\(Self.timestamp(Date())) \(level) \(label) :\(pretty) [\(source)] \(message)")
-    }
-
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false)
-            .timeZone(separator: .omitted))
+        sink("\(LogTimestamp.now(fractional: false)) \(level) \(label) :\(pretty) [\(source)] \(message)")
     }
 }
