@@ -3,9 +3,9 @@
 #include <nss.h>
 
 /* Debian's libsrtp2 does its cryptography through NSS, and when nothing has initialised NSS it calls
-   NSS_NoDB_Init, which asks the softoken to optimise for space: 32-bucket hash tables for the objects
-   of its sessions. Every SRTP session keeps its keys there, and every packet looks its key up, so the
-   cost of a packet grows with the number of live sessions (measured: protect + unprotect 2.2 us with
+   NSS_NoDB_Init, which asks the softoken to optimise for space: 32-bucket hash tables for its PKCS#11
+   sessions and their objects. Every live SRTP session keeps entries there, and every packet looks
+   handles up in them, so the cost of a packet grows with the number of live sessions (measured: protect + unprotect 2.2 us with
    a few sessions, 15 us with 2,000, i.e. 1,000 calls). Initialised first without
    NSS_INIT_OPTIMIZESPACE, the softoken uses its 1,024-bucket tables instead.
    Returns 1 when this call initialised NSS, 0 when it already was, -1 when initialisation failed. */

@@ -86,10 +86,8 @@ enum Suites {
         for calls in [0, 250, 1_000] {
             let profile = SRTPProfile.aeadAes128Gcm
             let others = try CallgrindScenario.liveSRTPCalls(profile, count: calls)
-            let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
-            let sender = try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound)
-            let receiver = try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound)
-            let payload = [UInt8](repeating: 0x55, count: 80)
+            let (sender, receiver) = try CallgrindScenario.srtpPair(profile)
+            let payload = CallgrindScenario.srtpPayload
             let n = 20_000
             out.append(try Bench.measureBatch("srtp: protect + unprotect one packet, \(calls) other calls alive (\(profile.rawValue))",
                                               items: n) {

@@ -144,25 +144,29 @@ extension CallgrindScenario {
     /// `srtp-cm` / `srtp-gcm`: one 20 ms Opus packet (12-byte header, 80-byte payload) protected by one
     /// session and unprotected by another, in place in reused buffers as the call path does it.
     static func srtp(_ profile: SRTPProfile, packets: Int, otherCalls: Int = 0) throws -> Int {
-        let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
-        let payload = [UInt8](repeating: 0x55, count: 80)
         let others = try liveSRTPCalls(profile, count: otherCalls)
-        let sender = try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound)
-        let receiver = try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound)
-        let total = try callgrindMeasuredSRTP(packets: packets, sender: sender, receiver: receiver, payload: payload)
+        let (sender, receiver) = try srtpPair(profile)
+        let total = try callgrindMeasuredSRTP(packets: packets, sender: sender, receiver: receiver, payload: srtpPayload)
         return withExtendedLifetime(others) { total }
+    }
+
+    /// The 80-byte Opus payload of the SRTP scenarios.
+    static let srtpPayload = [UInt8](repeating: 0x55, count: 80)
+
+    /// An outbound and an inbound session with the same fixed key.
+    static func srtpPair(_ profile: SRTPProfile) throws -> (sender: SRTPSession, receiver: SRTPSession) {
+        let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
+        return (try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound),
+                try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound))
     }
 
     /// The SRTP sessions of `count` calls (an outbound and an inbound session each), each past its first
     /// packet, as a daemon holds them mid-call.
-    static func liveSRTPCalls(_ profile: SRTPProfile, count: Int) throws -> [(SRTPSession, SRTPSession)] {
-        let key = [UInt8](repeating: 1, count: profile.keyLength), salt = [UInt8](repeating: 2, count: profile.saltLength)
-        let payload = [UInt8](repeating: 0x55, count: 80)
+    static func liveSRTPCalls(_ profile: SRTPProfile, count: Int) throws -> [(sender: SRTPSession, receiver: SRTPSession)] {
         var buffer: [UInt8] = []
         return try (0..<count).map { _ in
-            let pair = (try SRTPSession(profile: profile, key: key, salt: salt, direction: .outbound),
-                        try SRTPSession(profile: profile, key: key, salt: salt, direction: .inbound))
-            _ = try srtpRoundTrip(0, sender: pair.0, receiver: pair.1, payload: payload, buffer: &buffer)
+            let pair = try srtpPair(profile)
+            _ = try srtpRoundTrip(0, sender: pair.sender, receiver: pair.receiver, payload: srtpPayload, buffer: &buffer)
             return pair
         }
     }

@@ -15,32 +15,30 @@ public enum JSONLine {
                               metadata: Logger.Metadata) -> String {
         var out = "{"
         out.reserveCapacity(128 + message.utf8.count)
-        field("ts", timestamp, first: true, into: &out)
-        field("level", level, into: &out)
-        field("label", label, into: &out)
-        field("msg", message, into: &out)
+        for (i, (key, value)) in [("ts", timestamp), ("level", level), ("label", label), ("msg", message)].enumerated() {
+            member(key, first: i == 0, into: &out)
+            JSONText.appendQuoted(value, to: &out)
+        }
         for (key, value) in metadata.sorted(by: { $0.key < $1.key })
         where key != "ts" && key != "level" && key != "label" && key != "msg" {
-            out += ","
-            appendString(key, to: &out)
-            out += ":"
+            member(key, first: false, into: &out)
             appendValue(value, to: &out)
         }
         out += "}"
         return out
     }
 
-    private static func field(_ key: String, _ value: String, first: Bool = false, into out: inout String) {
+    /// `,"key":` (no comma before the first member).
+    private static func member(_ key: String, first: Bool, into out: inout String) {
         if !first { out += "," }
-        appendString(key, to: &out)
+        JSONText.appendQuoted(key, to: &out)
         out += ":"
-        appendString(value, to: &out)
     }
 
     static func appendValue(_ value: Logger.MetadataValue, to out: inout String) {
         switch value {
-        case let .string(s): appendString(s, to: &out)
-        case let .stringConvertible(c): appendString(c.description, to: &out)
+        case let .string(s): JSONText.appendQuoted(s, to: &out)
+        case let .stringConvertible(c): JSONText.appendQuoted(c.description, to: &out)
         case let .array(items):
             out += "["
             for (i, item) in items.enumerated() {
@@ -51,16 +49,12 @@ public enum JSONLine {
         case let .dictionary(d):
             out += "{"
             for (i, (key, item)) in d.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { out += "," }
-                appendString(key, to: &out)
-                out += ":"
+                member(key, first: i == 0, into: &out)
                 appendValue(item, to: &out)
             }
             out += "}"
         }
     }
-
-    static func appendString(_ s: String, to out: inout String) { JSONText.appendQuoted(s, to: &out) }
 }
 
 /// Log timestamps in UTC, ISO 8601 (`2026-12-07T00:24:00.123Z`), without Foundation's format styles.
