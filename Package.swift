@@ -1,6 +1,12 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The media path's modules, run for every packet of every call: release builds leave out Swift's dynamic
+/// exclusivity checks (`swift_beginAccess` on each access to a class's stored property: 10 % of the
+/// instructions per packet, Benchmarks/README.md). Debug builds, which every test run uses, keep them, so a
+/// conflicting access is still caught there.
+let mediaPath: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+
 let package = Package(
     name: "whatsapp-ivr",
     platforms: [.macOS(.v14)],
@@ -41,22 +47,22 @@ let package = Package(
                        providers: [.apt(["libpocketsphinx-dev", "libsphinxbase-dev", "pocketsphinx-en-us"])]),
 
         // Byte reader/writer, clocks, sequence arithmetic. Pure Swift.
-        .target(name: "Wire"),
+        .target(name: "Wire", swiftSettings: mediaPath),
         // SDP parsing, negotiation of one audio m-line, and the answer builder.
         .target(name: "SDP", dependencies: ["Wire"]),
         // STUN messages (RFC 8489) and the full ICE agent (RFC 8445, consent freshness RFC 7675).
-        .target(name: "STUN", dependencies: ["Wire", "Hashing"]),
-        .target(name: "ICE", dependencies: ["STUN", "Wire", "Hashing"]),
+        .target(name: "STUN", dependencies: ["Wire", "Hashing"], swiftSettings: mediaPath),
+        .target(name: "ICE", dependencies: ["STUN", "Wire", "Hashing"], swiftSettings: mediaPath),
         // RTP/RTCP packets, statistics, NTP time, RFC 7983 demultiplexing.
-        .target(name: "RTP", dependencies: ["Wire"]),
+        .target(name: "RTP", dependencies: ["Wire"], swiftSettings: mediaPath),
         // SRTP protect/unprotect through libsrtp2, and the DTLS-SRTP protection profiles.
-        .target(name: "SRTP", dependencies: ["CSRTP", "CNSS", "Wire"]),
+        .target(name: "SRTP", dependencies: ["CSRTP", "CNSS", "Wire"], swiftSettings: mediaPath),
         // Offline keyword recognition for voice menus (PocketSphinx), off the media path.
         .target(name: "Speech", dependencies: ["CPocketSphinx", "Wire"]),
         // RFC 4733 telephone events, in-band (Goertzel) detection, one digit per key press.
-        .target(name: "DTMF", dependencies: ["Wire"]),
+        .target(name: "DTMF", dependencies: ["Wire"], swiftSettings: mediaPath),
         // Opus encoder/decoder, prompt files and cache, jitter buffer, voice activity.
-        .target(name: "Audio", dependencies: ["COpus", "CSndFile", "CSoxr", "Wire"]),
+        .target(name: "Audio", dependencies: ["COpus", "CSndFile", "CSoxr", "Wire"], swiftSettings: mediaPath),
         // Text-to-speech for `say:` prompts (Flite for English, eSpeak NG for other languages),
         // rendered into the spoken-prompt cache.
         .target(name: "Synthesis", dependencies: ["CFlite", "CEspeakNG", "Audio"]),
@@ -64,16 +70,16 @@ let package = Package(
         .target(name: "Media", dependencies: [
             "Wire", "Audio", "STUN", "ICE", "DTLS", "SRTP", "RTP", "DTMF",
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], swiftSettings: mediaPath),
         // The IO edge for media: NIO UDP sockets and timers driving the sessions.
         .target(name: "MediaTransport", dependencies: [
             "Media", "Wire", "SDP", "DTLS", "Hashing",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-        ]),
+        ], swiftSettings: mediaPath),
         // DTLS 1.2 over OpenSSL memory BIOs (no sockets): handshake, fingerprint check, SRTP key export.
-        .target(name: "DTLS", dependencies: ["COpenSSL", "Wire", "Hashing", "SRTP"]),
+        .target(name: "DTLS", dependencies: ["COpenSSL", "Wire", "Hashing", "SRTP"], swiftSettings: mediaPath),
         // HMAC, digests, randomness and constant-time compare over OpenSSL.
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         // GRDB records, migrations and repositories.

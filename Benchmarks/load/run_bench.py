@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "bench-secret"
 GRAPH_PORT = 18900
+ADMIN_PORT = 18082
+ADMIN_TOKEN = "bench-admin-token-0123456789"
 
 
 def raise_fd_limit():
@@ -82,7 +84,8 @@ def start_ivrd(binary, workdir, sockets="shared", cpu=None, mix="bench"):
                IVR_GRAPH_URL=f"http://127.0.0.1:{GRAPH_PORT}", IVR_HTTP_PORT="18080",
                IVR_DB=str(workdir / "ivr.sqlite"), IVR_FLOWS=str(ROOT / MIXES[mix]),
                IVR_PROMPTS=str(ROOT / "Prompts"), IVR_MEDIA_IP="127.0.0.1", IVR_MEDIA_PORTS="20000-29999",
-               IVR_LOG_FORMAT="json", IVR_MEDIA_SOCKETS=sockets)
+               IVR_LOG_FORMAT="json", IVR_MEDIA_SOCKETS=sockets, IVR_ADMIN_TOKEN=ADMIN_TOKEN,
+               IVR_ADMIN_HOST="127.0.0.1", IVR_ADMIN_PORT=str(ADMIN_PORT))
     log = open(workdir / "ivrd.log", "w")
     proc = subprocess.Popen(pinned([binary, "serve"], cpu), env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                             preexec_fn=raise_fd_limit)
@@ -125,6 +128,8 @@ def run_one(load, server, n, call_seconds, workdir, pin=False, count=False):
         result = json.loads(out.read_text())
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         result["load_generator_cpu_cores"] = round(cpu / wall, 3) if wall > 0 else None
+        if server["name"] == "ivrd":
+            result["server_store"] = store_writes()
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -143,6 +148,25 @@ def run_one(load, server, n, call_seconds, workdir, pin=False, count=False):
         syscalls["packets_per_receive_call"] = round(packets / recvs, 2) if recvs else None
     result["server_syscalls"] = syscalls
     return result
+
+
+def store_writes():
+    """ivrd's store writes and the SQLite transactions that carried them (group commit), from /metrics."""
+    req = urllib.request.Request(f"http://127.0.0.1:{ADMIN_PORT}/metrics",
+                                 headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    try:
+        with urllib.request.urlopen(req, timeout=5) as r:
+            text = r.read().decode()
+    except OSError as e:
+        return {"error": str(e)}
+    out = {}
+    for line in text.splitlines():
+        name, _, value = line.partition(" ")
+        if name in ("ivr_store_writes_total", "ivr_store_transactions_total"):
+            out[name.removeprefix("ivr_store_").removesuffix("_total")] = int(float(value))
+    if out.get("transactions"):
+        out["writes_per_transaction"] = round(out["writes"] / out["transactions"], 2)
+    return out
 
 
 def pacer_lateness(log):
@@ -204,6 +228,10 @@ def markdown(load):
                 notes.append(f"- {name}, N={n}: ≈{sc['packets_per_send_call']} packets per send call, "
                              f"≈{sc['packets_per_receive_call']} per receive call over {sc['seconds']} s of the plateau ("
                              + ", ".join(f"{c} {sc[c]}" for c in SYSCALLS if sc.get(c)) + ")")
+            if r.get("server_store", {}).get("transactions"):
+                st = r["server_store"]
+                notes.append(f"- {name}, N={n}: {st['writes']} store writes in {st['transactions']} SQLite transactions "
+                             f"({st['writes_per_transaction']} per transaction, group commit)")
             pa, fa, ie = r["webhook_to_pre_accept_ms"], r["connect_to_first_audio_ms"], r["interval_error_ms"]
             lines.append(f"| {name} | {n} | {r['calls_failed']} | {r['peak_concurrent_calls']} | "
                          f"{pa.get('p50', '-')}/{pa.get('p99', '-')} | {fa.get('p50', '-')}/{fa.get('p99', '-')} | "
@@ -213,8 +241,8 @@ def markdown(load):
         if load["stopped"].get(name):
             lines.append(f"| {name} | stopped | {load['stopped'][name]} |" + " |" * (len(cols) - 3))
     if notes:
-        lines += ["", "UDP system calls of the server on the plateau (perf syscall tracepoints; packets estimated as "
-                  "N × 50 per second each way):", ""] + notes
+        lines += ["", "Notes: UDP system calls of the server on the plateau (perf syscall tracepoints; packets estimated "
+                  "as N × 50 per second each way), and ivrd's store writes per SQLite transaction (`/metrics`):", ""] + notes
     lines += ["", "Ratios (aiortc ÷ ivrd, same N):", "", "| N | CPU per call-s | RSS per call | pre_accept p99 | interval err p99 |",
               "|---|---|---|---|---|"]
     for n, q in sorted(load["ratios"].items(), key=lambda kv: int(kv[0])):

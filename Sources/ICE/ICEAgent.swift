@@ -143,16 +143,23 @@ public struct ICEAgent: Sendable {
 
     /// When to call `handleTimeout(now:)` next; nil when nothing is scheduled.
     public func nextDeadline() -> Instant? {
-        var candidates: [Instant] = transactions.values.map(\.deadline)
+        // Asked after every packet and tick of every call: the earliest of a few, without building an array.
+        var earliest: Instant?
+        func consider(_ d: Instant) {
+            if let e = earliest, e <= d { return }
+            earliest = d
+        }
+        // By index: the value is read in place (a `for tx in` copy would retain its bytes).
+        for i in transactions.values.indices { consider(transactions.values[i].deadline) }
         if state == .checking, !triggered.isEmpty || pairs.contains(where: { $0.state == .waiting }) {
-            candidates.append(nextCheckAt)
+            consider(nextCheckAt)
         }
         if state == .connected {
-            candidates.append(nextConsentCheck)
-            candidates.append(lastConsent + config.consentTimeout)
-            if let due = failoverDue() { candidates.append(due) }
+            consider(nextConsentCheck)
+            consider(lastConsent + config.consentTimeout)
+            if let due = failoverDue() { consider(due) }
         }
-        return candidates.min()
+        return earliest
     }
 
     // MARK: Timers

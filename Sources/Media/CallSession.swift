@@ -168,7 +168,9 @@ public final class CallSession: DatagramSession {
             if let d, earliest.map({ d < $0 }) ?? true { earliest = d }
         }
         if state == .connecting { consider(connectDeadline) }
-        consider(ice.nextDeadline())
+        // Through an inout access: a plain `ice.nextDeadline()` copies the agent out of this class first
+        // (every array and dictionary in it retained, then released), on every packet and tick of every call.
+        consider(Self.inPlace(&ice) { $0.nextDeadline() })
         if dtlsStarted { consider(dtls.nextDeadline()) }
         if state == .connected {
             consider(sender.nextFrameAt)
@@ -176,6 +178,9 @@ public final class CallSession: DatagramSession {
         }
         return earliest
     }
+
+    /// Runs `body` on a stored struct in place, without copying it out of the class.
+    private static func inPlace<T, R>(_ value: inout T, _ body: (inout T) -> R) -> R { body(&value) }
 
     public func isValidatedRemote(_ address: TransportAddress) -> Bool {
         address == remote || ice.validatedRemote(address) != nil

@@ -3,7 +3,8 @@ import Foundation
 /// What the server keeps durably: calls and their timelines, webhook deliveries (dedupe and replay), the
 /// follow-up outbox, and the instances sharing the database. Two implementations: `Store` (SQLite, the
 /// embedded default) and `PostgresStore` (several instances on one PostgreSQL). Both pass the same suite
-/// (Tests/StoreTests). Every method is one transaction.
+/// (Tests/StoreTests). Every method is atomic, and durable once it returns (on SQLite, concurrent writes share a
+/// transaction, each in its own savepoint: `GroupCommit`).
 public protocol CallStore: Sendable {
     /// What the store is, for the start-up log (a file path, or `postgres://host/db` without the password).
     var summary: String { get }

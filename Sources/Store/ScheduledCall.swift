@@ -123,7 +123,7 @@ public protocol ScheduledCallStore: Sendable {
 
 extension Store: ScheduledCallStore {
     public func insertScheduledCall(_ row: ScheduledCallRecord) async throws -> Bool {
-        try await writer.write { db in try Self.insertScheduledCall(row, db) }
+        try await write { db in try Self.insertScheduledCall(row, db) }
     }
 
     /// The insert inside a caller's transaction (the outcome's, for a callback follow-up).

@@ -19,7 +19,7 @@ extension Store {
     /// kept with every event seen for the first time, so a crash before processing loses nothing
     /// (`pendingWebhookEvents` replays them). Returns, per key, whether it is new (false: a redelivery).
     public func recordDeliveries(_ keys: [DeliveryKey], body: [UInt8], at date: Date) async throws -> [Bool] {
-        try await writer.write { db in
+        try await write { db in
             var fresh: [Bool] = []
             var bodyID: Int64?
             for key in keys {
@@ -43,7 +43,7 @@ extension Store {
 
     /// The event has been handled: it will not be replayed. Its body goes once none of its events is pending.
     public func markDeliveryProcessed(subjectID: String, event: String, at date: Date) async throws {
-        try await writer.write { db in
+        try await write { db in
             guard var row = try WebhookDelivery.fetchOne(db, key: ["subject_id": subjectID, "event": event]),
                   row.processedAt == nil else { return }
             row.processedAt = date

@@ -37,7 +37,7 @@ public protocol DialerStore: ScheduledCallStore {
 
 extension Store: DialerStore {
     public func insertCampaign(_ campaign: CampaignRecord, rows: [ScheduledCallRecord]) async throws {
-        try await writer.write { db in
+        try await write { db in
             try campaign.insert(db)
             for row in rows { try row.insert(db) }
         }
@@ -74,7 +74,7 @@ extension Store: DialerStore {
     /// Pause (from running), resume (to running, from paused), cancel (from running or paused: its
     /// rows not yet placed become `cancelled`, `campaign_cancelled`; calls under way finish).
     public func changeCampaign(id: String, to state: CampaignRecord.State, at date: Date) async throws -> CampaignChange {
-        try await writer.write { db in
+        try await write { db in
             guard var c = try CampaignRecord.fetchOne(db, key: id) else { return .notFound }
             guard state.changeAllowed(from: c.state) else { return .notAllowed(c.state) }
             c.state = state
@@ -106,7 +106,7 @@ extension Store: DialerStore {
     }
 
     public func postponeScheduledCall(id: String, until: Date, at date: Date) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE scheduled_calls SET not_before = ?, updated_at = ? WHERE id = ? AND state = 'pending'",
                            arguments: [until, date, id])
         }
@@ -116,7 +116,7 @@ extension Store: DialerStore {
     /// Returns the rows claimed (a row another instance took first is left out).
     public func claimScheduledCalls(ids: [String], by instance: String, until: Date, at date: Date) async throws
         -> [ScheduledCallRecord] {
-        try await writer.write { db in
+        try await write { db in
             var claimed: [ScheduledCallRecord] = []
             for id in ids {
                 try db.execute(sql: """
@@ -134,7 +134,7 @@ extension Store: DialerStore {
     /// its `placed` state, so a row still `placing` has no call.
     public func releaseScheduledClaims(expiredBefore cutoff: Date, orClaimedBy instance: String?, at date: Date)
         async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: """
                 UPDATE scheduled_calls SET state = 'pending', claimed_by = NULL, claimed_until = NULL, updated_at = ?
                 WHERE state = 'placing' AND (claimed_until < ? OR claimed_by = ?)
@@ -147,7 +147,7 @@ extension Store: DialerStore {
     /// transaction; false (nothing written) when the claim is no longer this instance's.
     public func insertScheduledOutboundCall(_ request: OutboundCallRecord, row: CallRecord, scheduledID: String,
                                             claimedBy instance: String) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: """
                 UPDATE scheduled_calls SET state = 'placed', call_id = ?, attempts = attempts + 1, phone_number_id = ?,
                     claimed_until = NULL, updated_at = ?
@@ -163,7 +163,7 @@ extension Store: DialerStore {
     /// A claimed row that was not placed: `awaiting_permission`, `pending` (later) or `failed`.
     public func finishClaim(id: String, claimedBy instance: String, state: ScheduledCallRecord.State, lastResult: String?,
                             notBefore: Date?, phoneNumberID: String?, at date: Date) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: """
                 UPDATE scheduled_calls SET state = ?, last_result = COALESCE(?, last_result),
                     not_before = COALESCE(?, not_before), phone_number_id = COALESCE(?, phone_number_id),
@@ -189,7 +189,7 @@ extension Store: DialerStore {
     /// A placed row whose call ended becomes `done`, `failed` or `pending` again (then due at `notBefore`).
     public func settleScheduledCall(id: String, callID: String, state: ScheduledCallRecord.State, lastResult: String,
                                     notBefore: Date?, giveBackAttempt: Bool, at date: Date) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: """
                 UPDATE scheduled_calls SET state = ?, last_result = ?, not_before = COALESCE(?, not_before),
                     attempts = attempts - ?, claimed_by = NULL, claimed_until = NULL, updated_at = ?
@@ -205,7 +205,7 @@ extension Store: DialerStore {
     /// them (`permission_refused`). Returns the rows changed.
     public func resolveAwaitingPermission(phoneNumberID: String, user: String, granted: Bool, at date: Date)
         async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM scheduled_calls WHERE state = 'awaiting_permission' AND recipient = ?
                     AND (phone_number_id = ? OR phone_number_id IS NULL)
@@ -230,7 +230,7 @@ extension Store: DialerStore {
 
     /// Rows whose permission request got no reply since `cutoff` are cancelled (`permission_timeout`).
     public func expireAwaitingPermission(requestedBefore cutoff: Date, at date: Date) async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             let ids = try String.fetchAll(db, sql: """
                 SELECT id FROM scheduled_calls WHERE state = 'awaiting_permission' AND updated_at < ?
                 """, arguments: [cutoff])

@@ -125,7 +125,7 @@ extension Store: OutboundStore {
     /// Records a call we place: its `calls` row (direction BUSINESS_INITIATED) and its request, in one
     /// transaction. False when the id exists.
     public func insertOutboundCall(_ request: OutboundCallRecord, row: CallRecord) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try row.insert(db, onConflict: .ignore)
             guard db.changesCount > 0 else { return false }
             try request.insert(db)
@@ -139,7 +139,7 @@ extension Store: OutboundStore {
 
     /// WhatsApp's id for a call we placed, once `connect` was taken.
     public func setWhatsAppCallID(_ waCallID: String, forCall id: String) async throws {
-        try await writer.write { db in
+        try await write { db in
             try db.execute(sql: "UPDATE outbound_calls SET wa_call_id = ? WHERE id = ?", arguments: [waCallID, id])
         }
     }
@@ -195,7 +195,7 @@ extension Store: OutboundStore {
     @discardableResult
     private func changePermission(phoneNumberID: String, user: String, at date: Date,
                                   _ change: @Sendable @escaping (inout PermissionRecord) -> Void) async throws -> PermissionRecord {
-        try await writer.write { db in
+        try await write { db in
             var p = try PermissionRecord.fetchOne(db, key: ["phone_number_id": phoneNumberID, "user_id": user])
                 ?? PermissionRecord(phoneNumberID: phoneNumberID, userID: user, updatedAt: date)
             change(&p)

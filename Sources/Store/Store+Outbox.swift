@@ -20,7 +20,7 @@ extension Store {
 
     /// Marks the pending messages due by `now` as `sending` (one more attempt) and returns them.
     public func claimDueOutbox(now: Date, limit: Int) async throws -> [OutboxMessage] {
-        try await writer.write { db in
+        try await write { db in
             let due = try OutboxMessage.filter(Column("status") == OutboxStatus.pending.rawValue
                                                 && Column("next_attempt_at") <= now)
                 .order(Column("next_attempt_at"), Column("id")).limit(limit).fetchAll(db)
@@ -47,7 +47,7 @@ extension Store {
     /// Start-up: rows left `sending` by a process that died mid-request go back to `pending`, due now.
     /// Returns how many. (Such a message may already have reached the API: see `OutboxWorker`.)
     public func resumeInterruptedOutbox(now: Date) async throws -> Int {
-        try await writer.write { db in
+        try await write { db in
             let ids = try String.fetchAll(db, sql: "SELECT DISTINCT call_id FROM outbox WHERE status = 'sending'")
             try db.execute(sql: """
                 UPDATE outbox SET status = 'pending', next_attempt_at = ?, updated_at = ? WHERE status = 'sending'
@@ -83,7 +83,7 @@ extension Store {
     @discardableResult
     public func applyMessageStatus(wamid: String, status: OutboxStatus, errorCode: Int?, detail: String?,
                                    at date: Date) async throws -> OutboxMessage? {
-        try await writer.write { db in
+        try await write { db in
             guard var m = try OutboxMessage.filter(Column("wamid") == wamid).fetchOne(db) else { return nil }
             if status == .failed {
                 m.status = .failed
@@ -101,7 +101,7 @@ extension Store {
 
     /// `ivrd calls outbox retry ID`: a failed (or pending) message is due again now, with a fresh retry window.
     public func retryOutbox(id: Int64, at date: Date) async throws -> OutboxMessage {
-        try await writer.write { db in
+        try await write { db in
             guard var m = try OutboxMessage.fetchOne(db, key: id) else { throw StoreError.noSuchOutboxMessage(id: id) }
             guard m.status == .failed || m.status == .pending else {
                 throw StoreError.cannotRetry(id: id, status: m.status.rawValue)
@@ -118,7 +118,7 @@ extension Store {
 
     private func changeOutbox(id: Int64, at date: Date, _ change: @Sendable @escaping (inout OutboxMessage) -> Void)
         async throws -> OutboxMessage? {
-        try await writer.write { db in
+        try await write { db in
             guard var m = try OutboxMessage.fetchOne(db, key: id) else { return nil }
             change(&m)
             m.updatedAt = date

@@ -24,7 +24,7 @@ public struct CallSummary: Sendable, Equatable {
 extension Store {
     /// Appends an event to the call's timeline.
     public func recordEvent(callID: String, kind: CallEventKind, detail: String, at date: Date) async throws {
-        try await writer.write { db in
+        try await write { db in
             try CallEvent(callID: callID, at: date, kind: kind, detail: detail).insert(db)
         }
     }
@@ -50,7 +50,7 @@ extension Store {
     public func finalizeCall(id: String, at date: Date, ifMissing: CallRecord?, endDetail: String,
                              _ apply: @Sendable @escaping (inout CallRecord, [CallEvent], Bool) throws -> [OutboxDraft])
         async throws -> CallFinalization? {
-        try await writer.write { db in
+        try await write { db in
             var row: CallRecord
             if let existing = try CallRecord.fetchOne(db, key: id) {
                 row = existing

@@ -96,7 +96,7 @@ extension Store {
         let limit = max(1, batchSize)
         var total = 0
         while true {
-            let deleted = try await writer.write { db in
+            let deleted = try await write { db in
                 try db.execute(sql: """
                     DELETE FROM \(table) WHERE rowid IN (SELECT rowid FROM \(table) WHERE \(condition) LIMIT \(limit))
                     """, arguments: arguments)

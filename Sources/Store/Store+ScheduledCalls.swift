@@ -59,7 +59,7 @@ extension Store: ScheduledCallListing {
     }
 
     public func cancelScheduledCall(id: String, at date: Date) async throws -> ScheduledCallRecord {
-        try await writer.write { db in
+        try await write { db in
             guard var row = try ScheduledCallRecord.fetchOne(db, key: id) else { throw ScheduledCallCancelError.notFound(id: id) }
             guard !row.state.isFinal else { throw ScheduledCallCancelError.final(id: id, state: row.state) }
             row.cancel(at: date)

@@ -6,9 +6,12 @@ import GRDB
 public final class Store: CallStore {
     public let writer: any DatabaseWriter
     public let path: String
+    /// Every write of the store's methods goes through here (see `GroupCommit`).
+    let commits: GroupCommit
 
-    /// Opens (creating if needed) the database file at `path`, in WAL mode, and migrates it.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the database file at `path`, in WAL mode, and migrates it. Up to
+    /// `maxWritesPerTransaction` concurrent writes share one transaction (1: each its own).
+    public init(path: String, maxWritesPerTransaction: Int = 64) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
         do {
@@ -26,17 +29,29 @@ public final class Store: CallStore {
         }
         self.writer = pool
         self.path = path
+        self.commits = GroupCommit(writer: pool, maxBatch: maxWritesPerTransaction)
         try migrate()
     }
 
     /// An in-memory database, for tests and `simulate`.
     public init(inMemoryNamed name: String = "ivr") throws {
-        self.writer = try DatabaseQueue(named: name)
+        let queue = try DatabaseQueue(named: name)
+        self.writer = queue
         self.path = ":memory:"
+        self.commits = GroupCommit(writer: queue)
         try migrate()
     }
 
     public var summary: String { path }
+
+    /// How the writes were grouped into transactions so far.
+    public var groupCommitStats: GroupCommitStats { commits.stats }
+
+    /// Runs `body` as one atomic write and returns once it is committed; concurrent writes share the
+    /// transaction (`GroupCommit`).
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await commits.write(body)
+    }
 
     /// SQLite is migrated when opened.
     public func prepare() async throws {}
@@ -55,7 +70,7 @@ public final class Store: CallStore {
     /// Records a webhook delivery. Returns true the first time a (subject, event) pair is seen,
     /// false for a redelivery. Atomic: two concurrent deliveries of one pair yield one `true`.
     public func recordDelivery(subjectID: String, event: String, at date: Date) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try WebhookDelivery(subjectID: subjectID, event: event, receivedAt: date).insert(db, onConflict: .ignore)
             return db.changesCount > 0
         }
@@ -64,7 +79,7 @@ public final class Store: CallStore {
     /// Inserts a call row unless one with that id exists. Returns true when inserted.
     @discardableResult
     public func insertCall(_ call: CallRecord) async throws -> Bool {
-        try await writer.write { db in
+        try await write { db in
             try call.insert(db, onConflict: .ignore)
             return db.changesCount > 0
         }
@@ -76,7 +91,7 @@ public final class Store: CallStore {
     @discardableResult
     public func updateCall(id: String, at date: Date,
                            _ change: @Sendable @escaping (inout CallRecord) -> Void) async throws -> CallRecord? {
-        try await writer.write { db in
+        try await write { db in
             guard var call = try CallRecord.fetchOne(db, key: id), call.finalizedAt == nil else { return nil }
             change(&call)
             call.updatedAt = date

@@ -11,6 +11,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     case badValue(table: String, column: String, value: String)
     /// A row to insert whose key is already taken (nothing of the write is kept).
     case duplicate(table: String, id: String)
+    /// A grouped write whose transaction ended before the write ran (a store bug, never expected).
+    case writeNotRun
 
     public var description: String {
         switch self {
@@ -23,6 +25,7 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
         case let .badDatabaseURL(reason): return "database URL: \(reason)"
         case let .badValue(table, column, value): return "\(table).\(column) holds an unknown value '\(value)'"
         case let .duplicate(table, id): return "\(table) already has a row \(id)"
+        case .writeNotRun: return "a write was not run by its transaction"
         }
     }
 }

@@ -1,14 +1,18 @@
 import Metrics
 import NIOConcurrencyHelpers
 import Prometheus
+import Store
 
 /// The server's metrics, kept in its own Prometheus registry and exported as text on `/metrics`.
 public struct IVRMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let factory: any MetricsFactory
 
-    /// How many of `LogWriter.failures` this registry has counted already.
-    private let logFailuresCounted = NIOLockedValueBox(0)
+    /// Totals kept outside the registry (dropped log lines, the store's writes), by metric label: how
+    /// much of each the registry has counted already.
+    private let counted = NIOLockedValueBox([String: Int]())
+    /// The SQLite store's group-commit figures, when the store is SQLite.
+    private let storeWrites = NIOLockedValueBox<(@Sendable () -> GroupCommitStats)?>(nil)
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -18,6 +22,15 @@ public struct IVRMetrics: Sendable {
         Counter(label: "ivr_admin_auth_rate_limited_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_spoken_prompt_cache_hits_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_spoken_prompt_cache_misses_total", factory: factory).increment(by: 0)
+    }
+
+    /// Exports the store's writes and the transactions that carried them (`ivr_store_writes_total`,
+    /// `ivr_store_transactions_total`: their ratio is the mean group-commit batch).
+    public func watchStore(_ store: any CallStore) {
+        guard let sqlite = store as? Store else { return }
+        storeWrites.withLockedValue { $0 = { sqlite.groupCommitStats } }
+        Counter(label: "ivr_store_writes_total", factory: factory).increment(by: 0)
+        Counter(label: "ivr_store_transactions_total", factory: factory).increment(by: 0)
     }
 
     /// A `say:` text looked up in the spoken-prompt cache: a hit plays at once, a miss is rendered first.
@@ -87,14 +100,21 @@ public struct IVRMetrics: Sendable {
 
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String {
-        // Log lines are written before (and without) any registry: bring the dropped-line count up to date.
-        let total = LogWriter.failures
-        let delta = logFailuresCounted.withLockedValue { counted -> Int in
-            let d = max(0, total - counted)
-            counted = max(counted, total)
-            return d
+        // These totals are kept without any registry: bring their counters up to date.
+        catchUp("ivr_log_write_failures_total", to: LogWriter.failures)
+        if let stats = storeWrites.withLockedValue({ $0 })?() {
+            catchUp("ivr_store_writes_total", to: stats.writes)
+            catchUp("ivr_store_transactions_total", to: stats.transactions)
         }
-        if delta > 0 { Counter(label: "ivr_log_write_failures_total", factory: factory).increment(by: delta) }
         return registry.emitToString()
+    }
+
+    private func catchUp(_ label: String, to total: Int) {
+        let delta = counted.withLockedValue { counted -> Int in
+            let before = counted[label, default: 0]
+            counted[label] = max(before, total)
+            return max(0, total - before)
+        }
+        if delta > 0 { Counter(label: label, factory: factory).increment(by: delta) }
     }
 }

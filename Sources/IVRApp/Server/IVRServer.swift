@@ -50,6 +50,7 @@ public struct IVRServer: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.store = try StoreChoice.open(config)
+        metrics.watchStore(store)
         let speech = SpeechRuntime.load(modelPath: config.speech.model, dictionaryPath: config.speech.dictionary,
                                         limit: config.speech.maxConcurrent, logger: logger)
         self.speech = speech
