@@ -22,6 +22,12 @@ echo "== stage 3: daemon tests (pytest against the built ivrd)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/daemon
 echo "== stage 4: media interop with aiortc (pytest, loopback)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/interop
+echo "== stage 4b: SRTP on OpenSSL (Deploy/libsrtp2-openssl.sh): the RFC 3711/7714 vectors and aiortc interop with that libsrtp2"
+srtp_dir="$PWD/.build/srtp-openssl"
+bash Deploy/libsrtp2-openssl.sh "$srtp_dir"
+LD_LIBRARY_PATH="$srtp_dir" ldd "$bin" | grep -F "$srtp_dir/libsrtp2.so.1"
+LD_LIBRARY_PATH="$srtp_dir" swift test --skip-build --no-parallel ${SWIFT_FLAGS:-} --filter SRTPTests
+LD_LIBRARY_PATH="$srtp_dir" IVRD_BIN="$bin" IVR_EXPECT_SRTP_LIBRARY="$srtp_dir/libsrtp2.so.1" python3 -m pytest -q Tests/interop
 echo "== stage 5: whole calls against ivrd with the WhatsApp stand-in (pytest)"
 IVRD_BIN="$bin" python3 -m pytest -q Tests/e2e
 echo "== stage 6: network faults in network namespaces (pytest, root: ip netns + veth)"

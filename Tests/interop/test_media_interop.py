@@ -27,6 +27,11 @@ async def probe_call(tmp_path, speech, mangle=None, seconds=3, timeout=40):
                 break
             await asyncio.sleep(0.05)
         assert answer_file.exists(), "ivrd probe wrote no answer"
+        expected = os.environ.get("IVR_EXPECT_SRTP_LIBRARY")
+        if expected and mangle is None:
+            # .ci/test.sh runs this suite again with libsrtp2 built on OpenSSL (Deploy/libsrtp2-openssl.sh).
+            maps = open(f"/proc/{proc.pid}/maps").read()
+            assert expected in maps, f"ivrd probe did not load {expected}"
         answer = answer_file.read_text()
         await peer.apply_answer(answer)
         out, err = await asyncio.wait_for(proc.communicate(), timeout)

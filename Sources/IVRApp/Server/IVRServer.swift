@@ -230,7 +230,7 @@ public struct IVRServer: Sendable {
             "default_flow": "\(catalog.defaultFlowName ?? "-")", "prompts": "\(config.promptsDirectory)",
             "graph": "\(config.graphEndpoint.profile.rawValue) \(config.graphEndpoint.baseURL)",
             "media": "\(mediaSummary)",
-            "srtp": "\(SRTPSession.cryptoInitialisation.rawValue)",
+            "srtp": "\(SRTPSession.cryptoInitialisation.rawValue); \(LoadedLibrary.path(named: "libsrtp2.so") ?? "libsrtp2 file unknown")",
         ])
         if outbound == nil {
             logger.notice("placing calls (POST /v1/calls, ivrd call) is not served: the store \(store.summary) has no outbound tables")
