@@ -6,15 +6,17 @@
 # libsrtp2 it loaded). About 45 % fewer instructions per SRTP packet with AEAD_AES_128_GCM.
 #
 # Usage: Deploy/libsrtp2-openssl.sh [install-dir]   (default /usr/local/lib/ivrd-srtp)
-# Needs a C compiler, make, curl and libssl-dev. LIBSRTP_TARBALL=<file> uses a local copy of the tarball.
+# Needs a C compiler, make and libssl-dev. The tarball is kept beside this script (third_party/, so the
+# build needs no network); LIBSRTP_TARBALL=<file> names another copy; without either it is downloaded.
 set -euo pipefail
 dest=${1:-/usr/local/lib/ivrd-srtp}
 url=https://deb.debian.org/debian/pool/main/libs/libsrtp2/libsrtp2_2.5.0.orig.tar.gz
 sha256=8a43ef8e9ae2b665292591af62aa1a4ae41e468b6d98d8258f91478735da4e09
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ -n "${LIBSRTP_TARBALL:-}" ]; then
-  cp "$LIBSRTP_TARBALL" "$work/src.tar.gz"
+tarball=${LIBSRTP_TARBALL:-$(dirname "$0")/third_party/libsrtp2_2.5.0.orig.tar.gz}
+if [ -f "$tarball" ]; then
+  cp "$tarball" "$work/src.tar.gz"
 else
   curl -fsSL --retry 3 -o "$work/src.tar.gz" "$url"
 fi
