@@ -143,23 +143,18 @@ public struct ICEAgent: Sendable {
 
     /// When to call `handleTimeout(now:)` next; nil when nothing is scheduled.
     public func nextDeadline() -> Instant? {
-        // Asked after every packet and tick of every call: the earliest of a few, without building an array.
-        var earliest: Instant?
-        func consider(_ d: Instant) {
-            if let e = earliest, e <= d { return }
-            earliest = d
-        }
+        var earliest = EarliestDeadline()
         // By index: the value is read in place (a `for tx in` copy would retain its bytes).
-        for i in transactions.values.indices { consider(transactions.values[i].deadline) }
+        for i in transactions.values.indices { earliest.consider(transactions.values[i].deadline) }
         if state == .checking, !triggered.isEmpty || pairs.contains(where: { $0.state == .waiting }) {
-            consider(nextCheckAt)
+            earliest.consider(nextCheckAt)
         }
         if state == .connected {
-            consider(nextConsentCheck)
-            consider(lastConsent + config.consentTimeout)
-            if let due = failoverDue() { consider(due) }
+            earliest.consider(nextConsentCheck)
+            earliest.consider(lastConsent + config.consentTimeout)
+            earliest.consider(failoverDue())
         }
-        return earliest
+        return earliest.value
     }
 
     // MARK: Timers

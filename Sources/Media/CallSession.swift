@@ -162,21 +162,17 @@ public final class CallSession: DatagramSession {
 
     public func nextDeadline() -> Instant? {
         guard state != .closed else { return nil }
-        // Called on every tick of every call: no allocation, just the earliest of a few.
-        var earliest: Instant?
-        func consider(_ d: Instant?) {
-            if let d, earliest.map({ d < $0 }) ?? true { earliest = d }
-        }
-        if state == .connecting { consider(connectDeadline) }
+        var earliest = EarliestDeadline()
+        if state == .connecting { earliest.consider(connectDeadline) }
         // Through an inout access: a plain `ice.nextDeadline()` copies the agent out of this class first
         // (every array and dictionary in it retained, then released), on every packet and tick of every call.
-        consider(Self.inPlace(&ice) { $0.nextDeadline() })
-        if dtlsStarted { consider(dtls.nextDeadline()) }
+        earliest.consider(Self.inPlace(&ice) { $0.nextDeadline() })
+        if dtlsStarted { earliest.consider(dtls.nextDeadline()) }
         if state == .connected {
-            consider(sender.nextFrameAt)
-            consider(nextRTCP)
+            earliest.consider(sender.nextFrameAt)
+            earliest.consider(nextRTCP)
         }
-        return earliest
+        return earliest.value
     }
 
     /// Runs `body` on a stored struct in place, without copying it out of the class.

@@ -66,3 +66,21 @@ public struct SystemMonotonicClock: SleepingClock {
 
     private static let origin = ContinuousClock.now
 }
+
+/// The earliest of several deadlines, gathered one by one without building an array: for the
+/// `nextDeadline()` of values asked after every packet and tick of every call.
+public struct EarliestDeadline: Sendable {
+    @usableFromInline var earliest: Instant?
+
+    @inlinable public init() { earliest = nil }
+
+    /// The earliest deadline considered; nil when none was.
+    @inlinable public var value: Instant? { earliest }
+
+    /// Keeps `deadline` if it is earlier than any so far; nil is ignored.
+    @inlinable public mutating func consider(_ deadline: Instant?) {
+        guard let deadline else { return }
+        if let earliest, earliest <= deadline { return }
+        earliest = deadline
+    }
+}

@@ -11,8 +11,8 @@ public struct IVRMetrics: Sendable {
     /// Totals kept outside the registry (dropped log lines, the store's writes), by metric label: how
     /// much of each the registry has counted already.
     private let counted = NIOLockedValueBox([String: Int]())
-    /// The SQLite store's group-commit figures, when the store is SQLite.
-    private let storeWrites = NIOLockedValueBox<(@Sendable () -> GroupCommitStats)?>(nil)
+    /// The SQLite store whose group-commit figures are exported (none on PostgreSQL).
+    private let sqliteStore = NIOLockedValueBox<Store?>(nil)
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
@@ -28,7 +28,7 @@ public struct IVRMetrics: Sendable {
     /// `ivr_store_transactions_total`: their ratio is the mean group-commit batch).
     public func watchStore(_ store: any CallStore) {
         guard let sqlite = store as? Store else { return }
-        storeWrites.withLockedValue { $0 = { sqlite.groupCommitStats } }
+        sqliteStore.withLockedValue { $0 = sqlite }
         Counter(label: "ivr_store_writes_total", factory: factory).increment(by: 0)
         Counter(label: "ivr_store_transactions_total", factory: factory).increment(by: 0)
     }
@@ -102,7 +102,7 @@ public struct IVRMetrics: Sendable {
     public func exposition() -> String {
         // These totals are kept without any registry: bring their counters up to date.
         catchUp("ivr_log_write_failures_total", to: LogWriter.failures)
-        if let stats = storeWrites.withLockedValue({ $0 })?() {
+        if let stats = sqliteStore.withLockedValue({ $0 })?.groupCommitStats {
             catchUp("ivr_store_writes_total", to: stats.writes)
             catchUp("ivr_store_transactions_total", to: stats.transactions)
         }
