@@ -1,5 +1,7 @@
 import COpenSSL
 import Hashing
+import SRTP
+import Synchronization
 
 /// An ECDSA P-256 key and a self-signed X.509 certificate, generated once at start-up and shared by
 /// every call. Immutable; OpenSSL objects are freed when the last reference goes.
@@ -8,6 +10,13 @@ public final class DTLSCertificate: @unchecked Sendable {
     // thread-safe, so sharing them between SSL_CTX objects on different threads is sound.
     let key: OpaquePointer
     let x509: OpaquePointer
+    /// SSL_CTX objects built from this certificate, one per list of SRTP profiles, shared by every endpoint.
+    private let contexts = Mutex<[[SRTPProfile]: SharedContext]>([:])
+
+    /// An SSL_CTX that is never changed after it is built, so any thread may make SSL objects from it.
+    private struct SharedContext: @unchecked Sendable {
+        let ctx: OpaquePointer
+    }
 
     /// The certificate's DER encoding.
     public let der: [UInt8]
@@ -39,8 +48,22 @@ public final class DTLSCertificate: @unchecked Sendable {
     }
 
     deinit {
+        // Endpoints still alive keep their own references to their context.
+        contexts.withLock { for shared in $0.values { SSL_CTX_free(shared.ctx) } }
         X509_free(x509)
         EVP_PKEY_free(key)
+    }
+
+    /// The DTLS context for endpoints offering `profiles` in this order: built on first use, then shared.
+    /// Sharing one context saves each association the context's own allocations and set-up (the key check,
+    /// the cipher and group lists); OpenSSL allows SSL objects to be made from one context on any thread.
+    func context(for profiles: [SRTPProfile]) throws(DTLSError) -> OpaquePointer {
+        try contexts.withLock { (cache: inout [[SRTPProfile]: SharedContext]) throws(DTLSError) -> SharedContext in
+            if let shared = cache[profiles] { return shared }
+            let shared = SharedContext(ctx: try DTLSSessionFactory.makeContext(certificate: self, profiles: profiles))
+            cache[profiles] = shared
+            return shared
+        }.ctx
     }
 
     private static func generateKey() throws(DTLSError) -> OpaquePointer {

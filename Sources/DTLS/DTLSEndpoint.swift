@@ -46,6 +46,10 @@ public final class DTLSEndpoint {
     private var events: [DTLSEvent] = []
     private var lastNow: Instant?
     private var deadline: Instant?
+    /// False while a connected association has given its record buffers back (see `withRecordBuffers`).
+    private(set) var holdsRecordBuffers = true
+    /// The shared context this association was made from (tests).
+    var sslContext: OpaquePointer? { SSL_get_SSL_CTX(ssl) }
 
     /// - Parameters:
     ///   - remoteFingerprint: the 32-byte SHA-256 fingerprint from the peer's SDP.
@@ -127,8 +131,13 @@ public final class DTLSEndpoint {
             return
         }
         if state == .idle { state = .handshaking }
-        if state == .handshaking { advanceHandshake() }
-        if state == .connected { readRecords() }
+        if state == .handshaking {
+            advanceHandshake()
+            // The handshake may have just finished.
+            releaseRecordBuffersIfConnected()
+        } else if state == .connected {
+            withRecordBuffers { readRecords() }
+        }
         flush()
     }
 
@@ -137,10 +146,7 @@ public final class DTLSEndpoint {
         lastNow = now
         guard state == .handshaking || state == .connected else { return }
         if let deadline, now >= deadline {
-            OpenSSLErrorQueue.clear()
-            if copenssl_dtls_handle_timeout(ssl) < 0 {
-                fail(OpenSSLErrorQueue.drain() ?? "DTLS retransmission failed")
-            }
+            if state == .connected { withRecordBuffers(retransmit) } else { retransmit() }
         }
         flush()
     }
@@ -150,9 +156,11 @@ public final class DTLSEndpoint {
     public func close() {
         guard state != .closed && state != .failed else { return }
         if state == .connected {
-            OpenSSLErrorQueue.clear()
-            _ = SSL_shutdown(ssl)
-            OpenSSLErrorQueue.clear()
+            withRecordBuffers {
+                OpenSSLErrorQueue.clear()
+                _ = SSL_shutdown(ssl)
+                OpenSSLErrorQueue.clear()
+            }
             drainWriteBIO()
         }
         state = .closed
@@ -176,6 +184,13 @@ public final class DTLSEndpoint {
     }
 
     // MARK: Handshake
+
+    private func retransmit() {
+        OpenSSLErrorQueue.clear()
+        if copenssl_dtls_handle_timeout(ssl) < 0 {
+            fail(OpenSSLErrorQueue.drain() ?? "DTLS retransmission failed")
+        }
+    }
 
     private func advanceHandshake() {
         OpenSSLErrorQueue.clear()
@@ -270,6 +285,24 @@ public final class DTLSEndpoint {
     }
 
     // MARK: Plumbing
+
+    /// OpenSSL keeps a read and a write record buffer of about 16 KB each for an association's whole life.
+    /// Once connected, a DTLS-SRTP association only reads the rare alert or retransmitted flight, so its
+    /// buffers are freed between datagrams (half the memory of a connected association) and allocated
+    /// again around each use. `SSL_free_buffers` refuses while a record is still pending.
+    private func withRecordBuffers(_ body: () -> Void) {
+        guard SSL_alloc_buffers(ssl) == 1 else {
+            fail(OpenSSLErrorQueue.drain() ?? "SSL_alloc_buffers failed")
+            return
+        }
+        holdsRecordBuffers = true
+        body()
+        releaseRecordBuffersIfConnected()
+    }
+
+    private func releaseRecordBuffersIfConnected() {
+        if state == .connected, SSL_free_buffers(ssl) == 1 { holdsRecordBuffers = false }
+    }
 
     /// Moves what OpenSSL wrote into datagrams and recomputes the deadline.
     private func flush() {

@@ -1,8 +1,8 @@
 import COpenSSL
 import SRTP
 
-/// Builds the OpenSSL objects for one endpoint: a DTLS 1.2-only context with our certificate and the
-/// use_srtp profiles, and an SSL object between two memory BIOs with the link MTU set.
+/// Builds the OpenSSL objects for one endpoint: an SSL object between two memory BIOs with the link MTU
+/// set, from the certificate's shared DTLS 1.2-only context (`DTLSCertificate.context(for:)`).
 enum DTLSSessionFactory {
     struct Session {
         let ssl: OpaquePointer
@@ -12,12 +12,9 @@ enum DTLSSessionFactory {
 
     static func make(role: DTLSRole, certificate: DTLSCertificate, profiles: [SRTPProfile],
                      mtu: Int) throws(DTLSError) -> Session {
+        let ctx = try certificate.context(for: profiles)
         OpenSSLErrorQueue.clear()
-        guard let ctx = SSL_CTX_new(DTLS_method()) else { throw OpenSSLErrorQueue.error("SSL_CTX_new") }
-        // The SSL object keeps its own reference to the context.
-        defer { SSL_CTX_free(ctx) }
-        try configure(ctx, certificate: certificate, profiles: profiles)
-
+        // The SSL object takes its own reference to the context.
         guard let ssl = SSL_new(ctx) else { throw OpenSSLErrorQueue.error("SSL_new") }
         guard let readBIO = BIO_new(BIO_s_mem()) else {
             SSL_free(ssl)
@@ -44,6 +41,20 @@ enum DTLSSessionFactory {
         case .server: SSL_set_accept_state(ssl)
         }
         return Session(ssl: ssl, readBIO: readBIO, writeBIO: writeBIO)
+    }
+
+    /// A DTLS 1.2-only context with the certificate and the use_srtp profiles. Contexts are shared by every
+    /// endpoint of a certificate and never changed after this: per-association settings go on the SSL object.
+    static func makeContext(certificate: DTLSCertificate, profiles: [SRTPProfile]) throws(DTLSError) -> OpaquePointer {
+        OpenSSLErrorQueue.clear()
+        guard let ctx = SSL_CTX_new(DTLS_method()) else { throw OpenSSLErrorQueue.error("SSL_CTX_new") }
+        do {
+            try configure(ctx, certificate: certificate, profiles: profiles)
+        } catch {
+            SSL_CTX_free(ctx)
+            throw error
+        }
+        return ctx
     }
 
     private static func configure(_ ctx: OpaquePointer, certificate: DTLSCertificate,

@@ -65,11 +65,14 @@ struct DTLSRetransmitTests {
         pair.start()
         #expect(!dropping.on)
         #expect(pair.server.state == .connected)
+        #expect(!pair.server.holdsRecordBuffers)
         #expect(pair.client.state == .handshaking)
         try await Self.runUntilConnected(pair)
         #expect(pair.bothConnected)
         #expect(pair.clientKeys?.localKey == pair.serverKeys?.remoteKey)
         #expect(pair.serverEvents.count == 1)
+        // The connected server took its record buffers back to answer the client's retransmission.
+        #expect(!pair.server.holdsRecordBuffers && !pair.client.holdsRecordBuffers)
     }
 
     @Test("a manual clock ahead of real time reaches the deadline early: nothing is resent yet")

@@ -17,6 +17,18 @@ if only == "callgrind" {
         exit(1)
     }
 }
+// `ivr-bench memory <pairs>`: heap and RSS one connected session holds mid-call, no result files.
+if only == "memory" {
+    do {
+        let pairs = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 200
+        let kib = try SessionMemory.run(pairs: pairs)
+        print(String(format: "memory: %d pairs: RSS %.1f KiB per connected session", pairs, kib))
+        exit(0)
+    } catch {
+        print("memory: \(error)")
+        exit(1)
+    }
+}
 func run(_ name: String, _ suite: () throws -> [BenchResult]) {
     guard only == nil || only == name else { return }
     do {
