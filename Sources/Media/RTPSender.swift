@@ -14,10 +14,13 @@ struct RTPSender {
     let frameIntervalNanoseconds: Int64
     private(set) var sequence: UInt16
     private(set) var timestamp: UInt32
-    private var queue: [[UInt8]] = []
-    /// Tags of plays, by the index of their last frame in `queue`.
-    private var tags: [Int: Int] = [:]
-    private var head = 0
+    /// Plays not yet sent out, in order; `playHead` is the one being sent and `frameHead` its next frame.
+    /// A play keeps the caller's array of frames (a prompt's frames are shared with the prompt cache),
+    /// so queuing a long prompt copies nothing.
+    private var plays: [Play] = []
+    private var playHead = 0
+    private var frameHead = 0
+    private(set) var queued = 0
     private var start: Instant?
     private var frameIndex: Int64 = 0
     private var talking = false
@@ -32,8 +35,6 @@ struct RTPSender {
         self.frameInterval = frameInterval
         self.frameIntervalNanoseconds = frameInterval.totalNanoseconds
     }
-
-    var queued: Int { queue.count - head }
 
     var nextFrameAt: Instant? {
         // Integer nanoseconds: `Duration * Int` goes through 128-bit overflow checks on every frame.
@@ -50,24 +51,31 @@ struct RTPSender {
         if start == nil { start = now }
     }
 
+    private struct Play {
+        let frames: [[UInt8]]
+        let tag: Int?
+    }
+
     /// Queues a play; `tag` is reported by `nextDue` when its last frame goes out.
     /// Returns true when the play is empty and so already finished.
     mutating func enqueue(_ frames: [[UInt8]], tag: Int? = nil) -> Bool {
-        if head > 256, head * 2 > queue.count, tags.isEmpty {
-            queue.removeFirst(head)
-            head = 0
+        guard !frames.isEmpty else { return true }
+        if playHead > 16, playHead * 2 > plays.count {
+            plays.removeFirst(playHead)
+            playHead = 0
         }
-        queue.append(contentsOf: frames)
-        if let tag, !frames.isEmpty { tags[queue.count - 1] = tag }
-        return frames.isEmpty
+        plays.append(Play(frames: frames, tag: tag))
+        queued += frames.count
+        return false
     }
 
     /// Drops what is queued; returns the tags of the plays cut short.
     mutating func clear() -> [Int] {
-        let cut = tags.sorted { $0.key < $1.key }.map(\.value)
-        tags.removeAll()
-        queue.removeAll(keepingCapacity: true)
-        head = 0
+        let cut = plays[playHead...].compactMap(\.tag)
+        plays.removeAll(keepingCapacity: true)
+        playHead = 0
+        frameHead = 0
+        queued = 0
         return cut
     }
 
@@ -99,10 +107,16 @@ struct RTPSender {
         let payload: [UInt8]
         let silence: Bool
         var endsPlay: Int?
-        if head < queue.count {
-            payload = queue[head]
-            endsPlay = tags.removeValue(forKey: head)
-            head += 1
+        if playHead < plays.count {
+            let count = plays[playHead].frames.count
+            payload = plays[playHead].frames[frameHead]
+            frameHead += 1
+            queued -= 1
+            if frameHead == count {
+                endsPlay = plays[playHead].tag
+                playHead += 1
+                frameHead = 0
+            }
             silence = false
         } else {
             payload = Self.silenceFrame
