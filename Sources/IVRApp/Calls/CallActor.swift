@@ -184,7 +184,8 @@ actor CallActor {
         switch action {
         case .answerMedia:
             do {
-                let answered = try await context.media.answer(offer: call.sdp, callID: callID, logger: logger)
+                let media = context.media, offer = call.sdp, id = callID, log = logger
+                let answered = try await Self.shortLived { try await media.answer(offer: offer, callID: id, logger: log) }
                 channel = answered
                 context.ports.taken()
                 let inputs = self.inputs
@@ -201,7 +202,10 @@ actor CallActor {
         case .checkPermission, .requestPermission, .offerMedia, .applyAnswer, .recordAttempt:
             await performOutbound(action, now: now)
         case let .journal(entry):
-            await journal(entry)
+            let store = context.store, finalizer = context.finalizer, id = callID, route = self.route, log = logger
+            _ = try? await Self.shortLived {
+                await Self.journal(entry, callID: id, route: route, store: store, finalizer: finalizer, logger: log)
+            }
         case .startFlow:
             startFlow(now: now)
         case .drainFlow:
@@ -252,8 +256,8 @@ actor CallActor {
         })
     }
 
-    private func journal(_ entry: CallMachine.Journal) async {
-        let store = context.store, id = callID
+    private static func journal(_ entry: CallMachine.Journal, callID id: String, route: FlowRoute?, store: any CallStore,
+                                finalizer: CallFinalizer, logger: Logger) async {
         do {
             switch entry {
             case let .status(status):
@@ -274,11 +278,19 @@ actor CallActor {
                 }
                 logger.info("call accepted")
             case let .event(kind, detail):
-                await context.finalizer.recordEvent(callID: id, kind: kind, detail: detail)
+                await finalizer.recordEvent(callID: id, kind: kind, detail: detail)
             }
         } catch {
             logger.error("cannot record call progress", metadata: ["error": "\(error)"])
         }
+    }
+
+    /// Runs one-off deep work (answering the offer, a store write) in a short-lived task and waits for it.
+    /// A task's allocator keeps the slabs of its deepest moment until the task ends: run on the call's own
+    /// task, which lives as long as the call, that memory would stay with every call until it ends.
+    static func shortLived<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let task = Task { try await body() }
+        return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 
     private func startFlow(now: Instant) {
