@@ -333,8 +333,12 @@ actor CallActor {
             })
         case .stopPlayback: channel?.stopPlayback()
         case let .callerAudio(wanted): channel?.setCallerAudioWanted(wanted)
-        case let .event(kind, detail): await context.finalizer.recordEvent(callID: callID, kind: kind, detail: detail)
-        case let .variables(values): await context.finalizer.recordVariables(callID: callID, values)
+        case let .event(kind, detail):
+            let finalizer = context.finalizer, id = callID
+            _ = try? await Self.shortLived { await finalizer.recordEvent(callID: id, kind: kind, detail: detail) }
+        case let .variables(values):
+            let finalizer = context.finalizer, id = callID
+            _ = try? await Self.shortLived { await finalizer.recordVariables(callID: id, values) }
         case let .http(request):
             guard let http = context.runtime?.http else { return }
             let inputs = self.inputs
