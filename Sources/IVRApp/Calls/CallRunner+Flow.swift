@@ -61,7 +61,9 @@ extension CallRunner {
             var frames: [[UInt8]] = []
             for id in ids {
                 do {
-                    frames += try prompts.frames(prompt: id, language: engine.promptLanguage, settings: settings)
+                    let prompt = try prompts.frames(prompt: id, language: engine.promptLanguage, settings: settings)
+                    // One prompt (the usual play) shares the cache's array; appending to an empty one would copy it.
+                    if frames.isEmpty { frames = prompt } else { frames += prompt }
                 } catch {
                     logger.error("prompt unavailable", metadata: ["prompt": "\(id)", "error": "\(error)"])
                     effects.append(.event(.error, "prompt: \(error)"))
