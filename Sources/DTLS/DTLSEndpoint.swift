@@ -131,13 +131,9 @@ public final class DTLSEndpoint {
             return
         }
         if state == .idle { state = .handshaking }
-        if state == .handshaking {
-            advanceHandshake()
-            // The handshake may have just finished.
-            releaseRecordBuffersIfConnected()
-        } else if state == .connected {
-            withRecordBuffers { readRecords() }
-        }
+        if state == .handshaking { advanceHandshake() }
+        // Also right after the handshake finished: the datagram may carry records after the Finished.
+        if state == .connected { withRecordBuffers { readRecords() } }
         flush()
     }
 
