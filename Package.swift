@@ -84,6 +84,7 @@ let package = Package(
         .target(name: "Hashing", dependencies: ["COpenSSL"]),
         // GRDB records, migrations and repositories.
         .target(name: "Store", dependencies: [
+            "Wire",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -187,7 +188,7 @@ let package = Package(
         .testTarget(name: "RTPTests", dependencies: ["RTP", "Wire"], exclude: ["Fixtures"]),
         .testTarget(name: "SRTPTests", dependencies: ["SRTP", "Wire", "Hashing", "COpenSSL"], exclude: ["Fixtures"]),
         .testTarget(name: "StoreTests", dependencies: [
-            "Store", "StorePostgres", .product(name: "GRDB", package: "GRDB.swift"),
+            "Store", "StorePostgres", "Wire", .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "WhatsAppTests", dependencies: [

@@ -3,7 +3,7 @@ import GRDB
 
 /// One row of `call_events`: something that happened during a call (a step entered, a prompt played,
 /// a key or keyword heard, an HTTP call-out, a set-up milestone), with its time. `show` prints these.
-public struct CallEvent: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct CallEvent: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "call_events"
 
     public var id: Int64?

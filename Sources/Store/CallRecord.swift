@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// One row of `calls`: a WhatsApp call as the server saw it.
-public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct CallRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "calls"
 
     public var id: String

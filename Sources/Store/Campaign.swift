@@ -4,7 +4,7 @@ import GRDB
 /// One row of `campaigns`: a list of users to call with one flow, paced (`rate`), inside a daily
 /// calling window in a time zone, with retries for unanswered calls. Its rows are `scheduled_calls`
 /// of origin `campaign`. `state`: running, paused, cancelled, done (every row final).
-public struct CampaignRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct CampaignRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "campaigns"
 
     public enum State: String, Codable, Sendable, CaseIterable {

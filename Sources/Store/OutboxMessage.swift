@@ -3,7 +3,7 @@ import GRDB
 
 /// One row of `outbox`: a follow-up message to send after a call. Unique per (call id, rule key), so a
 /// redelivered webhook or a second finalization can never enqueue it twice.
-public struct OutboxMessage: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord {
+public struct OutboxMessage: Codable, Equatable, Sendable, FetchableRecord, MutablePersistableRecord, StoreRecord {
     public static let databaseTableName = "outbox"
 
     public var id: Int64?

@@ -12,7 +12,7 @@ import GRDB
 /// - `placed`: the call `call_id` is running; its final row decides `done`, a retry (`pending` again, later)
 ///   or `failed`;
 /// - `done`, `failed`, `cancelled`: final.
-public struct ScheduledCallRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct ScheduledCallRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "scheduled_calls"
 
     public enum State: String, Codable, Sendable, CaseIterable {

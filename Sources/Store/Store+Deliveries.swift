@@ -30,7 +30,7 @@ extension Store {
                 }
                 if bodyID == nil {
                     try db.execute(sql: "INSERT INTO webhook_bodies (body, received_at) VALUES (?, ?)",
-                                   arguments: [Data(body), date])
+                                   arguments: [Data(body), StoredDate.databaseValue(date)])
                     bodyID = db.lastInsertedRowID
                 }
                 try WebhookDelivery(subjectID: key.subjectID, event: key.event, receivedAt: date, bodyID: bodyID,

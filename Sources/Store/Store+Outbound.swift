@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// One row of `outbound_calls`: what was asked for when we placed a call (its `calls` row has the same id).
-public struct OutboundCallRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct OutboundCallRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "outbound_calls"
 
     public var id: String
@@ -39,7 +39,7 @@ public struct OutboundCallRecord: Codable, Equatable, Sendable, FetchableRecord,
 
 /// One row of `permissions`: a user's call permission for one business number, and our own count of
 /// the calls in a row they did not answer.
-public struct PermissionRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct PermissionRecord: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "permissions"
 
     public var phoneNumberID: String

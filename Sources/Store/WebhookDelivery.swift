@@ -3,7 +3,7 @@ import GRDB
 
 /// One row of `webhook_deliveries`: a (subject, event) pair already seen, so redeliveries are ignored.
 /// The subject is a call id (`wacid.…`) for call events and a message id (`wamid.…`) for message statuses.
-public struct WebhookDelivery: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord {
+public struct WebhookDelivery: Codable, Equatable, Sendable, FetchableRecord, PersistableRecord, StoreRecord {
     public static let databaseTableName = "webhook_deliveries"
 
     public var subjectID: String

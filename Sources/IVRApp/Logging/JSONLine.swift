@@ -68,28 +68,8 @@ public enum LogTimestamp {
 
     /// Seconds since 1970 in UTC; `milliseconds` 0...999.
     public static func format(seconds: Int, milliseconds: Int, fractional: Bool) -> String {
-        var t = time_t(seconds)
-        var parts = tm()
-        guard gmtime_r(&t, &parts) != nil else { return "1970-01-01T00:00:00Z" }
-        var out = ""
-        out.reserveCapacity(24)
-        pad(Int(parts.tm_year) + 1900, 4, &out); out += "-"
-        pad(Int(parts.tm_mon) + 1, 2, &out); out += "-"
-        pad(Int(parts.tm_mday), 2, &out); out += "T"
-        pad(Int(parts.tm_hour), 2, &out); out += ":"
-        pad(Int(parts.tm_min), 2, &out); out += ":"
-        pad(Int(parts.tm_sec), 2, &out)
-        if fractional {
-            out += "."
-            pad(min(max(milliseconds, 0), 999), 3, &out)
-        }
-        out += "Z"
-        return out
-    }
-
-    private static func pad(_ value: Int, _ width: Int, _ out: inout String) {
-        let digits = String(value)
-        if digits.count < width { out += String(repeating: "0", count: width - digits.count) }
-        out += digits
+        guard let text = UTCText.format(seconds: seconds, milliseconds: fractional ? milliseconds : nil, separator: "T")
+        else { return "1970-01-01T00:00:00Z" }
+        return text + "Z"
     }
 }
