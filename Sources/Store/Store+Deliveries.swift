@@ -23,7 +23,7 @@ extension Store {
             var fresh: [Bool] = []
             var bodyID: Int64?
             for key in keys {
-                let seen = try WebhookDelivery.fetchOne(db, key: ["subject_id": key.subjectID, "event": key.event]) != nil
+                let seen = try Self.delivery(db, subjectID: key.subjectID, event: key.event) != nil
                 if seen {
                     fresh.append(false)
                     continue
@@ -41,10 +41,17 @@ extension Store {
         }
     }
 
+    /// One delivery row, through a cached statement (a query-interface request builds its SQL on every call: 1 % of
+    /// ivrd's CPU at 250 calls for the two uses on every webhook).
+    static func delivery(_ db: Database, subjectID: String, event: String) throws -> WebhookDelivery? {
+        try SQLRequest<WebhookDelivery>(sql: "SELECT * FROM webhook_deliveries WHERE subject_id = ? AND event = ?",
+                                        arguments: [subjectID, event], cached: true).fetchOne(db)
+    }
+
     /// The event has been handled: it will not be replayed. Its body goes once none of its events is pending.
     public func markDeliveryProcessed(subjectID: String, event: String, at date: Date) async throws {
         try await write { db in
-            guard var row = try WebhookDelivery.fetchOne(db, key: ["subject_id": subjectID, "event": event]),
+            guard var row = try Self.delivery(db, subjectID: subjectID, event: event),
                   row.processedAt == nil else { return }
             row.processedAt = date
             try row.update(db)

@@ -35,7 +35,8 @@ extension Store {
     }
 
     static func events(_ db: Database, callID: String) throws -> [CallEvent] {
-        try CallEvent.filter(Column("call_id") == callID).order(Column("at"), Column("id")).fetchAll(db)
+        try SQLRequest<CallEvent>(sql: "SELECT * FROM call_events WHERE call_id = ? ORDER BY at, id", arguments: [callID],
+                                  cached: true).fetchAll(db)
     }
 
     /// Finalizes a call at most once, in one transaction.
@@ -52,7 +53,8 @@ extension Store {
         async throws -> CallFinalization? {
         try await write { db in
             var row: CallRecord
-            if let existing = try CallRecord.fetchOne(db, key: id) {
+            if let existing = try SQLRequest<CallRecord>(sql: "SELECT * FROM calls WHERE id = ?", arguments: [id], cached: true)
+                .fetchOne(db) {
                 row = existing
             } else if let ifMissing {
                 row = ifMissing

@@ -164,8 +164,10 @@ import WhatsApp
             }
         }
         let store = h.server.store
-        #expect(try await eventually { try await store.call(id: "wacid.VALID")?.status == .rejected })
+        // The status is journalled first and the reason comes with the call's finalization, a later write.
+        #expect(try await eventually(attempts: 800) { try await store.call(id: "wacid.VALID")?.finalizedAt != nil })
         let row = try await store.call(id: "wacid.VALID")
+        #expect(row?.status == .rejected)
         #expect(row?.flow == "support")
         #expect(row?.caller == "13175551234")
         #expect(row?.reason?.contains("no media handler") == true)
