@@ -247,6 +247,27 @@ func press(_ digit: Character, ms: Int64, ts: UInt32, seq: UInt16 = 0, at start:
         #expect(reported.map(\.rtpTimestamp) == [8000 &+ 0x8000_0000, 8000, 3904, 8000])
     }
 
+    /// What frees a reported timestamp is the reported presses going half-way round the circle, not a repeat:
+    /// a copy of the first press arrives while a later press is open, 1.6e9 units "ahead" of it, and is ignored
+    /// as the repeat it is. The presses then reported go from 1.68e9 through 2.69e9 to 0.14e9, more than half the
+    /// circle, so 1.68e9 is new again (the fuzzer's harness had unwrapped the ignored repeat as a lap and
+    /// counted this last press as reported twice).
+    @Test func aRepeatIgnoredDoesNotMoveTheCircle() throws {
+        var receiver = try DTMFReceiver(endTimeout: .milliseconds(50))
+        var reported = try deliver(try press("5", ms: 100, ts: 8000), to: &receiver)
+        reported += try deliver(try press("4", ms: 100, ts: 788_529_183, seq: 10, at: 1000), to: &receiver)
+        let unended = try press("5", ms: 100, ts: 2_689_597_504, seq: 20, at: 2000).filter { !$0.event.isEnd }
+        reported += try deliver(unended, to: &receiver)
+        #expect(try deliver(try press("5", ms: 100, ts: 8000, seq: 30, at: 3000), to: &receiver).isEmpty)
+        // Earlier than the open press, so over at once.
+        reported += try deliver(try press("4", ms: 100, ts: 1_677_721_631, seq: 40, at: 4000), to: &receiver)
+        reported += receiver.handleTimeout(now: .ms(6000))
+        reported += try deliver(try press("1", ms: 100, ts: 138_430_985, seq: 50, at: 7000), to: &receiver)
+        reported += try deliver(try press("4", ms: 100, ts: 1_677_721_631, seq: 60, at: 8000), to: &receiver)
+        #expect(reported.map(\.digit) == ["5", "4", "4", "5", "1", "4"])
+        #expect(reported.map(\.rtpTimestamp) == [8000, 788_529_183, 1_677_721_631, 2_689_597_504, 138_430_985, 1_677_721_631])
+    }
+
     @Test func unknownEventsAreIgnoredAndCounted() throws {
         var receiver = try DTMFReceiver()
         let flash = TelephoneEvent(event: 16, isEnd: true, volume: 10, duration: 800)

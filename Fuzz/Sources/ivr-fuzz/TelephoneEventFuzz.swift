@@ -7,13 +7,16 @@ import Wire
 ///
 /// Input: a clock-rate byte, then packets: flags (marker, clock step), sequence number, RTP timestamp and a
 /// payload chunk. Invariants: a parsed payload serialises back to the same bytes; every reported digit is one
-/// of the sixteen; a press reported once is never reported again (same RTP timestamp) until the key events
-/// fed have gone half-way round their 32-bit circle since; once the receiver's deadline has passed,
-/// `handleTimeout` leaves no press open.
+/// of the sixteen; a press reported once is never reported again (same RTP timestamp) until the reported
+/// presses have gone half-way round the 32-bit circle since, the receiver's own rule; once the receiver's
+/// deadline has passed, `handleTimeout` leaves no press open.
 ///
-/// "Since" is measured on the timeline of the key events fed, unwrapped packet by packet (a fuzzer laps the
-/// circle in a few strides; a real stream needs 3.1 days at 8 kHz). A step of about half the circle has no
-/// order: there the receiver decides by its own state (a press left open at exactly half the circle is
+/// "Since" is measured on the timeline of the reported presses, unwrapped report by report (a fuzzer laps the
+/// circle in a few strides; a real stream needs 3.1 days at 8 kHz). Not on the key events fed: serial order
+/// is not transitive over more than half the circle, and a repeat the receiver rightly ignores (its
+/// timestamp is remembered as reported) may lie "ahead" of the newest event fed, so unwrapping the fed
+/// events would count a lap the receiver never made. A step of about half the circle, fed or reported, has
+/// no order: there the receiver decides by its own state (a press left open at exactly half the circle is
 /// reported at its timeout, after the later one; segments move its newest timestamp), so after such a step
 /// repeats are not judged here. The receiver's scenarios pin those cases down (DTMFReceiverTests).
 enum TelephoneEventFuzz {
@@ -26,11 +29,12 @@ enum TelephoneEventFuzz {
         }
         var receiver = made
         var now = Instant(nanoseconds: 5_000_000_000)
-        // Where each key event's timestamp was last fed on the unwrapped timeline, and the newest position.
-        var fed: [UInt32: Int64] = [:]
-        var newest: Int64?
-        // Each reported press at its position when reported; whether a step of about half the circle was fed.
+        // The newest key event fed, as a timestamp: only to notice a step of about half the circle.
+        var newestFed: UInt32?
+        // Each reported press at its position on the unwrapped timeline of reports, and the newest position.
         var reported: [UInt32: Int64] = [:]
+        var newestReport: Int64?
+        // Whether a step of about half the circle was fed or reported.
         var ambiguous = false
         var packets = 0
         while !input.isAtEnd && packets < 256 {
@@ -46,11 +50,8 @@ enum TelephoneEventFuzz {
                 var ts = timestamp
                 for event in events {
                     if event.digit != nil {
-                        let distance = newest.map { Int64(ts &- UInt32(truncatingIfNeeded: $0)) } ?? 0
-                        if abs(distance - (1 << 31)) <= segmentSlack { ambiguous = true }
-                        let position = (newest ?? Int64(ts)) + (distance < (1 << 31) ? distance : distance - (1 << 32))
-                        fed[ts] = position
-                        newest = max(newest ?? position, position)
+                        if let newestFed, abs(Int64(ts &- newestFed) - (1 << 31)) <= segmentSlack { ambiguous = true }
+                        if newestFed.map({ ts &- $0 < 0x8000_0000 }) ?? true { newestFed = ts }
                     }
                     ts &+= UInt32(event.duration)
                 }
@@ -65,11 +66,15 @@ enum TelephoneEventFuzz {
             }
             for digit in digits {
                 require(TelephoneEvent.digits.contains(digit.digit), "reported digit '\(digit.digit)' is not a key")
-                guard let ts = digit.rtpTimestamp, let position = fed[ts] else { continue }
+                guard let ts = digit.rtpTimestamp else { continue }
+                let distance = newestReport.map { Int64(ts &- UInt32(truncatingIfNeeded: $0)) } ?? 0
+                if abs(distance - (1 << 31)) <= segmentSlack { ambiguous = true }
+                let position = (newestReport ?? Int64(ts)) + (distance < (1 << 31) ? distance : distance - (1 << 32))
                 if let before = reported[ts], !ambiguous {
                     require(position - before >= (1 << 31) - segmentSlack, "the press at timestamp \(ts) was reported twice")
                 }
                 reported[ts] = position
+                newestReport = max(newestReport ?? position, position)
             }
         }
     }
