@@ -50,7 +50,7 @@ enum TelephoneEventFuzz {
                 var ts = timestamp
                 for event in events {
                     if event.digit != nil {
-                        if let newestFed, abs(Int64(ts &- newestFed) - (1 << 31)) <= segmentSlack { ambiguous = true }
+                        if let newestFed, isAboutHalf(ts &- newestFed) { ambiguous = true }
                         if newestFed.map({ ts &- $0 < 0x8000_0000 }) ?? true { newestFed = ts }
                     }
                     ts &+= UInt32(event.duration)
@@ -68,7 +68,7 @@ enum TelephoneEventFuzz {
                 require(TelephoneEvent.digits.contains(digit.digit), "reported digit '\(digit.digit)' is not a key")
                 guard let ts = digit.rtpTimestamp else { continue }
                 let distance = newestReport.map { Int64(ts &- UInt32(truncatingIfNeeded: $0)) } ?? 0
-                if abs(distance - (1 << 31)) <= segmentSlack { ambiguous = true }
+                if isAboutHalf(UInt32(truncatingIfNeeded: distance)) { ambiguous = true }
                 let position = (newestReport ?? Int64(ts)) + (distance < (1 << 31) ? distance : distance - (1 << 32))
                 if let before = reported[ts], !ambiguous {
                     require(position - before >= (1 << 31) - segmentSlack, "the press at timestamp \(ts) was reported twice")
@@ -77,6 +77,11 @@ enum TelephoneEventFuzz {
                 newestReport = max(newestReport ?? position, position)
             }
         }
+    }
+
+    /// A step between two timestamps of about half the circle: serial order cannot say which is later.
+    static func isAboutHalf(_ step: UInt32) -> Bool {
+        abs(Int64(step) - (1 << 31)) <= segmentSlack
     }
 
     /// Segments of a long press (at most 255 of 0xFFFF units here) move the receiver's newest timestamp a
