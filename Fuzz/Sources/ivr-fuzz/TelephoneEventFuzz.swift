@@ -67,8 +67,9 @@ enum TelephoneEventFuzz {
             for digit in digits {
                 require(TelephoneEvent.digits.contains(digit.digit), "reported digit '\(digit.digit)' is not a key")
                 guard let ts = digit.rtpTimestamp else { continue }
-                let distance = newestReport.map { Int64(ts &- UInt32(truncatingIfNeeded: $0)) } ?? 0
-                if isAboutHalf(UInt32(truncatingIfNeeded: distance)) { ambiguous = true }
+                let step = newestReport.map { ts &- UInt32(truncatingIfNeeded: $0) } ?? 0
+                if isAboutHalf(step) { ambiguous = true }
+                let distance = Int64(step)
                 let position = (newestReport ?? Int64(ts)) + (distance < (1 << 31) ? distance : distance - (1 << 32))
                 if let before = reported[ts], !ambiguous {
                     require(position - before >= (1 << 31) - segmentSlack, "the press at timestamp \(ts) was reported twice")
