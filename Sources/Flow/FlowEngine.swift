@@ -22,6 +22,8 @@ public struct FlowEngine: Sendable {
     public let flow: Flow
     public let call: CallInfo
     public let stepBudget: Int
+    /// The folder `record` steps write to.
+    public let recordingsDirectory: String
     /// Every step entered, in order, with how it was left.
     public internal(set) var path: [PathEntry] = []
     /// Current variables (unmasked; `outcome.variables` is the masked copy).
@@ -94,8 +96,11 @@ public struct FlowEngine: Sendable {
     /// A keyword below this confidence does not barge in on a `play` step (menus use their own band).
     public static let minimumKeywordConfidence = 0.5
 
-    public init(flow: Flow, call: CallInfo, now: Instant, stepBudget: Int = 200, logger: Logger? = nil) {
+    /// `recordingsDirectory`: the folder `record` steps write to (`retention.recordings_dir`).
+    public init(flow: Flow, call: CallInfo, now: Instant, stepBudget: Int = 200, logger: Logger? = nil,
+                recordingsDirectory: String = FlowEngine.defaultRecordingsDirectory) {
         self.flow = flow
+        self.recordingsDirectory = recordingsDirectory
         self.call = call
         self.stepBudget = stepBudget
         self.variables = flow.initialVariables
@@ -146,13 +151,28 @@ public struct FlowEngine: Sendable {
     /// The step the call is in, if any.
     public var currentStep: String? { phase == .done ? nil : current?.name }
 
-    /// The variable the caller's input is collected into right now (a `gather`'s or a menu's `into:`):
-    /// while it is a `redact:` name, the keys that make it up are as secret as the value.
+    /// The variable the caller's input is collected into right now (see `inputVariable(atStep:)`): while
+    /// it is a `redact:` name, the keys that make it up are as secret as the value.
     public var currentInputVariable: String? {
-        guard phase != .done else { return nil }
-        switch current?.kind {
-        case let .gather(g)?: return g.into
-        case let .menu(m)?: return m.into
+        guard phase != .done, let name = current?.name else { return nil }
+        return inputVariable(atStep: name)
+    }
+
+    /// The variable input given at the step `name` goes into: a `gather`'s or a menu's `into:`. At a
+    /// barge-in `play` step it is the `into:` of the menu or gather right after it, which receives what
+    /// the caller types ahead (entering any other step drops the typed-ahead input).
+    public func inputVariable(atStep name: String) -> String? {
+        guard let step = flow.steps[name] else { return nil }
+        switch step.kind {
+        case let .gather(g): return g.into
+        case let .menu(m): return m.into
+        case let .play(p):
+            guard p.bargeIn, let next = step.next?.name, let following = flow.steps[next] else { return nil }
+            switch following.kind {
+            case let .gather(g): return g.into
+            case let .menu(m): return m.into
+            default: return nil
+            }
         default: return nil
         }
     }
@@ -289,8 +309,12 @@ public struct FlowEngine: Sendable {
         emit(.finished(result))
     }
 
+    /// Where recordings go unless the configuration says otherwise.
+    public static let defaultRecordingsDirectory = "var/recordings"
+
     func recordingPath() -> String {
-        "var/recordings/\(Self.recordingPrefix(callID: call.callID))\(current?.name ?? "record").wav"
+        let folder = recordingsDirectory.hasSuffix("/") ? String(recordingsDirectory.dropLast()) : recordingsDirectory
+        return "\(folder)/\(Self.recordingPrefix(callID: call.callID))\(current?.name ?? "record").wav"
     }
 
     /// The file-name prefix of a call's recordings: its id with anything but letters, digits, `-` and

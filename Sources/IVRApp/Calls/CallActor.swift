@@ -303,7 +303,8 @@ actor CallActor {
         do {
             let runner = try CallRunner(call: info, flow: route.flow, opusFormatParameters: channel.opusFormatParameters,
                                         prompts: runtime.prompts, speech: runtime.speech, metrics: runtime.metrics,
-                                        now: now, logger: logger, presetVariables: outbound?.request.variables ?? [:])
+                                        now: now, logger: logger, presetVariables: outbound?.request.variables ?? [:],
+                                        recordingsDirectory: runtime.recordingsDirectory)
             self.runner = runner
             machine.handle(.flowStarted, now: now)
             runner.start(now: now)

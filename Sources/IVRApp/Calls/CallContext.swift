@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Audio
+import Flow
 import Logging
 import NIOConcurrencyHelpers
 import Media
@@ -16,11 +17,15 @@ public struct FlowRuntime: Sendable {
     let metrics: IVRMetrics?
     /// `say:` prompts rendered by text-to-speech and encoded once per text, voice and language.
     public let spoken: SpokenPromptCache?
+    /// Where `record` steps write (`retention.recordings_dir`).
+    public let recordingsDirectory: String
 
     /// `httpAllow`: hosts every flow's `http` steps may call (`flows.http_allow`), beside the flow's own list.
     public init(prompts: PromptCache, http: HTTPClient, speech: SpeechRuntime? = nil, metrics: IVRMetrics? = nil,
-                httpAllow: [String] = [], spoken: SpokenPromptCache? = nil) {
+                httpAllow: [String] = [], spoken: SpokenPromptCache? = nil,
+                recordingsDirectory: String = FlowEngine.defaultRecordingsDirectory) {
         self.spoken = spoken
+        self.recordingsDirectory = recordingsDirectory
         self.prompts = prompts
         self.http = FlowHTTP(client: http, policy: CallOutPolicy(globalAllow: httpAllow))
         self.speech = speech

@@ -23,6 +23,24 @@ struct CallRedaction {
         isSecretInput(engine) ? Self.mask : text
     }
 
+    /// A step's exit as it may be recorded. The key, word or digits that left a step whose input goes
+    /// into a `redact:` variable (a gather, a menu with `into:`, a barge-in play typed ahead into one)
+    /// are masked, and so is every redacted value the exit's text carries (an http error can quote the
+    /// rendered URL).
+    func exit(_ exit: PathExit, atStep step: String, engine: FlowEngine) -> String {
+        var shown = exit
+        if engine.inputVariable(atStep: step).map(names.contains) ?? false {
+            switch exit {
+            case .key: shown = .key(Self.mask)
+            case .keyword: shown = .keyword(Self.mask)
+            case .confirmed: shown = .confirmed(Self.mask)
+            case .digits: shown = .digits(Self.mask)
+            default: break
+            }
+        }
+        return text(shown.description, engine: engine)
+    }
+
     /// Text rendered from the flow's variables (a URL, a body) with every redacted value masked,
     /// as written and as percent-encoded.
     func text(_ text: String, engine: FlowEngine) -> String {

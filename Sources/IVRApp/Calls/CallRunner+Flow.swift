@@ -40,7 +40,8 @@ extension CallRunner {
         }
         // A step's exit is known once the engine leaves it; steps are left in order.
         while recordedExits < engine.path.count, let exit = engine.path[recordedExits].exit {
-            effects.append(.event(.exit, "\(engine.path[recordedExits].step): \(exit)"))
+            let step = engine.path[recordedExits].step
+            effects.append(.event(.exit, "\(step): \(redaction.exit(exit, atStep: step, engine: engine))"))
             recordedExits += 1
         }
     }

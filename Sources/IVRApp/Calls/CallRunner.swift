@@ -69,7 +69,7 @@ final class CallRunner {
 
     init(call: CallInfo, flow: Flow, opusFormatParameters: [String: String], prompts: PromptCache,
          speech: SpeechRuntime?, metrics: IVRMetrics?, now: Instant, logger: Logger,
-         presetVariables: [String: String] = [:]) throws {
+         presetVariables: [String: String] = [:], recordingsDirectory: String = FlowEngine.defaultRecordingsDirectory) throws {
         self.flow = flow
         self.redaction = CallRedaction(flow: flow)
         self.prompts = prompts
@@ -77,7 +77,7 @@ final class CallRunner {
         self.speech = speech
         self.metrics = metrics
         self.logger = logger
-        self.engine = FlowEngine(flow: flow, call: call, now: now, logger: logger)
+        self.engine = FlowEngine(flow: flow, call: call, now: now, logger: logger, recordingsDirectory: recordingsDirectory)
         engine.preset(presetVariables)
         self.callerAudio = try CallerAudioPipeline()
         self.lastVariables = redaction.variables(engine)

@@ -49,6 +49,7 @@ public struct IVRServer: Sendable {
         self.config = config
         self.logger = logger
         self.metrics = metrics
+        self.recordingsDirectory = config.retention.recordingsDirectory
         self.store = try StoreChoice.open(config)
         metrics.watchStore(store)
         let speech = SpeechRuntime.load(modelPath: config.speech.model, dictionaryPath: config.speech.dictionary,
@@ -103,7 +104,8 @@ public struct IVRServer: Sendable {
         let context = CallContext(media: answering, graph: client, store: store, finalizer: finalizer,
                                   runtime: FlowRuntime(prompts: PromptCache(folder: config.promptsDirectory),
                                                        http: http, speech: speech, metrics: metrics,
-                                                       httpAllow: config.flowHTTPAllow, spoken: spoken),
+                                                       httpAllow: config.flowHTTPAllow, spoken: spoken,
+                                                       recordingsDirectory: config.retention.recordingsDirectory),
                                   catalog: catalog, metrics: metrics, clock: clock, timing: timing,
                                   scheduledCalls: store as? any ScheduledCallStore)
         self.calls = CallService(context: context, drainTimeout: .seconds(config.server.drainTimeoutSeconds),
@@ -147,8 +149,8 @@ public struct IVRServer: Sendable {
     public var adminRoutes: [any AdminRoutes] = []
     /// The console's logins.
     public let adminSessions = AdminSessions()
-    /// Where the flow engine writes recordings (the console serves them from here).
-    public var recordingsDirectory = "var/recordings"
+    /// Where the flow engine writes recordings (`retention.recordings_dir`; the console serves them from here).
+    public var recordingsDirectory: String
 
     /// The console and the `/v1` API (placing calls included).
     public var consoleRoutes: ConsoleRoutes {
