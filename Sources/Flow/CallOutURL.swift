@@ -62,6 +62,7 @@ public struct CallOutURL: Sendable, Equatable {
         var target = String(rest[authorityEnd...])
         if let hash = target.firstIndex(of: "#") { target = String(target[..<hash]) }
         if target.isEmpty || target.hasPrefix("?") { target = "/" + target }
+        guard !hasDotSegment(target) else { throw .dotSegment }
         return CallOutURL(scheme: scheme, host: host, port: port, target: target)
     }
 
@@ -75,11 +76,24 @@ public struct CallOutURL: Sendable, Equatable {
             guard !target.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
                 throw .badCharacter("in Location")
             }
+            guard !Self.hasDotSegment(target) else { throw .dotSegment }
             next.target = target
             return next
         }
         return try Self.parse(location)
     }
+
+    /// Whether the path (before any `?`) has a `.` or `..` segment, written out or percent-encoded
+    /// (`%2E` is the same character, RFC 3986 6.2.2.2): a server resolves it to another path, so a value
+    /// rendered into a segment (`/confirm/{{code}}` with `..`) could reach a path the flow never named.
+    static func hasDotSegment(_ target: String) -> Bool {
+        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        return path.split(separator: "/").contains { segment in
+            Self.dotSegments.contains(segment.lowercased())
+        }
+    }
+
+    static let dotSegments: Set<String> = [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."]
 
     /// Letters, digits, `-` and `.` in dot-separated labels of 1–63 characters, at most 253 in all.
     public static func isHostName(_ s: String) -> Bool {
@@ -113,6 +127,7 @@ public enum CallOutURLError: Error, Equatable, CustomStringConvertible {
     case badHost(String)
     case badPort(String)
     case badCharacter(String)
+    case dotSegment
 
     public var description: String {
         switch self {
@@ -123,6 +138,7 @@ public enum CallOutURLError: Error, Equatable, CustomStringConvertible {
         case let .badHost(h): return "'\(h.prefix(80))' is not a host name or IP address"
         case let .badPort(p): return "port '\(p.prefix(10))' is not a number 1–65535"
         case let .badCharacter(c): return "the URL contains a space or control character (\(c))"
+        case .dotSegment: return "the path has a '.' or '..' segment, which a server would resolve to another path"
         }
     }
 }

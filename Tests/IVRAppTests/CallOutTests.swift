@@ -202,6 +202,15 @@ final class CallOutTarget: Sendable {
         #expect(throws: CallOutURLError.noHost) { try CallOutURL.parse("http:///x") }
         #expect(throws: CallOutURLError.badCharacter("U+20")) { try CallOutURL.parse("http://h.example/a b") }
         #expect(throws: CallOutURLError.notAbsolute("/relative")) { try CallOutURL.parse("/relative") }
+        // A `.` or `..` segment, as written or percent-encoded, would let a value rendered into the
+        // path (`/confirm/{{code}}` with `..`) reach another path; dots inside a segment or the query are fine.
+        #expect(throws: CallOutURLError.dotSegment) { try CallOutURL.parse("https://api.example.com/confirm/..") }
+        #expect(throws: CallOutURLError.dotSegment) { try CallOutURL.parse("https://api.example.com/a/%2E%2e/admin?x=1") }
+        #expect(throws: CallOutURLError.dotSegment) { try CallOutURL.parse("https://api.example.com/./a") }
+        #expect(try CallOutURL.parse("https://api.example.com/a..b/.x/v1.2?q=..").target == "/a..b/.x/v1.2?q=..")
+        #expect(throws: CallOutURLError.dotSegment) {
+            try CallOutURL.parse("https://api.example.com/a").redirect(to: "/a/../admin")
+        }
         let base = try CallOutURL.parse("https://api.example.com/a")
         #expect(try base.redirect(to: "/b?c").string == "https://api.example.com/b?c")
         #expect(try base.redirect(to: "//other.example/x").string == "https://other.example/x")
