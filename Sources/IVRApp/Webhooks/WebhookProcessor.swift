@@ -79,10 +79,20 @@ public final class WebhookProcessor: Service, Sendable {
             metrics.webhookRejected(reason: "draining")
             throw SubmitError.draining
         }
-        let depth = queueDepth
-        guard depth + events.count <= maxQueued else {
+        // Room for every event is taken before the store write, so deliveries that arrive together cannot
+        // all pass the bound; what is not queued in the end (duplicates, a failed write) is given back.
+        let (reserved, depth) = queued.withLockedValue { q -> (Bool, Int) in
+            guard q + events.count <= maxQueued else { return (false, q) }
+            q += events.count
+            return (true, q)
+        }
+        guard reserved else {
             metrics.webhookRejected(reason: "queue_full")
             throw SubmitError.busy(queued: depth)
+        }
+        var unused = events.count
+        defer {
+            if unused > 0 { metrics.webhookQueueDepth(queued.withLockedValue { $0 -= unused; return $0 }) }
         }
         let keys = events.enumerated().compactMap { i, e in
             e.dedupeKey.map { Store.DeliveryKey(subjectID: $0.subject, event: $0.event, index: i) }
@@ -103,12 +113,17 @@ public final class WebhookProcessor: Service, Sendable {
                     continue
                 }
             }
-            enqueue(Work(event: event, receivedAt: receivedAt, key: key, body: body, index: index))
+            unused -= 1
+            enqueue(Work(event: event, receivedAt: receivedAt, key: key, body: body, index: index), reserved: true)
         }
     }
 
-    private func enqueue(_ work: Work) {
-        metrics.webhookQueueDepth(queued.withLockedValue { $0 += 1; return $0 })
+    /// `reserved`: its place in the queue was already counted (`submit`).
+    private func enqueue(_ work: Work, reserved: Bool = false) {
+        metrics.webhookQueueDepth(queued.withLockedValue { q in
+            if !reserved { q += 1 }
+            return q
+        })
         continuation.yield(work)
     }
 
