@@ -67,12 +67,24 @@ extension Store {
                                   dryRun: dryRun, batchSize: batchSize)
     }
 
-    /// `webhook_deliveries` rows received before `date`.
+    /// `webhook_deliveries` rows received before `date`, processed or not (an event still pending after the
+    /// retention period is not replayed any more), then the bodies no pending delivery needs any longer.
     public func pruneDeliveries(before date: Date, dryRun: Bool = false,
                                 batchSize: Int = Store.pruneBatchSize) async throws -> Int {
-        try await deleteInBatches(table: WebhookDelivery.databaseTableName, where: "received_at < ?", [date],
-                                  dryRun: dryRun, batchSize: batchSize)
+        let deleted = try await deleteInBatches(table: WebhookDelivery.databaseTableName, where: "received_at < ?",
+                                                [date], dryRun: dryRun, batchSize: batchSize)
+        if !dryRun {
+            try await write { db in try db.execute(sql: Self.orphanBodies, arguments: [date]) }
+        }
+        return deleted
     }
+
+    /// A delivery's body is deleted when its last event is processed; one whose pending deliveries were
+    /// pruned has nobody left to do that. (Only unprocessed rows are looked at: that is the indexed few.)
+    static let orphanBodies = """
+        DELETE FROM webhook_bodies WHERE received_at < ? AND id NOT IN (
+          SELECT body_id FROM webhook_deliveries WHERE processed_at IS NULL AND body_id IS NOT NULL)
+        """
 
     /// Finished `outbox` rows (sent, delivered, read, failed) last changed before `date`.
     public func pruneOutbox(before date: Date, dryRun: Bool = false,

@@ -17,6 +17,13 @@ extension PostgresStore {
         if let before = cutoffs.deliveries {
             counts.deliveries = try await deleteInBatches(table: "webhook_deliveries", where: "received_at < $1", before,
                                                           dryRun: dryRun, batchSize: batchSize)
+            if !dryRun {
+                // The bodies of pruned pending deliveries: nobody is left to delete them (see `Store.orphanBodies`).
+                _ = try await deleteInBatches(table: "webhook_bodies", where: """
+                    received_at < $1 AND id NOT IN (
+                      SELECT body_id FROM webhook_deliveries WHERE processed_at IS NULL AND body_id IS NOT NULL)
+                    """, before, dryRun: false, batchSize: batchSize)
+            }
         }
         if let before = cutoffs.outbox {
             counts.outbox = try await deleteInBatches(table: "outbox", where: "updated_at < $1 AND status = ANY($2)",

@@ -97,6 +97,21 @@ import Testing
         #expect(try await store.events(callID: "wacid.b").map(\.detail) == ["kept"])
     }
 
+    /// A delivery never processed keeps its body for the replay; once retention prunes the delivery, the
+    /// body goes too (nothing else would delete it). A recent pending delivery keeps its body.
+    @Test(arguments: Backend.allCases) func aPrunedPendingDeliveryTakesItsBodyAlong(_ backend: Backend) async throws {
+        let store = try await backend.make()
+        let bodies = "SELECT COUNT(*) FROM webhook_bodies"
+        _ = try await store.recordDeliveries([.init(subjectID: "wacid.stale", event: "connect", index: 0)],
+                                             body: Array("old".utf8), at: old(40))
+        _ = try await store.recordDeliveries([.init(subjectID: "wacid.recent", event: "connect", index: 0)],
+                                             body: Array("new".utf8), at: old(1))
+        #expect(try await PostgresTestServer.count(bodies, in: store) == 2)
+        #expect(try await store.prune(PruneCutoffs(deliveries: cutoff)).deliveries == 1)
+        #expect(try await PostgresTestServer.count(bodies, in: store) == 1)
+        #expect(try await store.pendingWebhookEvents().map(\.subjectID) == ["wacid.recent"])
+    }
+
     @Test(arguments: Backend.allCases) func aDeliveryPrunedIsNewAgain(_ backend: Backend) async throws {
         let store = try await backend.make()
         #expect(try await store.recordDelivery(subjectID: "wacid.r", event: "connect", at: old(20)))

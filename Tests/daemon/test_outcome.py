@@ -9,6 +9,7 @@ or refuse it, so the daemon can be killed at the two moments that matter:
 import http.server
 import json
 import os
+import sqlite3
 import subprocess
 import threading
 import time
@@ -235,3 +236,46 @@ def test_a_refused_message_fails_with_its_code_and_retry_resends_it(tmp_path, st
                        capture_output=True, text=True, timeout=60)
     assert r.returncode != 0
     assert f"outbox message {row_id} is sent; only failed or pending messages can be retried" in r.stderr
+
+
+def test_calls_prune_deletes_what_retention_allows_and_dry_run_only_counts(tmp_path, standin, daemons):
+    """`ivrd calls prune`: one retention pass from the command line, the recordings in `retention.recordings_dir`."""
+    d = Daemon(tmp_path, standin.url, "prune")
+    daemons.append(d)
+    d.terminate("wacid.PRUNE1")
+    assert wait_for(lambda: [r[2] for r in outbox_rows(d.db)] == ["sent"])
+    d.stop()
+    long_ago = "2020-01-01 00:00:00.000"
+    with sqlite3.connect(d.db) as db:
+        db.execute("UPDATE call_events SET at = ?", (long_ago,))
+        db.execute("UPDATE webhook_deliveries SET received_at = ?", (long_ago,))
+        db.execute("UPDATE outbox SET updated_at = ?", (long_ago,))
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    old, new = recordings / "wacid_old-message.wav", recordings / "wacid_new-message.wav"
+    for f in (old, new):
+        f.write_bytes(b"RIFF")
+    month_ago = time.time() - 40 * 86_400
+    os.utime(old, (month_ago, month_ago))
+    cfg = tmp_path / "retention.yaml"
+    cfg.write_text("retention:\n  events_days: 30\n  deliveries_days: 30\n  outbox_days: 30\n"
+                   f"  recordings_days: 30\n  recordings_dir: {recordings}\n")
+
+    def counts(text):  # "  <name padded to 20><count right-aligned in 8>  (why)" under a title line
+        return {line[2:22].strip(): int(line[22:30]) for line in text.splitlines()[1:]}
+
+    dry = ivrd_calls("prune", "--dry-run", "--db", str(d.db), "--config", str(cfg))
+    assert dry.startswith("dry run: would delete"), dry
+    assert counts(dry) == {"call events": 1, "webhook deliveries": 1, "outbox rows": 1, "recordings": 1}, dry
+    assert old.exists() and new.exists()
+    done = ivrd_calls("prune", "--db", str(d.db), "--config", str(cfg))
+    assert done.startswith("deleted"), done
+    assert counts(done) == {"call events": 1, "webhook deliveries": 1, "outbox rows": 1, "recordings": 1}, done
+    assert not old.exists() and new.exists()
+    with sqlite3.connect(d.db) as db:
+        assert db.execute("SELECT COUNT(*) FROM call_events").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM webhook_deliveries").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM outbox").fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM calls").fetchone()[0] == 1, "call rows are kept"
+    again = ivrd_calls("prune", "--db", str(d.db), "--config", str(cfg))
+    assert set(counts(again).values()) == {0}, again
