@@ -70,22 +70,5 @@ struct RecognitionPlan: Equatable {
     }
 
     static func power10(_ x: Double) -> Double { pow(10, x) }
-
-    /// A positive number as plain decimal text (JSGF weights take no exponent): 12 significant places.
-    static func decimal(_ x: Double) -> String {
-        guard x > 0, x.isFinite else { return "0" }
-        let whole = x.rounded(.towardZero)
-        var text = String(Int(whole)) + "."
-        var frac = x - whole
-        for _ in 0..<12 {
-            frac *= 10
-            let d = Int(frac.rounded(.towardZero))
-            text += String(d)
-            frac -= Double(d)
-        }
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text += "0" }
-        return text
-    }
 }
 

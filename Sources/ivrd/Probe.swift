@@ -27,6 +27,18 @@ struct Probe: AsyncParsableCommand {
     @Option(help: "WAV file for the decoded remote audio.") var record: String?
     @Option(help: "Seconds allowed for ICE and DTLS.") var connectTimeout: Int = 15
 
+    func validate() throws {
+        guard seconds.isFinite, (0...3600).contains(seconds) else {
+            throw ValidationError("--seconds: expected 0–3600, got \(seconds)")
+        }
+        guard tone.isFinite, (20...20_000).contains(tone) else {
+            throw ValidationError("--tone: expected a frequency 20–20000 Hz, got \(tone)")
+        }
+        guard (1...300).contains(connectTimeout) else {
+            throw ValidationError("--connect-timeout: expected 1–300 seconds, got \(connectTimeout)")
+        }
+    }
+
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let ip = mediaIP ?? env["IVR_MEDIA_IP"] ?? "127.0.0.1"

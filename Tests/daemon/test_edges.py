@@ -169,6 +169,44 @@ def test_a_stalled_post_is_cut_off_and_a_slow_head_too(tmp_path):
         assert d.stop() == 0
 
 
+def _trickle_until_closed(s, data, seconds):
+    """Sends `data` a byte at a time, one every 0.3 s, until the server closes the connection (True) or
+    `seconds` pass (False)."""
+    s.settimeout(0.3)
+    deadline = time.monotonic() + seconds
+    i = 0
+    while time.monotonic() < deadline:
+        try:
+            s.sendall(data[i % len(data):i % len(data) + 1])
+            if s.recv(65536) == b"":
+                return True
+        except socket.timeout:
+            pass
+        except (BrokenPipeError, ConnectionResetError):
+            return True
+        i += 1
+    return False
+
+
+def test_a_kept_alive_connection_cannot_trickle_its_next_head(tmp_path):
+    """The idle timeout runs from the last response to the next complete head: bytes of a head trickled in
+    do not reset it, so the connection is closed (by the idle timeout, not the first head's deadline)."""
+    d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET},
+               config=config(tmp_path, "http:\n  header_timeout_seconds: 1\n  idle_timeout_seconds: 2\n"))
+    try:
+        s = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+        for _ in range(2):  # two requests answered on the one connection: it is kept alive
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: ivrd\r\n\r\n")
+            answer = s.recv(65536)
+            assert answer.startswith(b"HTTP/1.1 200"), answer
+        slow_head = b"GET /healthz HTTP/1.1\r\nHost: ivrd\r\nX-Slow: " + b"a" * 1000
+        assert _trickle_until_closed(s, slow_head, seconds=20), "a head trickled on a kept-alive connection was not cut off"
+        s.close()
+        assert d.get("/healthz")[0] == 200
+    finally:
+        assert d.stop() == 0
+
+
 def test_a_stalled_post_does_not_hold_up_shutdown(tmp_path):
     d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET},
                config=config(tmp_path, "http:\n  body_timeout_seconds: 600\n  idle_timeout_seconds: 600\n"))

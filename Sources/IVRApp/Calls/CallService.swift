@@ -52,12 +52,7 @@ public final class CallService: Service, Sendable {
     public func start(_ call: CallConnect, route: FlowRoute?, refusal: String? = nil,
                       receivedAt: Instant? = nil, logger: Logger) -> Bool {
         guard !registry.isDraining else { return false }
-        var refusal = refusal
-        if refusal == nil, registry.count >= maxCalls {
-            refusal = "the server is at its call limit (server.max_calls = \(maxCalls))"
-            context.metrics.callRefused(reason: "max_calls")
-        }
-        let actor = CallActor(call: call, route: route, refusal: refusal, receivedAt: receivedAt ?? context.clock.now(),
+        let actor = CallActor(call: call, route: route, refusal: refusal ?? limitRefusal(), receivedAt: receivedAt ?? context.clock.now(),
                               context: context, logger: logger)
         let continuation = self.continuation
         var queued = false
@@ -73,14 +68,20 @@ public final class CallService: Service, Sendable {
         return inserted
     }
 
+    /// Why a new call is refused at the call limit (`server.max_calls`), counted; nil below it.
+    private func limitRefusal() -> String? {
+        guard registry.count >= maxCalls else { return nil }
+        context.metrics.callRefused(reason: "max_calls")
+        return "the server is at its call limit (server.max_calls = \(maxCalls))"
+    }
+
     /// Starts the owner of a call we place. False when the server drains.
     func startOutbound(_ call: OutboundCall, callID: String, logger: Logger) -> Bool {
         guard !registry.isDraining else { return false }
         let connect = CallConnect(business: BusinessContext(wabaID: nil, phoneNumberID: call.phoneNumberID, displayPhoneNumber: nil),
                                   callID: callID, from: call.request.to, direction: CallMachine.Direction.outbound.rawValue,
                                   sdpType: "offer", sdp: "")
-        let refusal = registry.count >= maxCalls ? "the server is at its call limit (server.max_calls = \(maxCalls))" : nil
-        let actor = CallActor(call: connect, route: call.route, refusal: refusal, receivedAt: context.clock.now(),
+        let actor = CallActor(call: connect, route: call.route, refusal: limitRefusal(), receivedAt: context.clock.now(),
                               context: context, logger: logger, outbound: call)
         let continuation = self.continuation
         var queued = false

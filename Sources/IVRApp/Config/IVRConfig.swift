@@ -7,11 +7,13 @@ public struct IVRConfig: Sendable, Equatable {
         public var host = "0.0.0.0"
         public var port = 8080
         public var maxBodyBytes = 1 << 20
-        /// A request's head (request line and headers) must arrive within this after its first byte.
+        /// A new connection's first request head (request line and headers) must be complete within this. On a
+        /// kept-alive connection the idle timeout runs from the last response until the next head is complete.
         public var headerTimeoutSeconds = 10
         /// A request's body must arrive within this after its head.
         public var bodyTimeoutSeconds = 30
-        /// A connection with no request in progress is closed after this.
+        /// A connection with no request in progress is closed after this. It counts from the last response to
+        /// the next complete head: the bytes of a head trickled in do not reset it.
         public var idleTimeoutSeconds = 60
         /// Connections open at once; further ones wait in the kernel's accept queue.
         public var maxConnections = 512
