@@ -4,8 +4,10 @@ import os
 import selectors
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 from conftest import FIXTURES, ROOT, sign, wait_for
@@ -207,6 +209,54 @@ def test_a_kept_alive_connection_cannot_trickle_its_next_head(tmp_path):
         assert d.stop() == 0
 
 
+def test_connections_beyond_the_cap_wait_until_one_closes(tmp_path):
+    """`http.max_connections`: a connection past the cap is not served (it waits in the accept queue)."""
+    d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET},
+               config=config(tmp_path, "http:\n  max_connections: 2\n  header_timeout_seconds: 300\n"
+                                       "  idle_timeout_seconds: 300\n"))
+    try:
+        held = [socket.create_connection(("127.0.0.1", d.port), timeout=5) for _ in range(2)]
+        time.sleep(0.5)  # both accepted
+        third = socket.create_connection(("127.0.0.1", d.port), timeout=5)
+        third.sendall(b"GET /healthz HTTP/1.1\r\nHost: ivrd\r\n\r\n")
+        third.settimeout(2)
+        try:
+            early = third.recv(65536)
+        except socket.timeout:
+            early = None
+        assert early is None, f"a third connection was served with the cap at 2: {early!r}"
+        held.pop().close()
+        third.settimeout(20)
+        assert third.recv(65536).startswith(b"HTTP/1.1 200"), "the waiting connection was not served once one closed"
+        third.close()
+        for s in held:
+            s.close()
+    finally:
+        assert d.stop() == 0
+
+
+def test_healthz_is_unavailable_while_the_database_cannot_be_written(tmp_path):
+    """Another process holds SQLite's write lock: /healthz's write test fails (after the 5 s busy timeout)."""
+    d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET})
+    try:
+        assert d.get("/healthz")[0] == 200
+        lock = sqlite3.connect(d.db, timeout=1, isolation_level=None)
+        lock.execute("BEGIN IMMEDIATE")
+        try:
+            try:
+                with urllib.request.urlopen(d.base + "/healthz", timeout=30) as r:
+                    status, body = r.status, r.read().decode()
+            except urllib.error.HTTPError as e:
+                status, body = e.code, e.read().decode()
+            assert status == 503 and json.loads(body) == {"status": "unavailable"}, (status, body)
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        assert d.get("/healthz")[0] == 200
+    finally:
+        assert d.stop() == 0
+
+
 def test_a_stalled_post_does_not_hold_up_shutdown(tmp_path):
     d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET},
                config=config(tmp_path, "http:\n  body_timeout_seconds: 600\n  idle_timeout_seconds: 600\n"))
@@ -237,3 +287,17 @@ def test_repeated_failures_from_one_address_get_429_and_are_logged_once(tmp_path
     lines = [json.loads(l) for l in d.logs().splitlines() if l.startswith("{")]
     assert len([l for l in lines if l["msg"] == "webhook refused"]) == 3
     assert len([l for l in lines if l["msg"].startswith("webhook source limited")]) == 1
+
+
+def test_malformed_signed_payloads_spend_the_same_allowance(tmp_path):
+    """A 400 (signed, but not a webhook payload) is charged like a 401: a sender with the secret and a bug
+    cannot make the daemon decode and log without limit either."""
+    d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET},
+               config=config(tmp_path, "http:\n  auth_failure_burst: 3\n  auth_failures_per_minute: 1\n"))
+    try:
+        body = b'{"object": "whatsapp_business_account", "entry": 7}'
+        statuses = [d.post("/webhook", body, {"X-Hub-Signature-256": sign(body, SECRET)})[0] for _ in range(6)]
+        assert statuses == [400, 400, 400, 429, 429, 429]
+        assert metric(d, "ivr_webhooks_rate_limited_total") == 3
+    finally:
+        assert d.stop() == 0

@@ -294,6 +294,12 @@ def test_digits_and_an_http_call_out_drive_the_appointment_flow(start, graph, tm
     assert keys == ["***"] * 6 + ["#", "1"], keys
     http = d.events("wacid.E2E-APPT", "http")
     assert any(h.endswith("/confirm/***") for h in http), http
+    # Nor where the call is shown: the API, the console's call page, the flow's funnel, the metrics.
+    for path in ("/v1/calls/wacid.E2E-APPT", "/calls/wacid.E2E-APPT", "/v1/flows/appointment/stats?since=1d&version=all",
+                 "/metrics"):
+        status, body = d.admin_get(path)
+        assert status == 200, (path, status, body[:200])
+        assert secret not in body, path
 
 
 def test_the_menu_answered_by_voice(start, graph):
