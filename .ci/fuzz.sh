@@ -7,6 +7,8 @@
 # and the config target, which links the whole daemon under the sanitizers: `make fuzz` (Fuzz/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-rm -rf var/fuzz/corpus   # inputs of earlier runs would change what a fixed seed explores
-FUZZ_SECONDS=${FUZZ_SECONDS:-120} FUZZ_RUNS=${FUZZ_RUNS:-40000} FUZZ_SEED=${FUZZ_SEED:-1} \
+# Its own corpus folder, emptied first: inputs of earlier runs would change what a fixed seed explores, and
+# `make test` must not throw away what `make fuzz` has gathered in var/fuzz/corpus.
+rm -rf var/fuzz/ci-corpus
+FUZZ_CORPUS=var/fuzz/ci-corpus FUZZ_SECONDS=${FUZZ_SECONDS:-120} FUZZ_RUNS=${FUZZ_RUNS:-40000} FUZZ_SEED=${FUZZ_SEED:-1} \
   FUZZ_TARGETS=${FUZZ_TARGETS:-"webhook sdp stun-ice rtp rfc4733 dtls flow"} bash Fuzz/run.sh

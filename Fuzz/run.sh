@@ -4,15 +4,17 @@
 #   FUZZ_TARGETS  space-separated subset (default: all, in the order below)
 #   FUZZ_RUNS     stop each target after this many inputs instead (libFuzzer -runs; time limit still applies)
 #   FUZZ_SEED     libFuzzer's random seed (default: a new one each run). With FUZZ_RUNS, a fixed seed and an
-#                 empty var/fuzz/corpus, a run is repeatable: it tries the same inputs on every machine.
+#                 empty corpus folder, a run is repeatable: it tries the same inputs on every machine.
+#   FUZZ_CORPUS   where the fuzzer adds inputs (default var/fuzz/corpus; one folder per target below it)
 # Seeds (and crash inputs kept as regressions) live in Fuzz/corpus/<target>/ and are only read; what the
-# fuzzer adds goes to var/fuzz/corpus/<target>/. A crash leaves var/fuzz/artifacts/<target>-crash-* and a
+# fuzzer adds goes to $FUZZ_CORPUS/<target>/, which the next run continues from. A crash leaves var/fuzz/artifacts/<target>-crash-* and a
 # non-zero exit. Results: one line per target, and var/fuzz/summary.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-"webhook sdp stun-ice rtp rfc4733 dtls flow config"}
 config=${FUZZ_CONFIG:-debug}
+corpus=${FUZZ_CORPUS:-var/fuzz/corpus}
 scratch=.build/fuzz
 # SwiftPM hands swiftc `-sanitize=fuzzer` and `-sanitize=address` as two flags, in an order that varies,
 # and swiftc keeps only the last: when it is `address`, the Swift code gets no coverage counters and
@@ -35,7 +37,7 @@ printf '%-9s %12s %9s %7s %s\n' target inputs exec/s seconds result | tee "$summ
 failed=()
 for t in $targets; do
   [ -d "Fuzz/corpus/$t" ] || { echo "no seed corpus Fuzz/corpus/$t" >&2; exit 2; }
-  mkdir -p "var/fuzz/corpus/$t"
+  mkdir -p "$corpus/$t"
   log="var/fuzz/$t.log"
   extra=()
   [ -n "${FUZZ_RUNS:-}" ] && extra+=("-runs=$FUZZ_RUNS")
@@ -47,7 +49,7 @@ for t in $targets; do
   [ "$t" = config ] && bin="$bindir/ivr-fuzz-config"
   FUZZ_TARGET="$t" SWIFT_BACKTRACE=enable=no "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="var/fuzz/artifacts/$t-" ${extra[@]+"${extra[@]}"} \
-    "var/fuzz/corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1
+    "$corpus/$t" "Fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   set -e
   took=$(( $(date +%s) - t0 ))
