@@ -1,7 +1,7 @@
 import COpenSSL
 import Hashing
 import SRTP
-import Synchronization
+import Wire
 
 /// An ECDSA P-256 key and a self-signed X.509 certificate, generated once at start-up and shared by
 /// every call. Immutable; OpenSSL objects are freed when the last reference goes.
@@ -11,7 +11,7 @@ public final class DTLSCertificate: @unchecked Sendable {
     let key: OpaquePointer
     let x509: OpaquePointer
     /// SSL_CTX objects built from this certificate, one per list of SRTP profiles, shared by every endpoint.
-    private let contexts = Mutex<[[SRTPProfile]: SharedContext]>([:])
+    private let contexts = Locked<[[SRTPProfile]: SharedContext]>([:])
 
     /// An SSL_CTX that is never changed after it is built, so any thread may make SSL objects from it.
     private struct SharedContext: @unchecked Sendable {

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CPocketSphinx
+import Wire
 
 /// A keyword the recognizer accepted, with a confidence in 0...1.
 public struct KeywordMatch: Sendable, Equatable {

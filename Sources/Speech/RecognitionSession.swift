@@ -1,4 +1,5 @@
 import Dispatch
+import Wire
 
 /// One listening menu's recognition, running on its own serial queue. Feed 16 kHz frames while the
 /// caller speaks (VAD-gated), `endUtterance()` when speech ends, read `events`, and `close()` when

@@ -1,4 +1,5 @@
 import Dispatch
+import Wire
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

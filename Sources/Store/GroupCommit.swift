@@ -1,5 +1,5 @@
 import GRDB
-import Synchronization
+import Wire
 
 /// Group commit: the store's writes, from every call at once, share SQLite transactions.
 ///
@@ -17,7 +17,7 @@ final class GroupCommit: Sendable {
     private let writer: any DatabaseWriter
     /// The most writes one transaction holds; the rest wait for the next.
     let maxBatch: Int
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var queue: [Job] = []
