@@ -104,7 +104,7 @@ extension NodeReader {
 
     private func ttl(_ f: Fields, what: String) -> Int? {
         guard let n = f["ttl_minutes"] else { return nil }
-        guard case .scalar = n, let v = n.int else {
+        guard case .scalar = n, let v = NodeReader.int(n) else {
             error(n, "\(what) 'ttl_minutes' must be a whole number of minutes from 1 to 43200, got \(Self.describe(n))")
             return nil
         }

@@ -87,7 +87,7 @@ final class NodeReader {
             error(node, "\(what) must be a string, got the boolean '\(s.string)' (put it in quotes)")
             return nil
         }
-        if strict, s.style == .plain, node.int != nil || node.float != nil {
+        if strict, s.style == .plain, Self.int(node) != nil || node.float != nil {
             error(node, "\(what) must be a string, got the number \(s.string) (put it in quotes)")
             return nil
         }
@@ -108,13 +108,21 @@ final class NodeReader {
         return s
     }
 
+    /// Yams' `Node.int`, except for a long sexagesimal scalar (`1:30`-style, YAML 1.1), which Yams reads by
+    /// multiplying without an overflow check: a flow with `352242922222222222222:2` in a string field trapped
+    /// (found by the flow fuzzer). Such a scalar is not a number here. 18 characters cannot overflow `Int`.
+    static func int(_ node: Node) -> Int? {
+        if case let .scalar(s) = node, s.string.contains(":"), s.string.utf8.count > 18 { return nil }
+        return node.int
+    }
+
     static func isIdentifier(_ s: String) -> Bool {
         guard let f = s.first, f.isLetter || f == "_" else { return false }
         return s.allSatisfy { ($0.isLetter || $0.isNumber || $0 == "_") && $0.isASCII }
     }
 
     func int(_ node: Node, what: String, range: ClosedRange<Int>) -> Int? {
-        guard case let .scalar(s) = node, s.style == .plain, let v = node.int, !s.string.contains(".") else {
+        guard case let .scalar(s) = node, s.style == .plain, let v = Self.int(node), !s.string.contains(".") else {
             error(node, "\(what) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \(Self.describe(node))")
             return nil
         }
@@ -128,7 +136,7 @@ final class NodeReader {
     /// A number in `range` (a whole number is read as one); NaN and infinities are refused.
     func number(_ node: Node, what: String, range: ClosedRange<Double>) -> Double? {
         let r = "\(FlowValue.format(range.lowerBound)) to \(FlowValue.format(range.upperBound))"
-        guard case let .scalar(s) = node, s.style == .plain, let v = node.float ?? node.int.map(Double.init), v.isFinite else {
+        guard case let .scalar(s) = node, s.style == .plain, let v = node.float ?? Self.int(node).map(Double.init), v.isFinite else {
             error(node, "\(what) must be a number from \(r), got \(Self.describe(node))")
             return nil
         }

@@ -292,7 +292,7 @@ extension NodeReader {
         if s.style == .plain {
             if node.null != nil { return Template(source: "null", parts: [.hole(.literal(.null))]) }
             if let b = node.bool { return Template(source: s.string, parts: [.hole(.literal(.bool(b)))]) }
-            if let n = node.float, node.int != nil || s.string.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) {
+            if let n = node.float, NodeReader.int(node) != nil || s.string.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) {
                 return Template(source: s.string, parts: [.hole(.literal(.number(n)))])
             }
         }

@@ -25,6 +25,29 @@ import Testing
         }
     }
 
+    /// Found by the flow fuzzer: Yams reads a YAML 1.1 sexagesimal integer (`1:30`) by multiplying without an
+    /// overflow check, so a long one in a field read as a number or a strict string trapped (the daemon's flow
+    /// reload included). It is text now, and the number it is not gets the usual diagnostic.
+    @Test func aLongSexagesimalScalarIsNotANumberAndNotACrash() {
+        let long = "35224292222202222222222222222222222:2"
+        let text = """
+            name: t
+            numbers: [\(long)]
+            start: a
+            steps:
+              a:
+                menu:
+                  prompt: main_menu
+                  options: { "1": { goto: b } }
+                  timeout: \(long)
+              b:
+                hangup: completed
+            """
+        let result = FlowLoader.load(bytes: Array(text.utf8), path: "t.yaml", promptsDirectory: nil)
+        #expect(result.diagnostics.contains { $0.line == 9 }, "\(result.diagnostics)")
+        #expect(result.diagnostics.allSatisfy { $0.line == 2 || $0.line == 9 }, "\(result.diagnostics)")
+    }
+
     @Test func notUTF8AndEmptyAndNotAMapping() {
         #expect(FlowLoader.load(bytes: [0xff, 0xfe, 0x00], path: "b.yaml", promptsDirectory: nil).diagnostics.map(\.description)
             == ["b.yaml:1: the file is not UTF-8 text"])
