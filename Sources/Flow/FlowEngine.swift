@@ -167,12 +167,10 @@ public struct FlowEngine: Sendable {
         case let .gather(g): return g.into
         case let .menu(m): return m.into
         case let .play(p):
+            // Only a menu or gather keeps typed-ahead input; a play after this one drops it.
             guard p.bargeIn, let next = step.next?.name, let following = flow.steps[next] else { return nil }
-            switch following.kind {
-            case let .gather(g): return g.into
-            case let .menu(m): return m.into
-            default: return nil
-            }
+            if case .play = following.kind { return nil }
+            return inputVariable(atStep: next)
         default: return nil
         }
     }
