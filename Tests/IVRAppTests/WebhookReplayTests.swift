@@ -37,4 +37,40 @@ import Testing
         #expect(preAccepts.isEmpty)
         await h.close()
     }
+
+    /// A process was killed after it acknowledged two connects, one still ringing (`pre_accepted`) and one
+    /// already answered. At the next start, inside the accept window, the ringing one is handled again
+    /// (here `UnavailableMedia` makes that a `reject`), not finalized as interrupted; the answered one,
+    /// whose media died with the process, is.
+    @Test func aConnectLeftUnansweredIsHandledAgainInsideItsWindow() async throws {
+        let h = try await WebhookHTTPTests.harness()
+        let store = h.server.store
+        let at = Date(timeIntervalSinceNow: -2)
+        for (id, status) in [("wacid.RINGING", CallStatus.preAccepted), ("wacid.ANSWERED", .accepted)] {
+            _ = try await store.recordDeliveries([.init(subjectID: id, event: "connect", index: 0)],
+                                                 body: try WebhookHTTPTests.connectBody(callID: id), at: at)
+            _ = try await store.insertCall(CallRecord(id: id, phoneNumberID: WebhookHTTPTests.phoneNumberID,
+                                                      caller: "13175551234", status: status, receivedAt: at))
+        }
+        let processor = h.server.processor
+        let pending = await processor.pendingEvents()
+        #expect(processor.answerableConnects(pending) == ["wacid.RINGING", "wacid.ANSWERED"])
+        #expect(processor.answerableConnects(pending, now: at.addingTimeInterval(31)).isEmpty, "the 30 s window has passed")
+        try await h.server.application().test(.live) { _ in
+            await h.server.calls.reconcileInterrupted(sparing: processor.answerableConnects(pending))
+            #expect(try await store.call(id: "wacid.RINGING")?.finalizedAt == nil)
+            #expect(try await store.call(id: "wacid.ANSWERED")?.endReason == "interrupted")
+            await processor.replay(pending)
+            let drained = try await eventually(attempts: 400) { try await store.pendingWebhookEvents().isEmpty }
+            #expect(drained)
+        }
+        let ringing = try #require(try await store.call(id: "wacid.RINGING"))
+        #expect(ringing.status == .rejected && ringing.finalizedAt != nil, "\(ringing)")
+        let actions = h.standIn.requests.compactMap { r -> String? in
+            guard let json = r.json, json["call_id"] as? String != nil else { return nil }
+            return "\(json["action"] as? String ?? "?") \(json["call_id"] as? String ?? "?")"
+        }
+        #expect(actions == ["reject wacid.RINGING"])
+        await h.close()
+    }
 }

@@ -236,12 +236,15 @@ def test_connections_beyond_the_cap_wait_until_one_closes(tmp_path):
 
 
 def test_healthz_is_unavailable_while_the_database_cannot_be_written(tmp_path):
-    """Another process holds SQLite's write lock: /healthz's write test fails (after the 5 s busy timeout)."""
+    """Another process holds SQLite's write lock: /healthz's write test fails (after the 5 s busy timeout).
+    A success is reused for a second (polling /healthz must not become a stream of write locks), so the
+    request under the lock comes more than a second after the last healthy one."""
     d = Daemon(tmp_path, {"IVR_APP_SECRET": SECRET})
     try:
         assert d.get("/healthz")[0] == 200
         lock = sqlite3.connect(d.db, timeout=1, isolation_level=None)
         lock.execute("BEGIN IMMEDIATE")
+        time.sleep(1.2)
         try:
             try:
                 with urllib.request.urlopen(d.base + "/healthz", timeout=30) as r:

@@ -30,7 +30,7 @@ public enum AdminRouter {
 /// `/healthz` in its two forms: the full report (admin) and the status only (public port, for load
 /// balancers). Both answer 503 `{"status":"draining"}` during a drain.
 public struct HealthRoutes: Sendable {
-    let store: any CallStore
+    let probe: WriteProbe
     let queueDepth: @Sendable () -> Int
     let draining: @Sendable () -> Bool
     /// This instance's id when several share PostgreSQL (the full report names it).
@@ -41,7 +41,7 @@ public struct HealthRoutes: Sendable {
     public init(store: any CallStore, queueDepth: @escaping @Sendable () -> Int = { 0 },
                 draining: @escaping @Sendable () -> Bool = { false }, instance: String? = nil,
                 flows: @escaping @Sendable () -> [String: String] = { [:] }) {
-        self.store = store
+        self.probe = WriteProbe(store: store)
         self.queueDepth = queueDepth
         self.draining = draining
         self.instance = instance
@@ -52,13 +52,14 @@ public struct HealthRoutes: Sendable {
 
     public func full() async -> Response {
         if draining() { return Self.json(503, Self.drainingReply) }
-        let report = await HealthCheck.run(store: store, webhookQueue: queueDepth(), instance: instance, flows: flows())
+        let report = HealthCheck.report(writable: await probe.writable(), webhookQueue: queueDepth(), instance: instance,
+                                        flows: flows())
         return Self.json(report.status.httpCode, report.json)
     }
 
     public func statusOnly() async -> Response {
         if draining() { return Self.json(503, Self.drainingReply) }
-        let report = await HealthCheck.run(store: store, webhookQueue: 0)
+        let report = HealthCheck.report(writable: await probe.writable(), webhookQueue: 0)
         return Self.json(report.status.httpCode, #"{"status":"\#(report.status.rawValue)"}"#)
     }
 

@@ -276,6 +276,7 @@ actor CallActor {
                     row.status = .accepted
                     row.connectedAt = Date()
                 }
+                await finalizer.connectHandled(id)
                 logger.info("call accepted")
             case let .event(kind, detail):
                 await finalizer.recordEvent(callID: id, kind: kind, detail: detail)

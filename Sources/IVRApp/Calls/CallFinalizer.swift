@@ -114,6 +114,7 @@ public final class CallFinalizer: Sendable {
                 return try self.plan(&row, events, flowOutcome: flowOutcome, reason: reason)
             }
             result = completed(done)
+            if done != nil { await connectHandled(callID) }
         } catch {
             result = .storeFailed("\(error)")
             logger.error("cannot record call outcome", metadata: ["call_id": "\(callID)", "error": "\(error)"])
@@ -173,10 +174,23 @@ public final class CallFinalizer: Sendable {
                 row.endReason = reason.code
                 return try self.plan(&row, events, flowOutcome: flowOutcome, reason: reason)
             }
-            return completed(done)
+            let result = completed(done)
+            await connectHandled(t.callID)
+            return result
         } catch {
             logger.error("cannot record call outcome", metadata: ["call_id": "\(t.callID)", "error": "\(error)"])
             return .storeFailed("\(error)")
+        }
+    }
+
+    /// The call's `connect` delivery is done with: the call was accepted, or it ended. Until then a crash
+    /// leaves the delivery pending, and the next start answers the call if its window is still open.
+    /// (No-op for a call whose connect was marked already, or that we placed.)
+    public func connectHandled(_ callID: String) async {
+        do {
+            try await store.markDeliveryProcessed(subjectID: callID, event: "connect")
+        } catch {
+            logger.error("cannot mark a call's connect processed", metadata: ["call_id": "\(callID)", "error": "\(error)"])
         }
     }
 

@@ -68,6 +68,12 @@ public final class CallService: Service, Sendable {
         return inserted
     }
 
+    /// A call in this state was never answered: a process that starts while its accept window is open
+    /// can still answer it.
+    static func answerable(_ status: CallStatus) -> Bool {
+        status == .received || status == .preAccepted
+    }
+
     /// Why a new call is refused at the call limit (`server.max_calls`), counted; nil below it.
     private func limitRefusal() -> String? {
         guard registry.count >= maxCalls else { return nil }
@@ -141,7 +147,9 @@ public final class CallService: Service, Sendable {
 
     /// Calls a previous process left behind: finalized once each, as `interrupted`. Run before the
     /// webhook port opens (`IVRServer.run`), so no live call is mistaken for one.
-    public func reconcileInterrupted() async {
+    /// `sparing`: calls whose acknowledged `connect` is replayed after this (see
+    /// `WebhookProcessor.answerableConnects`); one still unanswered is answered then, not finalized now.
+    public func reconcileInterrupted(sparing: Set<String> = []) async {
         let rows: [CallRecord]
         do {
             rows = try await context.store.unfinalizedCalls()
@@ -151,6 +159,10 @@ public final class CallService: Service, Sendable {
         }
         // Only rows from before this process: a call admitted since start is alive, not interrupted.
         for row in rows where row.receivedAt < startedAt && !registry.contains(row.id) {
+            if sparing.contains(row.id) && Self.answerable(row.status) {
+                logger.notice("unanswered call left for its replayed connect", metadata: ["call_id": "\(row.id)"])
+                continue
+            }
             let result = await context.finalizer.finalize(callID: row.id, phoneNumberID: row.phoneNumberID,
                                                           reason: .interrupted)
             logger.warning("call interrupted by a restart finalized", metadata: [

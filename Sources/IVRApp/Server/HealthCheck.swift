@@ -63,17 +63,12 @@ public struct HealthReport: Sendable, Equatable {
     }
 }
 
-/// Checks that the store can take a write: `BEGIN IMMEDIATE` (which takes SQLite's write lock and
-/// fails on a read-only or locked-out database), a read, then a rollback, so nothing is kept.
+/// The report from the write test's result (`WriteProbe` runs `checkWritable`: `BEGIN IMMEDIATE`, which takes
+/// SQLite's write lock and fails on a read-only or locked-out database, a read, then a rollback).
 public enum HealthCheck {
-    public static func run(store: any CallStore, webhookQueue: Int, instance: String? = nil,
-                           flows: [String: String] = [:]) async -> HealthReport {
-        do {
-            try await store.checkWritable()
-            return HealthReport(status: .ok, database: "ok", webhookQueue: webhookQueue, instance: instance, flows: flows)
-        } catch {
-            return HealthReport(status: .unavailable, database: "error", webhookQueue: webhookQueue,
-                                instance: instance, flows: flows)
-        }
+    public static func report(writable: Bool, webhookQueue: Int, instance: String? = nil,
+                              flows: [String: String] = [:]) -> HealthReport {
+        HealthReport(status: writable ? .ok : .unavailable, database: writable ? "ok" : "error",
+                     webhookQueue: webhookQueue, instance: instance, flows: flows)
     }
 }

@@ -264,8 +264,9 @@ public struct IVRServer: Sendable {
         logStartup()
         try await store.prepare()
         await instances?.beat()
-        await calls.reconcileInterrupted()
-        await processor.replayPending()
+        let pending = await processor.pendingEvents()
+        await calls.reconcileInterrupted(sparing: processor.answerableConnects(pending))
+        await processor.replay(pending)
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
                        RetentionService(job: RetentionJob(store: store, policy: config.retention),

@@ -20,6 +20,8 @@ public final class WebhookProcessor: Service, Sendable {
         /// The delivery's body and this event's place in it: what a forward to the call's owner carries.
         var body: [UInt8] = []
         var index = 0
+        /// Read back from the store at start: a previous process acknowledged it and did not finish it.
+        var replayed = false
     }
 
     let store: any CallStore
@@ -119,7 +121,7 @@ public final class WebhookProcessor: Service, Sendable {
     }
 
     /// `reserved`: its place in the queue was already counted (`submit`).
-    private func enqueue(_ work: Work, reserved: Bool = false) {
+    func enqueue(_ work: Work, reserved: Bool = false) {
         metrics.webhookQueueDepth(queued.withLockedValue { q in
             if !reserved { q += 1 }
             return q
@@ -127,56 +129,7 @@ public final class WebhookProcessor: Service, Sendable {
         continuation.yield(work)
     }
 
-    /// Events a previous process acknowledged but never handled: handled now. A `connect` whose accept
-    /// window has passed cannot be answered any more; it is recorded and finalized as `interrupted`.
-    public func replayPending() async {
-        let pending: [PendingWebhookEvent]
-        do {
-            pending = try await store.pendingWebhookEvents()
-        } catch {
-            logger.error("cannot read pending webhook events", metadata: ["error": "\(error)"])
-            return
-        }
-        await replay(pending)
-    }
-
-    /// Replays events read back from the store (this instance's after a restart, or a dead instance's).
-    func replay(_ pending: [PendingWebhookEvent]) async {
-        for p in pending {
-            let key = Store.DeliveryKey(subjectID: p.subjectID, event: p.event, index: p.eventIndex)
-            guard let events = try? WebhookDecoder.decode(p.body), events.indices.contains(p.eventIndex) else {
-                logger.error("a stored webhook event cannot be read again; dropped", metadata: ["subject": "\(p.subjectID)"])
-                await markProcessed(key)
-                continue
-            }
-            let age = Date().timeIntervalSince(p.receivedAt)
-            let event = events[p.eventIndex]
-            logger.notice("replaying a webhook event accepted before a restart", metadata: [
-                "kind": "\(event.kind)", "subject": "\(p.subjectID)", "age_s": "\(Int(max(0, min(age, 1e9))))",
-            ])
-            if case let .connect(call) = event, age >= calls.context.timing.acceptWindow.seconds {
-                await missed(call, receivedAt: p.receivedAt)
-                await markProcessed(key)
-                continue
-            }
-            let waited = Duration.milliseconds(Int64(max(0, min(age, 86_400)) * 1000))
-            enqueue(Work(event: event, receivedAt: .now - waited, key: key, body: p.body, index: p.eventIndex))
-        }
-    }
-
-    /// A call we acknowledged but could not answer before its window closed: recorded and finalized.
-    private func missed(_ call: CallConnect, receivedAt: Date) async {
-        let row = CallRecord(id: call.callID, phoneNumberID: call.business.phoneNumberID, caller: call.from,
-                             direction: call.direction ?? "USER_INITIATED", status: .received, receivedAt: receivedAt)
-        do {
-            try await store.insertCall(row)
-        } catch {
-            logger.error("cannot record call", metadata: ["call_id": "\(call.callID)", "error": "\(error)"])
-        }
-        await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID, reason: .interrupted)
-    }
-
-    private func markProcessed(_ key: Store.DeliveryKey?) async {
+    func markProcessed(_ key: Store.DeliveryKey?) async {
         guard let key else { return }
         do {
             try await store.markDeliveryProcessed(subjectID: key.subjectID, event: key.event)
@@ -190,9 +143,11 @@ public final class WebhookProcessor: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 for await work in stream {
                     group.addTask {
-                        await self.process(work)
+                        // A connect handed to a call's owner stays pending until the call is accepted or
+                        // ends (the owner marks it): a crash before that leaves it for the next start.
+                        if await self.process(work) == .handling { return self.dequeued() }
                         await self.markProcessed(work.key)
-                        self.metrics.webhookQueueDepth(self.queued.withLockedValue { $0 -= 1; return $0 })
+                        self.dequeued()
                     }
                 }
             }
@@ -201,9 +156,22 @@ public final class WebhookProcessor: Service, Sendable {
         }
     }
 
-    func process(_ work: Work) async {
+    private func dequeued() {
+        metrics.webhookQueueDepth(queued.withLockedValue { $0 -= 1; return $0 })
+    }
+
+    /// Who finishes an event's delivery row.
+    enum Disposition: Equatable {
+        /// Handled: the row is marked processed now.
+        case done
+        /// A call's owner took the connect and marks it processed once the call is accepted or ends.
+        case handling
+    }
+
+    @discardableResult
+    func process(_ work: Work) async -> Disposition {
         switch work.event {
-        case let .connect(call): await connect(call, work: work)
+        case let .connect(call): return await connect(call, work: work)
         case let .terminate(t): await terminate(t, work: work)
         case let .callStatus(s):
             logger.info("call status", metadata: [
@@ -222,10 +190,14 @@ public final class WebhookProcessor: Service, Sendable {
                 "field": "\(u.field)", "kind": "\(u.kind)", "subject": "\(u.subjectID ?? "-")",
             ])
         }
+        return .done
     }
 
-    func connect(_ call: CallConnect, work: Work) async {
-        if call.sdpType.lowercased() == "answer" { return answer(call) }
+    func connect(_ call: CallConnect, work: Work) async -> Disposition {
+        if call.sdpType.lowercased() == "answer" {
+            answer(call)
+            return .done
+        }
         var log = logger
         log[metadataKey: "call_id"] = "\(call.callID)"
         log[metadataKey: "phone_number_id"] = "\(call.business.phoneNumberID)"
@@ -237,9 +209,9 @@ public final class WebhookProcessor: Service, Sendable {
                                 direction: call.direction ?? "USER_INITIATED", flow: route?.name, status: .received,
                                 receivedAt: Date())
         do {
-            guard try await store.insertCall(record) else {
+            if try await !store.insertCall(record), await !takesOver(call.callID, replayed: work.replayed, log: log) {
                 log.warning("call already recorded; connect not handled twice")
-                return
+                return .done
             }
         } catch {
             log.error("cannot record call", metadata: ["error": "\(error)"])
@@ -247,10 +219,10 @@ public final class WebhookProcessor: Service, Sendable {
         // The owner answers, or rejects when no flow answers this number; the accept window counts from receipt.
         let waited = ContinuousClock.now - work.receivedAt
         let receivedAt = calls.context.clock.now() + (.zero - waited)
-        guard !calls.start(call, route: route, receivedAt: receivedAt, logger: log) else { return }
+        guard !calls.start(call, route: route, receivedAt: receivedAt, logger: log) else { return .handling }
         guard calls.isDraining else {
             log.warning("connect for a call that is alive here already; not handled twice")
-            return
+            return .done
         }
         // Queued before the drain began and taken after: refused here, so the row is final all the same.
         let reason = "the server is shutting down"
@@ -263,6 +235,7 @@ public final class WebhookProcessor: Service, Sendable {
         }
         await finalizer.finalize(callID: call.callID, phoneNumberID: call.business.phoneNumberID,
                                  reason: .rejected(reason: reason, rejectFailed: failed))
+        return .done
     }
 
     /// The call's end as WhatsApp reports it: to the call's owner, whatever state it is in; when no owner
