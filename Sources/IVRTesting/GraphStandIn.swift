@@ -29,11 +29,20 @@ public final class GraphStandIn: Sendable {
         public var status: Int
         public var body: String
         public var headers: [String: String]
+        /// How long the stand-in waits before answering (a slow API, a lost answer).
+        public var delay: Duration = .zero
 
         public init(status: Int, body: String, headers: [String: String] = [:]) {
             self.status = status
             self.body = body
             self.headers = headers
+        }
+
+        /// This reply, answered only after `delay`.
+        public func after(_ delay: Duration) -> Reply {
+            var reply = self
+            reply.delay = delay
+            return reply
         }
 
         public static let callOK = Reply(status: 200, body: #"{"messaging_product":"whatsapp","success":true}"#)
@@ -104,6 +113,7 @@ public final class GraphStandIn: Sendable {
                 return Response(status: .serviceUnavailable)
             }
             let reply = standIn.respond(recorded)
+            if reply.delay > .zero { try await Task.sleep(for: reply.delay) }
             var response = Response(status: .init(code: reply.status),
                                     headers: [.contentType: "application/json"],
                                     body: .init(byteBuffer: ByteBuffer(string: reply.body)))

@@ -66,8 +66,10 @@ public struct GraphClient: GraphAPI {
                         deadline: ContinuousClock.Instant?) async throws -> String {
         let body = try encode(ConnectBody(to: user, session: .init(sdp: sdp), biz_opaque_callback_data: bizOpaqueCallbackData),
                               action: "connect")
+        // Placing a call is not idempotent: sent again after a failure WhatsApp may have acted on, it rings the
+        // user twice. Only a 429 or a connection never made is tried again.
         let data = try await post(action: "connect", url: endpoint.callsURL(phoneNumberID: phoneNumberID), body: body,
-                                  deadline: deadline, logger: logger)
+                                  deadline: deadline, resend: .onlyIfNotReceived, logger: logger)
         guard let decoded = try? JSONDecoder().decode(ConnectResponse.self, from: Data(data)),
               let id = decoded.calls?.first?.id, !id.isEmpty else {
             throw GraphError.invalidResponse(action: "connect", reason: "no calls[0].id in the response")
@@ -97,10 +99,20 @@ public struct GraphClient: GraphAPI {
         }
     }
 
+    /// When a failed request may be sent again.
+    enum Resend {
+        /// Whenever the failure is retryable (429, 5xx, timeouts, transport): the action is idempotent or
+        /// harmless twice (`pre_accept`, `accept`, `reject`, `terminate`, reads).
+        case whenRetryable
+        /// Only when the API surely did not act on it: a 429, or a connection that was never made. Not after a
+        /// 5xx, a timeout waiting for the answer or a connection lost mid-request.
+        case onlyIfNotReceived
+    }
+
     /// One logical request: attempts until success, a non-retryable error, the attempt limit, or the deadline.
     /// `body` nil: a GET.
     private func post(action: String, url: String, body: [UInt8]?, deadline: ContinuousClock.Instant?,
-                      logger: Logger) async throws -> [UInt8] {
+                      resend: Resend = .whenRetryable, logger: Logger) async throws -> [UInt8] {
         let clock = ContinuousClock()
         var attempt = 0
         while true {
@@ -122,12 +134,16 @@ public struct GraphClient: GraphAPI {
                 count(action, "ok")
                 logger.debug("graph request succeeded", metadata: ["action": "\(action)", "attempt": "\(attempt)"])
                 return data
-            case let .failure(error, retryAfter):
+            case let .failure(error, retryAfter, received):
                 count(action, error.metricStatus)
                 logger.warning("graph request failed", metadata: [
                     "action": "\(action)", "attempt": "\(attempt)", "error": "\(error)",
                 ])
                 guard error.isRetryable else { throw error }
+                if resend == .onlyIfNotReceived && received {
+                    logger.warning("graph request not sent again: the API may have acted on it", metadata: ["action": "\(action)"])
+                    throw GraphError.gaveUp(action: action, attempts: attempt, last: error)
+                }
                 guard attempt < retry.maxAttempts else {
                     throw GraphError.gaveUp(action: action, attempts: attempt, last: error)
                 }
@@ -148,7 +164,8 @@ public struct GraphClient: GraphAPI {
 
     private enum Outcome {
         case success([UInt8])
-        case failure(GraphError, retryAfter: Duration?)
+        /// `received`: the API may have got the request (and acted on it); false only when it surely did not.
+        case failure(GraphError, retryAfter: Duration?, received: Bool = true)
     }
 
     private func once(action: String, url: String, body: [UInt8]?, timeout: Duration) async -> Outcome {
@@ -165,19 +182,30 @@ public struct GraphClient: GraphAPI {
             data = try await response.body.collect(upTo: 4 << 20)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout
             || error == .connectTimeout {
-            return .failure(.timeout(action: action), retryAfter: nil)
+            return .failure(.timeout(action: action), retryAfter: nil, received: error != .connectTimeout)
         } catch {
-            return .failure(.transport(action: action, reason: "\(error)"), retryAfter: nil)
+            return .failure(.transport(action: action, reason: "\(error)"), retryAfter: nil,
+                            received: !Self.neverConnected(error))
         }
         let bytes = Array(buffer: data)
         let status = Int(response.status.code)
         if (200..<300).contains(status) { return .success(bytes) }
         let retryAfter = RetryAfter.parse(response.headers.first(name: "Retry-After"))
+        // A 429 is a refusal before any work; a 5xx may come after the work was done.
         if let envelope = try? JSONDecoder().decode(GraphAPIErrorDetail.Envelope.self, from: Data(bytes)) {
-            return .failure(.api(action: action, httpStatus: status, detail: envelope.error), retryAfter: retryAfter)
+            return .failure(.api(action: action, httpStatus: status, detail: envelope.error), retryAfter: retryAfter,
+                            received: status != 429)
         }
         return .failure(.http(action: action, httpStatus: status, body: String(decoding: bytes, as: UTF8.self)),
-                        retryAfter: retryAfter)
+                        retryAfter: retryAfter, received: status != 429)
+    }
+
+    /// A failure to open the connection (refused, unreachable, connect timeout): nothing was sent.
+    static func neverConnected(_ error: any Error) -> Bool {
+        if let e = error as? HTTPClientError { return e == .connectTimeout }
+        if let e = error as? IOError { return [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(e.errnoCode) }
+        if let e = error as? ChannelError, case .connectTimeout = e { return true }
+        return false
     }
 
     private func count(_ action: String, _ status: String) {

@@ -53,17 +53,16 @@ import Testing
                                                       caller: "13175551234", status: status, receivedAt: at))
         }
         let processor = h.server.processor
-        let pending = await processor.pendingEvents()
-        #expect(processor.answerableConnects(pending) == ["wacid.RINGING", "wacid.ANSWERED"])
-        #expect(processor.answerableConnects(pending, now: at.addingTimeInterval(31)).isEmpty, "the 30 s window has passed")
+        let plan = await processor.plan(await processor.pendingEvents())
+        #expect(plan.answerable == ["wacid.RINGING", "wacid.ANSWERED"])
+        let late = await processor.plan(await processor.pendingEvents(), now: at.addingTimeInterval(31))
+        #expect(late.answerable.isEmpty, "the 30 s window has passed")
         try await h.server.application().test(.live) { _ in
-            await h.server.calls.reconcileInterrupted(sparing: processor.answerableConnects(pending))
-            #expect(try await store.call(id: "wacid.RINGING")?.finalizedAt == nil)
-            #expect(try await store.call(id: "wacid.ANSWERED")?.endReason == "interrupted")
-            await processor.replay(pending)
+            await h.server.recover()
             let drained = try await eventually(attempts: 400) { try await store.pendingWebhookEvents().isEmpty }
             #expect(drained)
         }
+        #expect(try await store.call(id: "wacid.ANSWERED")?.endReason == "interrupted")
         let ringing = try #require(try await store.call(id: "wacid.RINGING"))
         #expect(ringing.status == .rejected && ringing.finalizedAt != nil, "\(ringing)")
         let actions = h.standIn.requests.compactMap { r -> String? in
@@ -71,6 +70,30 @@ import Testing
             return "\(json["action"] as? String ?? "?") \(json["call_id"] as? String ?? "?")"
         }
         #expect(actions == ["reject wacid.RINGING"])
+        await h.close()
+    }
+
+    /// The caller hung up (WhatsApp's `terminate` acknowledged) and the process died before it handled it: the
+    /// next start ends the call as WhatsApp said, `terminate` and `completed`, not `interrupted`.
+    @Test func aTerminateLeftUnhandledEndsTheCallAtTheNextStart() async throws {
+        let h = try await WebhookHTTPTests.harness()
+        let store = h.server.store
+        let at = Date(timeIntervalSinceNow: -5)
+        _ = try await store.insertCall(CallRecord(id: "wacid.HUNGUP", phoneNumberID: WebhookHTTPTests.phoneNumberID,
+                                                  caller: "13175551234", status: .accepted, receivedAt: at))
+        _ = try await store.insertCall(CallRecord(id: "wacid.CUT", phoneNumberID: WebhookHTTPTests.phoneNumberID,
+                                                  caller: "13175551234", status: .accepted, receivedAt: at))
+        _ = try await store.recordDeliveries([.init(subjectID: "wacid.HUNGUP", event: "terminate", index: 0)],
+                                             body: try CallOutcomeTests.terminateBody("wacid.HUNGUP"), at: at)
+        #expect(await h.server.processor.plan(await h.server.processor.pendingEvents()).terminated == ["wacid.HUNGUP"])
+        try await h.server.application().test(.live) { _ in
+            await h.server.recover()
+            let drained = try await eventually(attempts: 400) { try await store.pendingWebhookEvents().isEmpty }
+            #expect(drained)
+        }
+        let hungUp = try #require(try await store.call(id: "wacid.HUNGUP"))
+        #expect(hungUp.endReason == "terminate" && hungUp.status == .completed, "\(hungUp)")
+        #expect(try await store.call(id: "wacid.CUT")?.endReason == "interrupted")
         await h.close()
     }
 }

@@ -179,6 +179,83 @@ import WhatsApp
     }
 }
 
+/// Placing a call (`connect`) is not idempotent: a request WhatsApp may have acted on is never sent again, so a
+/// lost answer or a 5xx cannot ring the user twice. A 429 or a connection never made is retried as before.
+@Suite struct ConnectResendTests {
+    static let body = #"{"messaging_product":"whatsapp","calls":[{"id":"wacid.PLACED"}]}"#
+
+    func place(_ graph: GraphClient) async throws -> String {
+        try await graph.connect(to: "13175551234", sdp: "v=0", bizOpaqueCallbackData: nil, phoneNumberID: "42",
+                                deadline: nil)
+    }
+
+    func client(_ url: String, timeout: Duration = .seconds(60)) -> GraphClient {
+        GraphClient(http: .shared, endpoint: .meta(baseURL: url, accessToken: "t"),
+                    retry: RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(1), maxDelay: .milliseconds(2)),
+                    requestTimeout: timeout, logger: Logger(label: "test"))
+    }
+
+    @Test func aServerErrorIsNotSentAgain() async throws {
+        let standIn = try await GraphStandIn.start()
+        standIn.script(.error(status: 500, code: 1, message: "An unknown error occurred"), .init(status: 200, body: Self.body))
+        let error = await #expect(throws: GraphError.self) { try await place(client(standIn.baseURL)) }
+        let count = standIn.requests.count
+        await standIn.stop()
+        #expect(count == 1)
+        guard case let .gaveUp(action, attempts, last)? = error else {
+            Issue.record("expected gaveUp, got \(String(describing: error))")
+            return
+        }
+        #expect(action == "connect" && attempts == 1 && last.httpStatus == 500)
+    }
+
+    @Test func anAnswerThatDoesNotArriveInTimeIsNotSentAgain() async throws {
+        let standIn = try await GraphStandIn.start()
+        standIn.script(GraphStandIn.Reply(status: 200, body: Self.body).after(.seconds(3)))
+        let error = await #expect(throws: GraphError.self) {
+            try await place(client(standIn.baseURL, timeout: .milliseconds(300)))
+        }
+        let count = standIn.requests.count
+        await standIn.stop()
+        #expect(count == 1, "WhatsApp got the first request; a second would place a second call")
+        if case let .gaveUp(_, _, last)? = error { #expect(last == .timeout(action: "connect")) } else {
+            Issue.record("expected gaveUp, got \(String(describing: error))")
+        }
+    }
+
+    @Test func aRateLimitIsRetried() async throws {
+        let standIn = try await GraphStandIn.start()
+        standIn.script(.error(status: 429, code: 4, message: "Application request limit reached"),
+                       .init(status: 200, body: Self.body))
+        let id = try await place(client(standIn.baseURL))
+        let count = standIn.requests.count
+        await standIn.stop()
+        #expect(id == "wacid.PLACED")
+        #expect(count == 2)
+    }
+
+    @Test func aConnectionNeverMadeIsRetried() async throws {
+        let standIn = try await GraphStandIn.start()
+        let url = standIn.baseURL
+        await standIn.stop()
+        let error = await #expect(throws: GraphError.self) { try await place(client(url, timeout: .seconds(2))) }
+        guard case let .gaveUp(_, attempts, last)? = error else {
+            Issue.record("expected gaveUp, got \(String(describing: error))")
+            return
+        }
+        #expect(attempts == 5, "refused five times: \(last)")
+    }
+
+    @Test func idempotentActionsAreStillRetriedAfterAServerError() async throws {
+        let standIn = try await GraphStandIn.start()
+        standIn.script(.error(status: 500, code: 1))
+        try await client(standIn.baseURL).terminate(callID: "wacid.T", phoneNumberID: "42")
+        let count = standIn.requests.count
+        await standIn.stop()
+        #expect(count == 2)
+    }
+}
+
 @Suite struct RetryPolicyTests {
     @Test func delaysGrowExponentiallyAndAreCapped() {
         let p = RetryPolicy(maxAttempts: 6, baseDelay: .milliseconds(100), maxDelay: .milliseconds(1000), jitter: 0)

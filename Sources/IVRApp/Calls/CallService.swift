@@ -147,20 +147,24 @@ public final class CallService: Service, Sendable {
 
     /// Calls a previous process left behind: finalized once each, as `interrupted`. Run before the
     /// webhook port opens (`IVRServer.run`), so no live call is mistaken for one.
-    /// `sparing`: calls whose acknowledged `connect` is replayed after this (see
-    /// `WebhookProcessor.answerableConnects`); one still unanswered is answered then, not finalized now.
-    public func reconcileInterrupted(sparing: Set<String> = []) async {
+    /// `leaving`: what the events replayed after this will do (`WebhookProcessor.plan`): a call still
+    /// unanswered whose `connect` is replayed inside its window is answered then, and a call whose
+    /// `terminate` was acknowledged and not handled is ended by it, with WhatsApp's status.
+    /// Returns the calls it finalized.
+    @discardableResult
+    public func reconcileInterrupted(leaving plan: ReplayPlan = .init()) async -> [CallRecord] {
         let rows: [CallRecord]
         do {
             rows = try await context.store.unfinalizedCalls()
         } catch {
             logger.error("cannot read unfinalized calls", metadata: ["error": "\(error)"])
-            return
+            return []
         }
+        var finalized: [CallRecord] = []
         // Only rows from before this process: a call admitted since start is alive, not interrupted.
         for row in rows where row.receivedAt < startedAt && !registry.contains(row.id) {
-            if sparing.contains(row.id) && Self.answerable(row.status) {
-                logger.notice("unanswered call left for its replayed connect", metadata: ["call_id": "\(row.id)"])
+            if plan.leaves(row) {
+                logger.notice("call left to its replayed webhook event", metadata: ["call_id": "\(row.id)"])
                 continue
             }
             let result = await context.finalizer.finalize(callID: row.id, phoneNumberID: row.phoneNumberID,
@@ -168,6 +172,8 @@ public final class CallService: Service, Sendable {
             logger.warning("call interrupted by a restart finalized", metadata: [
                 "call_id": "\(row.id)", "status_was": "\(row.status.rawValue)", "result": "\(result)",
             ])
+            if case .finalized = result { finalized.append(row) }
         }
+        return finalized
     }
 }

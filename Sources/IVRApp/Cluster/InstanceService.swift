@@ -63,8 +63,10 @@ public struct InstanceService: Service {
         do {
             for row in try await directory.orphanedCalls(seenBefore: cutoff) {
                 let dead = row.instanceID ?? "-"
+                // A call the lost instance placed is known to WhatsApp by WhatsApp's id, not ours.
                 let result = await finalizer.finalize(callID: row.id, phoneNumberID: row.phoneNumberID,
-                                                      reason: .instanceLost(instance: dead))
+                                                      reason: .instanceLost(instance: dead),
+                                                      graphCallID: await processor.graphCallID(forCall: row.id))
                 logger.warning("call of a lost instance finalized", metadata: [
                     "call_id": "\(row.id)", "lost_instance": "\(dead)", "result": "\(result)",
                 ])

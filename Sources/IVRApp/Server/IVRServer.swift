@@ -264,9 +264,7 @@ public struct IVRServer: Sendable {
         logStartup()
         try await store.prepare()
         await instances?.beat()
-        let pending = await processor.pendingEvents()
-        await calls.reconcileInterrupted(sparing: processor.answerableConnects(pending))
-        await processor.replay(pending)
+        await recover()
         let group = ServiceGroup(configuration: .init(
             services: [outbox, processor, FlowWatcher(catalog: catalog, logger: Logger(label: "ivr.flows")),
                        RetentionService(job: RetentionJob(store: store, policy: config.retention),
@@ -284,6 +282,40 @@ public struct IVRServer: Sendable {
         try await http.shutdown()
         await store.close()
         logger.info("ivrd stopped")
+    }
+
+    /// What a previous process left: its unfinalized calls are finalized `interrupted`, except those the
+    /// webhook events it acknowledged and never handled will settle, and those events are replayed.
+    /// A call this process placed may still ring at the user's phone, or be up with nobody on our side: it is
+    /// ended at WhatsApp by its id there, all at once and for at most 5 s, before the webhook port opens.
+    public func recover() async {
+        let pending = await processor.pendingEvents()
+        let interrupted = await calls.reconcileInterrupted(leaving: await processor.plan(pending))
+        await processor.replay(pending)
+        var placed: [(id: String, whatsApp: String, number: String)] = []
+        for row in interrupted {
+            if case let .other(whatsApp) = await processor.graphCallID(forCall: row.id) {
+                placed.append((row.id, whatsApp, row.phoneNumberID))
+            }
+        }
+        guard !placed.isEmpty else { return }
+        let graph = calls.context.graph, deadline = ContinuousClock.now + .seconds(5), log = logger
+        await withTaskGroup(of: Void.self) { group in
+            for call in placed {
+                group.addTask {
+                    do {
+                        try await graph.terminate(callID: call.whatsApp, phoneNumberID: call.number, deadline: deadline)
+                        log.notice("placed call interrupted by a restart ended at WhatsApp", metadata: [
+                            "call_id": "\(call.id)", "wa_call_id": "\(call.whatsApp)",
+                        ])
+                    } catch {
+                        log.warning("cannot end an interrupted placed call at WhatsApp", metadata: [
+                            "call_id": "\(call.id)", "wa_call_id": "\(call.whatsApp)", "error": "\(error)",
+                        ])
+                    }
+                }
+            }
+        }
     }
 
     /// Closes resources when the server was built but not run (tests).

@@ -22,11 +22,31 @@ extension WebhookProcessor {
         }
     }
 
-    /// The calls whose pending `connect` is still inside its accept window: `replay` answers them, so
-    /// the start-up reconciliation must not finalize them as interrupted.
-    public func answerableConnects(_ pending: [PendingWebhookEvent], now: Date = Date()) -> Set<String> {
+    /// The id the Graph API knows a call by: ours for a call made to us, WhatsApp's for one we placed (none
+    /// until WhatsApp answered its `connect`).
+    public func graphCallID(forCall id: String) async -> CallFinalizer.GraphCallID {
+        guard let outbound, let row = try? await outbound.store.outboundCall(id: id) else { return .same }
+        return row.waCallID.map { .other($0) } ?? .none
+    }
+
+    /// What replaying `pending` will do to calls a previous process left unfinalized, so the start-up
+    /// reconciliation leaves those calls to it.
+    public func plan(_ pending: [PendingWebhookEvent], now: Date = Date()) async -> ReplayPlan {
+        var plan = ReplayPlan()
         let window = calls.context.timing.acceptWindow.seconds
-        return Set(pending.filter { $0.event == "connect" && now.timeIntervalSince($0.receivedAt) < window }.map(\.subjectID))
+        for p in pending {
+            switch p.event {
+            case "connect" where now.timeIntervalSince(p.receivedAt) < window:
+                plan.answerable.insert(p.subjectID)
+            case "terminate":
+                // A call we placed is ours under our id; WhatsApp names it by its own.
+                let ours = try? await outbound?.store.callID(forWhatsAppCallID: p.subjectID)
+                plan.terminated.insert((ours ?? nil) ?? p.subjectID)
+            default:
+                continue
+            }
+        }
+        return plan
     }
 
     /// Replays events read back from the store (this instance's after a restart, or a dead instance's).
@@ -75,5 +95,23 @@ extension WebhookProcessor {
         log.notice("answering a call a previous process acknowledged and did not answer",
                    metadata: ["status_was": "\(row.status.rawValue)"])
         return true
+    }
+}
+
+/// What the events read back at start will do to the calls a previous process left unfinalized.
+public struct ReplayPlan: Sendable, Equatable {
+    /// Calls whose `connect` is replayed inside its accept window: answered then if they never were.
+    public var answerable: Set<String> = []
+    /// Calls a replayed `terminate` ends, with WhatsApp's status and figures.
+    public var terminated: Set<String> = []
+
+    public init(answerable: Set<String> = [], terminated: Set<String> = []) {
+        self.answerable = answerable
+        self.terminated = terminated
+    }
+
+    /// Whether the start-up reconciliation leaves `row` to the replay instead of finalizing it `interrupted`.
+    public func leaves(_ row: CallRecord) -> Bool {
+        terminated.contains(row.id) || (answerable.contains(row.id) && CallService.answerable(row.status))
     }
 }
