@@ -86,6 +86,17 @@ extension Store: DialerStore {
                     WHERE campaign_id = ? AND state IN ('pending', 'awaiting_permission')
                     """, arguments: [date, id])
             }
+            if state == .running {
+                // Its last rows may have finished while it was paused (calls in flight when it was paused):
+                // nothing else would close it then.
+                let open = try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM scheduled_calls WHERE campaign_id = ? AND state NOT IN ('done', 'failed', 'cancelled')
+                    """, arguments: [id]) ?? 0
+                if open == 0 {
+                    c.state = .done
+                    try c.update(db)
+                }
+            }
             return .changed(c)
         }
     }

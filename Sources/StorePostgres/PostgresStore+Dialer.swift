@@ -69,6 +69,16 @@ extension PostgresStore: DialerStore {
                     WHERE campaign_id = \(id) AND state IN ('pending', 'awaiting_permission')
                     """, logger: logger)
             }
+            if state == .running {
+                // Its last rows may have finished while it was paused: nothing else would close it then.
+                let closed = try await conn.rows("""
+                    UPDATE campaigns SET state = 'done' WHERE id = \(id)
+                      AND NOT EXISTS (SELECT 1 FROM scheduled_calls WHERE campaign_id = \(id)
+                                      AND state NOT IN ('done', 'failed', 'cancelled'))
+                    RETURNING id
+                    """, logger: logger)
+                if !closed.isEmpty { c.state = .done }
+            }
             return .changed(c)
         }
     }

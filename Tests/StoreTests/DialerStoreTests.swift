@@ -204,4 +204,27 @@ import Testing
         #expect(try await store.campaignProgress(id: "cmp.1").byResult == ["campaign_cancelled": 2])
         #expect(try await store.changeCampaign(id: "cmp.1", to: .running, at: now) == .notAllowed(.cancelled))
     }
+
+    /// The last call of a campaign ends while the campaign is paused (it was in flight when the operator paused):
+    /// the campaign is `done` as soon as it is resumed, instead of `running` forever with nothing left to dial.
+    @Test(arguments: Backend.allCases) func aCampaignWhoseLastRowEndedWhilePausedIsDoneOnResume(_ backend: Backend) async throws {
+        let store = try await store(backend, rows: 1)
+        _ = try await store.claimScheduledCalls(ids: ["sch.1"], by: "a", until: now + 60, at: now)
+        let (request, row) = call("out.1")
+        #expect(try await store.insertScheduledOutboundCall(request, row: row, scheduledID: "sch.1", claimedBy: "a"))
+        guard case .changed = try await store.changeCampaign(id: "cmp.1", to: .paused, at: now) else {
+            Issue.record("pause refused")
+            return
+        }
+        try await execute("UPDATE calls SET end_reason = 'hangup' WHERE id = 'out.1'", in: store)
+        #expect(try await store.settleScheduledCall(id: "sch.1", callID: "out.1", state: .done, lastResult: "hangup",
+                                                    notBefore: nil, giveBackAttempt: false, at: now))
+        #expect(try await store.campaign(id: "cmp.1")?.state == .paused, "a paused campaign stays paused")
+        guard case let .changed(c) = try await store.changeCampaign(id: "cmp.1", to: .running, at: now) else {
+            Issue.record("resume refused")
+            return
+        }
+        #expect(c.state == .done)
+        #expect(try await store.campaign(id: "cmp.1")?.state == .done)
+    }
 }
