@@ -82,7 +82,6 @@ public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterM
         }
         if let sessions {
             if path == "/login" {
-                if request.method == .post, let refused = refusal(source) { return refused }
                 return try await login(request, token: token, sessions: sessions, source: source)
             }
             if path == "/console.css", request.method == .get { return try await next(request, context) }
@@ -123,6 +122,9 @@ public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterM
             return ConsoleRenderer.shared.login(next: Self.safeNext(next), status: .ok)
         }
         let body = try await request.collectBody(upTo: Self.maxFormBytes)
+        // The allowance is read after the body is in, with no suspension between the check and the charge
+        // below: logins sent together with slow bodies would otherwise all pass the check first.
+        if let refused = refusal(source) { return refused }
         let fields = ConsoleFormat.form(String(buffer: body))
         let next = Self.safeNext(fields["next"])
         guard let presented = fields["token"], AdminToken.matches(presented, token) else {
@@ -133,10 +135,12 @@ public struct AdminAuthMiddleware<Context: RemoteAddressRequestContext>: RouterM
         return Response(status: .seeOther, headers: [.location: next, .setCookie: sessions.setCookie(id: id)])
     }
 
-    /// A redirect target after login: a local absolute path, else `/calls`.
+    /// A redirect target after login: a local absolute path, else `/calls`. Only visible ASCII without a
+    /// backslash: browsers drop tabs and newlines from a URL and read `\\` as `/`, so `/<tab>/evil.example`
+    /// would be followed as `//evil.example`, another site.
     static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\"),
-              !next.contains(where: { $0.isNewline || $0 == "\\" }), !next.hasPrefix("/login") else { return "/calls" }
+        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/login"),
+              next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) && $0 != "\\" }) else { return "/calls" }
         return next
     }
 

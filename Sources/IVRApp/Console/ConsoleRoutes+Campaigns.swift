@@ -55,6 +55,11 @@ extension ConsoleRoutes {
             guard let flow = query["flow"], !flow.isEmpty else {
                 throw CampaignRequestError.query("a CSV body needs ?flow=<name> in the query string")
             }
+            // A misspelt setting (`windw=`) would otherwise be dropped, and the campaign run without it.
+            if let unknown = query.keys.sorted().first(where: { !ConsoleAPI.NewCampaign.settings.contains($0) }) {
+                throw CampaignRequestError.query("unknown query parameter '\(unknown)'; the settings are "
+                    + ConsoleAPI.NewCampaign.settings.sorted().joined(separator: ", "))
+            }
             var maxAttempts: Int?
             if let v = query["max_attempts"] {
                 guard let n = Int(v) else {
@@ -67,6 +72,7 @@ extension ConsoleRoutes {
                                    maxAttempts: maxAttempts, retryAfter: query["retry_after"])
         }
         let body = try JSONDecoder().decode(ConsoleAPI.NewCampaign.self, from: data)
+        try ConsoleAPI.NewCampaign.refuseUnknownFields(data)
         return CampaignRequest(name: body.name, flow: body.flow, phoneNumberID: body.phoneNumberID,
                                rows: body.rows.map { CampaignRequest.Row(to: $0.to, vars: $0.vars ?? [:]) },
                                rate: body.rate, window: body.window, timeZone: body.tz, maxAttempts: body.maxAttempts,
@@ -128,9 +134,54 @@ extension ConsoleAPI {
         let maxAttempts: Int?
         let retryAfter: Duration?
 
-        enum CodingKeys: String, CodingKey {
+        enum CodingKeys: String, CodingKey, CaseIterable {
             case name, flow, phoneNumberID = "phone_number_id", rows, rate, window, tz
             case maxAttempts = "max_attempts", retryAfter = "retry_after"
+        }
+
+        /// The settings a campaign takes (JSON fields besides `rows`; query parameters of a CSV upload).
+        static let settings = Set(CodingKeys.allCases.map(\.rawValue)).subtracting(["rows"])
+
+        /// A misspelt field (`"windows"`, `"max_attempt"`) is refused by name: ignored, the campaign would run
+        /// without the setting (calling at any hour, once).
+        static func refuseUnknownFields(_ data: Data) throws {
+            let names = try JSONDecoder().decode(FieldNames.self, from: data)
+            let known = Set(CodingKeys.allCases.map(\.rawValue))
+            if let unknown = names.fields.sorted().first(where: { !known.contains($0) }) {
+                throw CampaignRequestError.query("unknown field '\(unknown)'; the fields are "
+                    + known.sorted().joined(separator: ", "))
+            }
+            for (i, row) in names.rows.enumerated() {
+                if let unknown = row.fields.sorted().first(where: { $0 != "to" && $0 != "vars" }) {
+                    throw CampaignRequestError.query("rows[\(i)]: unknown field '\(unknown)'; a row has 'to' and 'vars'")
+                }
+            }
+        }
+
+        /// The field names of the body and of each row.
+        struct FieldNames: Decodable {
+            struct Key: CodingKey {
+                let stringValue: String
+                init(stringValue: String) { self.stringValue = stringValue }
+                var intValue: Int? { nil }
+                init?(intValue: Int) { nil }
+            }
+
+            struct Row: Decodable {
+                let fields: [String]
+                init(from decoder: any Decoder) throws {
+                    fields = try decoder.container(keyedBy: Key.self).allKeys.map(\.stringValue)
+                }
+            }
+
+            let fields: [String]
+            let rows: [Row]
+
+            init(from decoder: any Decoder) throws {
+                let c = try decoder.container(keyedBy: Key.self)
+                fields = c.allKeys.map(\.stringValue)
+                rows = try c.decodeIfPresent([Row].self, forKey: Key(stringValue: "rows")) ?? []
+            }
         }
     }
 }

@@ -194,6 +194,13 @@ import Testing
             let evil = try await Self.request(client, "/login", method: .post,
                                               form: "token=\(Self.token)&next=%2F%2Fevil.example%2F")
             #expect(evil.headers[.location] == "/calls")
+            // Browsers drop tabs and newlines from a URL and read a backslash as a slash: each of these would
+            // lead to //evil.example, another site.
+            for trick in ["%2F%09%2Fevil.example", "%2F%0A%2Fevil.example", "%2F%5Cevil.example", "%2F%20%2Fevil.example"] {
+                let r = try await Self.request(client, "/login", method: .post, form: "token=\(Self.token)&next=\(trick)")
+                #expect(r.headers[.location] == "/calls", "next=\(trick)")
+            }
+            #expect(AdminAuthMiddleware<IVRRequestContext>.safeNext("/calls?flow=main&since=7d") == "/calls?flow=main&since=7d")
             let login = try await Self.request(client, "/login", method: .post, form: "token=\(Self.token)&next=%2Foutbox")
             #expect(login.status == .seeOther)
             #expect(login.headers[.location] == "/outbox")

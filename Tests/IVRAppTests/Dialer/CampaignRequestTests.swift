@@ -53,4 +53,44 @@ import Testing
             try CampaignCSV.rows("to\n\"4915112345678\n")
         }
     }
+
+    @Test func aRepeatedColumnNameIsRefused() {
+        #expect(throws: CampaignRequestError.csv(line: 1, "column 3 repeats the name 'slot' of column 2")) {
+            try CampaignCSV.rows("to,slot,slot\n4915112345678,a,b\n")
+        }
+        #expect(throws: CampaignRequestError.csv(line: 1, "column 2 repeats the name 'to' of column 1")) {
+            try CampaignCSV.rows("To,to\n4915112345678,a\n")
+        }
+    }
+
+    /// Refused while reading, at the first line past the limit: the rest of a huge body is never parsed.
+    @Test func aListLongerThanTheLimitIsRefusedAtTheFirstLineTooMany() {
+        let max = CampaignRequest.maxRows
+        let text = "to\n" + String(repeating: "4915112345678\n", count: max + 5)
+        #expect(throws: CampaignRequestError.csv(line: max + 2,
+                                                 "more than \(max) rows; split the list into several campaigns")) {
+            try CampaignCSV.rows(text)
+        }
+        #expect((try? CampaignCSV.rows("to\n" + String(repeating: "4915112345678\n", count: max)))?.count == max)
+    }
+
+    /// A misspelt setting would be dropped and the campaign run without it (calling at any hour): refused by name.
+    @Test func unknownFieldsAndQueryParametersAreRefused() throws {
+        func message(_ body: String, type: String = "application/json", query: [String: String] = [:]) -> String {
+            do {
+                _ = try ConsoleRoutes.campaignRequest(Data(body.utf8), contentType: type, query: query)
+                return "accepted"
+            } catch {
+                return "\(error)"
+            }
+        }
+        let row = #"[{"to":"4915112345678","vars":{"slot":"10"}}]"#
+        #expect(message(#"{"flow":"reminder","rows":\#(row),"window":"09:00-18:00"}"#) == "accepted")
+        #expect(message(#"{"flow":"reminder","rows":\#(row),"windows":"09:00-18:00"}"#).hasPrefix("unknown field 'windows'; the fields are "))
+        #expect(message(#"{"flow":"reminder","rows":[{"to":"4915112345678","var":{}}]}"#)
+            == "rows[0]: unknown field 'var'; a row has 'to' and 'vars'")
+        #expect(message("to\n4915112345678\n", type: "text/csv", query: ["flow": "reminder", "window": "09:00-18:00"]) == "accepted")
+        #expect(message("to\n4915112345678\n", type: "text/csv", query: ["flow": "reminder", "windw": "09:00-18:00"])
+            == "unknown query parameter 'windw'; the settings are flow, max_attempts, name, phone_number_id, rate, retry_after, tz, window")
+    }
 }

@@ -15,6 +15,14 @@ public enum CampaignCSV {
         if let empty = names.dropFirst().firstIndex(where: \.isEmpty) {
             throw .csv(line: headerLine, "column \(empty + 1) has no name")
         }
+        // A repeated name would keep only its last column's values.
+        var seen: [String: Int] = ["to": 1]
+        for (i, name) in names.enumerated().dropFirst() {
+            if let first = seen[name] {
+                throw .csv(line: headerLine, "column \(i + 1) repeats the name '\(name)' of column \(first)")
+            }
+            seen[name] = i + 1
+        }
         return try records.map { (line, fields) throws(CampaignRequestError) in
             guard fields.count == names.count else {
                 throw .csv(line: line, "\(fields.count) fields, the header has \(names.count)")
@@ -30,11 +38,18 @@ public enum CampaignCSV {
         var out: [(Int, [String])] = []
         var fields: [String] = [], field = "", quoted = false, afterQuote = false
         var line = 1, start = 1
-        var chars = Array(text.unicodeScalars)[...]
+        var chars = text.unicodeScalars[...]
         if chars.first == "\u{FEFF}" { chars = chars.dropFirst() }
-        func endRecord() {
+        func endRecord() throws(CampaignRequestError) {
             fields.append(field)
-            if !(fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) { out.append((start, fields)) }
+            if !(fields.count == 1 && fields[0].trimmingCharacters(in: .whitespaces).isEmpty) {
+                // The header and at most `maxRows` users; refused as soon as the list is longer, so a huge
+                // body is not turned into records first.
+                guard out.count <= CampaignRequest.maxRows else {
+                    throw .csv(line: start, "more than \(CampaignRequest.maxRows) rows; split the list into several campaigns")
+                }
+                out.append((start, fields))
+            }
             fields = []
             field = ""
         }
@@ -64,7 +79,7 @@ public enum CampaignCSV {
                 if c == "\r", chars.index(after: i) < chars.endIndex, chars[chars.index(after: i)] == "\n" {
                     i = chars.index(after: i)
                 }
-                endRecord()
+                try endRecord()
                 afterQuote = false
                 line += 1
                 start = line
@@ -76,7 +91,7 @@ public enum CampaignCSV {
             i = chars.index(after: i)
         }
         if quoted { throw .csv(line: start, "a quoted field is not closed") }
-        if !field.isEmpty || !fields.isEmpty { endRecord() }
+        if !field.isEmpty || !fields.isEmpty { try endRecord() }
         return out
     }
 }
