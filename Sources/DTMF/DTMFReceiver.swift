@@ -21,6 +21,11 @@ import Wire
 ///
 /// The reported duration is the longest seen (in the payload type's clock), spanning segments;
 /// the reported start is the earliest `arrival - duration-so-far` over the packets seen.
+///
+/// Bounded against a sender that floods (every limit counted in `statistics`):
+/// - at most `maxBlocksPerPayload` (16) blocks of one payload are read; a payload may pack any number;
+/// - a press spans at most `maxSegments` (16) segments, about 2 minutes at 8 kHz, then it is reported;
+/// - presses are reported at most 20 a second (a burst of 20), faster than anyone keys: the rest are dropped.
 public struct DTMFReceiver: Sendable {
     /// Silence after the last packet of a press before it is reported without an end packet.
     public static let defaultEndTimeout: Duration = .milliseconds(250)
@@ -37,6 +42,10 @@ public struct DTMFReceiver: Sendable {
         public var late = 0
         /// Presses reported without an end packet (timeout or a later press began).
         public var endsLost = 0
+        /// Blocks past `maxBlocksPerPayload` in one payload: not read.
+        public var blocksIgnored = 0
+        /// Presses over the rate of 20 a second: dropped, not reported.
+        public var pressesDropped = 0
         public init() {}
     }
 
@@ -60,7 +69,12 @@ public struct DTMFReceiver: Sendable {
     private var open: [Press] = []
     private var reported: [UInt32] = []
     private var newestReported: UInt32?
+    private var allowance = PressAllowance()
     private static let reportedMemory = 64
+    /// Blocks read from one payload; RFC 4733 senders pack a few (redundant copies of recent events).
+    public static let maxBlocksPerPayload = 16
+    /// Segments of one press (each up to 0xFFFF units: about 8 s at 8 kHz).
+    public static let maxSegments = 16
 
     public init(clockRate: Int = 8000, endTimeout: Duration = DTMFReceiver.defaultEndTimeout) throws {
         guard clockRate > 0 else { throw DTMFError.invalidClockRate(clockRate) }
@@ -83,12 +97,22 @@ public struct DTMFReceiver: Sendable {
         var out: [DigitEvent] = []
         // Section 2.5.1.5: packed events follow each other without a gap.
         var timestamp = rtpTimestamp
-        for block in blocks {
+        statistics.blocksIgnored += max(0, blocks.count - Self.maxBlocksPerPayload)
+        for block in blocks.prefix(Self.maxBlocksPerPayload) {
             statistics.events += 1
             out += handle(block, timestamp: timestamp, sequence: sequence, arrival: arrival)
             timestamp &+= UInt32(block.duration)
         }
-        return out
+        return allowed(out, at: arrival)
+    }
+
+    /// The presses the rate allows; the others are counted and dropped.
+    private mutating func allowed(_ presses: [DigitEvent], at now: Instant) -> [DigitEvent] {
+        presses.filter { _ in
+            if allowance.take(at: now) { return true }
+            statistics.pressesDropped += 1
+            return false
+        }
     }
 
     /// Reports the presses whose last packet arrived `endTimeout` or longer before `now`.
@@ -98,7 +122,7 @@ public struct DTMFReceiver: Sendable {
             statistics.endsLost += 1
             out.append(finish(at: index))
         }
-        return out
+        return allowed(out, at: now)
     }
 
     /// When `handleTimeout(now:)` should next be called: nil while no press is open.
@@ -128,6 +152,11 @@ public struct DTMFReceiver: Sendable {
             return []
         }
         if let index = open.firstIndex(where: { isContinuation(of: $0, event: block.event, timestamp: timestamp) }) {
+            // A press held for minutes is reported at its segment limit; what follows is a new press.
+            guard open[index].segmentTimestamps.count < Self.maxSegments else {
+                statistics.endsLost += 1
+                return [finish(at: index)]
+            }
             open[index].segmentTimestamps.append(timestamp)
             return update(at: index, with: block, timestamp: timestamp, sequence: sequence, arrival: arrival)
         }
@@ -204,5 +233,30 @@ extension Instant {
     /// The instant `duration` before this one.
     func earlier(by duration: Duration) -> Instant {
         Instant(nanoseconds: nanoseconds - duration.totalNanoseconds)
+    }
+}
+
+/// A token bucket for reported presses: `burst` at once, then one per `interval`.
+struct PressAllowance: Sendable {
+    static let burst = 20
+    static let interval: Duration = .milliseconds(50)
+    private var tokens = PressAllowance.burst
+    private var refilledAt: Instant?
+
+    mutating func take(at now: Instant) -> Bool {
+        if let last = refilledAt {
+            let step = Self.interval.totalNanoseconds
+            let gained = max(0, (now.nanoseconds &- last.nanoseconds) / step)
+            if gained > 0 {
+                tokens = Int(min(Int64(Self.burst), Int64(tokens) + gained))
+                refilledAt = Instant(nanoseconds: last.nanoseconds + gained * step)
+            }
+        } else {
+            refilledAt = now
+        }
+        if tokens >= Self.burst { refilledAt = now }
+        guard tokens > 0 else { return false }
+        tokens -= 1
+        return true
     }
 }

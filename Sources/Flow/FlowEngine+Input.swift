@@ -158,8 +158,9 @@ extension FlowEngine {
             return
         }
         var valid = digits.count >= g.minDigits
-        if valid, let p = g.pattern, let regex = try? Regex(p) {
-            valid = (try? regex.wholeMatch(in: digits)) != nil
+        // Linear in the entry whatever the pattern (no backtracking the caller could make explode).
+        if valid, let p = g.pattern, let pattern = try? DigitPattern(p) {
+            valid = pattern.matches(digits)
         }
         guard valid else {
             failAttempt(noInput: false, now: now)

@@ -255,10 +255,11 @@ extension NodeReader {
         if let n = f["timeout"], let v = duration(n, what: "'timeout'", max: .seconds(300)) { g.overallTimeout = v }
         if let n = f["retries"], let v = int(n, what: "'retries'", range: 0...10) { g.retries = v }
         if let n = f["pattern"], let p = string(n, what: "'pattern'") {
-            if (try? Regex(p)) == nil {
-                error(n, "'pattern' '\(p)' is not a valid regular expression")
-            } else {
+            do {
+                _ = try DigitPattern(p)
                 g.pattern = p
+            } catch let why {
+                error(n, "'pattern' '\(p)': \(why)")
             }
         }
         if let n = f["no_input"] { g.noInput = refs(n, what: "'no_input'") }

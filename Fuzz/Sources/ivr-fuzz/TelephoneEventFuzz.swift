@@ -46,9 +46,10 @@ enum TelephoneEventFuzz {
             if let events = try? TelephoneEvent.parseAll(payload) {
                 let again = try? events.flatMap { try $0.serialized() }
                 require(again == payload, "RFC 4733 payload does not serialise back to its bytes")
-                // As the receiver does: packed events follow each other without a gap; other events are ignored.
+                // As the receiver does: packed events follow each other without a gap; other events, and blocks
+                // past the receiver's limit per payload, are ignored.
                 var ts = timestamp
-                for event in events {
+                for event in events.prefix(DTMFReceiver.maxBlocksPerPayload) {
                     if event.digit != nil {
                         if let newestFed, isAboutHalf(ts &- newestFed) { ambiguous = true }
                         if newestFed.map({ ts &- $0 < 0x8000_0000 }) ?? true { newestFed = ts }
@@ -85,7 +86,7 @@ enum TelephoneEventFuzz {
         abs(Int64(step) - (1 << 31)) <= segmentSlack
     }
 
-    /// Segments of a long press (at most 255 of 0xFFFF units here) move the receiver's newest timestamp a
+    /// Segments of long presses (at most 255 of 0xFFFF units here, one per packet) move the receiver's newest timestamp a
     /// little past the press's own, so "about half the circle" allows that much.
     static let segmentSlack: Int64 = 255 * 0x1_0000
 }
