@@ -155,4 +155,19 @@ import WhatsApp
             try ConfigLoader.apply(environment: ["IVR_TRUSTED_PROXIES": "10.0.0.0/40"], to: &c)
         }
     }
+
+    @Test func theLongestACallMayLastLoadsAndIsRangeChecked() throws {
+        var c = IVRConfig()
+        #expect(c.server.maxCallSeconds == 3600)
+        try ConfigLoader.apply(yaml: "server:\n  max_call_seconds: 7200\n", source: "c.yaml", to: &c)
+        #expect(c.server.maxCallSeconds == 7200)
+        try ConfigLoader.apply(environment: ["IVR_MAX_CALL_SECONDS": "900"], to: &c)
+        #expect(c.server.maxCallSeconds == 900)
+        #expect(throws: ConfigError(source: "f.yaml", line: 2, message: "server.max_call_seconds: 59 is outside 60…86400")) {
+            try ConfigLoader.apply(yaml: "server:\n  max_call_seconds: 59\n", source: "f.yaml", to: &c)
+        }
+        #expect(throws: ConfigError(source: "IVR_MAX_CALL_SECONDS", message: "expected whole seconds 60–86400, got '1e9'")) {
+            try ConfigLoader.apply(environment: ["IVR_MAX_CALL_SECONDS": "1e9"], to: &c)
+        }
+    }
 }

@@ -25,6 +25,8 @@ public enum CallEndReason: Sendable, Equatable {
     case interrupted
     /// Its owning instance stopped heartbeating (it died); a surviving instance finalized the call.
     case instanceLost(instance: String)
+    /// The call reached `server.max_call_seconds`, and we ended it.
+    case timeLimit(Duration)
     /// A call we placed ended before its flow ran, or was never placed.
     case outbound(OutboundEnd)
 
@@ -39,6 +41,7 @@ public enum CallEndReason: Sendable, Equatable {
         case .shutdown: return "shutdown"
         case .interrupted: return "interrupted"
         case .instanceLost: return "instance_lost"
+        case .timeLimit: return "time_limit"
         case let .outbound(end): return end.code
         }
     }
@@ -56,6 +59,7 @@ public enum CallEndReason: Sendable, Equatable {
             ?? "server shutdown: drain time over"
         case .interrupted: return "interrupted: the server stopped without finalizing the call"
         case let .instanceLost(id): return "instance_lost: instance \(id) stopped heartbeating; finalized by a survivor"
+        case let .timeLimit(limit): return "time_limit: the call reached the longest a call may last (\(limit.components.seconds) s)"
         case let .outbound(end): return end.detail
         }
     }
@@ -65,7 +69,7 @@ public enum CallEndReason: Sendable, Equatable {
         switch self {
         case let .hangup(d): return d.isFailure ? .failed : .completed
         case let .flowEnded(s): return s == .completed ? .completed : .failed
-        case .media, .setupFailed, .interrupted, .instanceLost: return .failed
+        case .media, .setupFailed, .interrupted, .instanceLost, .timeLimit: return .failed
         case let .whatsApp(status): return status == .completed ? .completed : .failed
         case let .rejected(_, failed): return failed == nil ? .rejected : .failed
         case let .shutdown(d): return d.map { $0.isFailure ? .failed : .completed } ?? .failed
@@ -78,7 +82,7 @@ public enum CallEndReason: Sendable, Equatable {
     var sendsTerminate: Bool {
         switch self {
         // A lost instance's call may still be up at WhatsApp (its media went with the instance).
-        case .hangup, .flowEnded, .media, .shutdown, .instanceLost: return true
+        case .hangup, .flowEnded, .media, .shutdown, .instanceLost, .timeLimit: return true
         case .whatsApp, .rejected, .setupFailed, .interrupted: return false
         case let .outbound(end): return end.sendsTerminate
         }
@@ -89,6 +93,7 @@ public enum CallEndReason: Sendable, Equatable {
         switch self {
         case let .media(reason): return reason.isConsentLoss ? "consent_lost" : "media_failure"
         case .setupFailed: return "setup_failed"
+        case .timeLimit: return "time_limit"
         case .rejected(_, .some): return "reject_failed"
         case let .outbound(end): return end.errorCode
         default: return nil
@@ -102,7 +107,7 @@ public enum CallEndReason: Sendable, Equatable {
         case let .flowEnded(s): return s
         case .media: return .mediaFailed
         case let .whatsApp(status): return status == .completed ? .callerHungUp : .failed
-        case .rejected, .setupFailed, .interrupted, .instanceLost: return .failed
+        case .rejected, .setupFailed, .interrupted, .instanceLost, .timeLimit: return .failed
         case .shutdown: return .shutdown
         case .outbound: return .failed
         }

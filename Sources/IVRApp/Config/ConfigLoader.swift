@@ -43,13 +43,17 @@ public enum ConfigLoader {
         let top = try r.mapping(root, path: "", keys: ["http", "whatsapp", "graph", "storage", "flows", "prompts",
                                                       "media", "log", "outbox", "speech", "server", "admin", "retention",
                                                       "database", "instance", "outbound"])
-        if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events"]) }) {
+        if let server = try top["server"].map({ try r.mapping($0, path: "server", keys: ["drain_timeout", "max_calls", "max_queued_events",
+                                                                                           "max_call_seconds"]) }) {
             if let v = try r.int(server["drain_timeout"], "server.drain_timeout", 0...3600) {
                 config.server.drainTimeoutSeconds = v
             }
             if let v = try r.int(server["max_calls"], "server.max_calls", 1...100_000) { config.server.maxCalls = v }
             if let v = try r.int(server["max_queued_events"], "server.max_queued_events", 1...1_000_000) {
                 config.server.maxQueuedEvents = v
+            }
+            if let v = try r.int(server["max_call_seconds"], "server.max_call_seconds", 60...86_400) {
+                config.server.maxCallSeconds = v
             }
         }
         if let http = try top["http"].map({ try r.mapping($0, path: "http", keys: httpKeys) }) {
@@ -239,6 +243,12 @@ public enum ConfigLoader {
                 throw ConfigError(source: "IVR_MAX_CALLS", message: "expected a whole number 1–100000, got '\(v)'")
             }
             config.server.maxCalls = n
+        }
+        if let v = value("IVR_MAX_CALL_SECONDS") {
+            guard let n = Int(v), (60...86_400).contains(n) else {
+                throw ConfigError(source: "IVR_MAX_CALL_SECONDS", message: "expected whole seconds 60–86400, got '\(v)'")
+            }
+            config.server.maxCallSeconds = n
         }
         if let v = value("IVR_SPEECH_MODEL") { config.speech.model = v }
         if let v = value("IVR_SPEECH_DICTIONARY") { config.speech.dictionary = v }

@@ -116,6 +116,8 @@ public struct IVRConfig: Sendable, Equatable {
         public var maxCalls = 1000
         /// Webhook events accepted but not yet processed; beyond it deliveries are answered 503.
         public var maxQueuedEvents = 10_000
+        /// The longest a call may last, from its flow's start; then it is ended (`time_limit`).
+        public var maxCallSeconds = 3600
     }
 
     /// The admin listener (`admin:`): `/metrics`, the full `/healthz`, the console and `/v1/…`.

@@ -98,6 +98,7 @@ public struct IVRServer: Sendable {
         timing.acceptWindow = .seconds(config.graph.acceptWindowSeconds)
         timing.ringTimeout = .seconds(config.outbound.ringTimeoutSeconds)
         timing.permissionWait = .seconds(config.outbound.permissionWaitSeconds)
+        timing.maxCallDuration = .seconds(config.server.maxCallSeconds)
         let spoken = SpokenPromptCache(renderer: SpeechSynthesizer.shared,
                                        onLookup: { [metrics] hit in metrics.spokenPromptLookup(hit: hit) })
         SpeechPrerender.start(catalog: catalog, spoken: spoken, logger: Logger(label: "ivr.prompts"))

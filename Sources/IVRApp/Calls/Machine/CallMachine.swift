@@ -37,6 +37,8 @@ public struct CallMachine: Sendable {
     var awaitingFlow = false
     /// `ending` waits until then (the goodbye's playout, WhatsApp's terminate after media died).
     var endDeadline: Instant?
+    /// When the call reaches `timing.maxCallDuration` (set when its flow starts).
+    var limitDeadline: Instant?
     var finalizeSent = false
     /// A `reject` is on its way; the call finalizes when it is answered.
     var rejecting: String?
@@ -71,7 +73,7 @@ public struct CallMachine: Sendable {
         case .received, .answering, .preAccepted, .mediaConnected:
             return [acceptDeadline, drainDeadline].compactMap { $0 }.min()
         case .accepted, .running:
-            return drainDeadline
+            return [drainDeadline, limitDeadline].compactMap { $0 }.min()
         case .ending:
             return finalizeSent ? nil : endDeadline
         case .finalized, .checkingPermission, .dialing:
@@ -150,6 +152,7 @@ public struct CallMachine: Sendable {
             reject("accept failed: \(why)", now: now)
         case (.accepted, .flowStarted):
             state = .running
+            limitDeadline = now + timing.maxCallDuration
             flowRunning = true
             if isDraining { emit(.drainFlow) }
         case let (.accepted, .flowStartFailed(why)):
@@ -203,6 +206,10 @@ public struct CallMachine: Sendable {
                 reject("the server is shutting down", now: now)
             }
         case .accepted, .running:
+            if let d = limitDeadline, now >= d {
+                emit(.journal(.event(.error, "time_limit: the call reached \(timing.maxCallDuration)")))
+                return end(.timeLimit(timing.maxCallDuration), stop: .mediaFailed("the call reached its time limit"), now: now)
+            }
             guard let d = drainDeadline, now >= d else { return }
             emit(.journal(.event(.drain, "drain time over; ending the call")))
             end(.shutdown(nil), stop: .shutdown, now: now)
@@ -337,6 +344,7 @@ public struct CallMachine: Sendable {
         case let .rejected(reason, _)?: return .setupAbandoned(reason)
         case let .setupFailed(why)?: return .setupAbandoned(why)
         case let .flowEnded(status)?: return .hangup(status.rawValue)
+        case .timeLimit?: return .hangup("time limit")
         case let .outbound(end)?: return end.sendsTerminate ? .setupAbandoned(end.detail) : .finished
         case .media?, .interrupted?, .instanceLost?, nil: return .finished
         }

@@ -184,6 +184,9 @@ extension CallMachine {
         public var permissionWait: Duration = .seconds(24 * 3600)
         /// A call we place: from the applied answer, how long ICE and DTLS may take.
         public var answerConnectWindow: Duration = .seconds(20)
+        /// From the flow's start, the longest a call may last (`server.max_call_seconds`); then it is ended, so
+        /// that no flow or caller holds a call (a port, a slot under `max_calls`) for ever.
+        public var maxCallDuration: Duration = .seconds(3600)
 
         public init() {}
     }
