@@ -254,4 +254,12 @@ extension FlowEngine {
         if let into = r.into { assign(into, .string(path)) }
         advance(.recorded(seconds), to: current?.next?.name, now: now)
     }
+
+    /// Nothing usable was saved: `into` is left empty (so a flow can tell) and the flow goes to `on_error`,
+    /// else `next`; the caller is never told a message was saved that was not.
+    mutating func recordingFailed(reason: String, now: Instant) {
+        guard case let .record(r) = current?.kind else { return }
+        if let into = r.into { assign(into, .string("")) }
+        advance(.recordingError(reason), to: (r.onError ?? current?.next)?.name, now: now)
+    }
 }

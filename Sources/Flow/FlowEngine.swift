@@ -205,6 +205,9 @@ public struct FlowEngine: Sendable {
         case let .recordingFinished(path, seconds):
             guard phase == .recording else { return }
             recordingDone(path: path, seconds: seconds, now: now)
+        case let .recordingFailed(reason):
+            guard phase == .recording else { return }
+            recordingFailed(reason: reason, now: now)
         case .draining:
             // Once: a flow whose drain step is running (or that has none) carries on as it is.
             guard !drained, let step = flow.onDrain, flow.steps[step] != nil else { return }

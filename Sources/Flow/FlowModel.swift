@@ -221,6 +221,8 @@ struct RecordStep: Sendable {
     var silence: Duration
     var finishOnKey: Character?
     var into: String?
+    /// Where the flow goes when the recording fails (default: `next`, with `into` empty).
+    var onError: Ref?
 }
 
 extension Step {
@@ -250,6 +252,7 @@ extension Step {
             if let holiday = h.holiday { out.append((holiday, "holiday")) }
         case let .record(r):
             if let o = r.consent?.onOptOut { out.append((o, "opted out")) }
+            if let e = r.onError { out.append((e, "error")) }
         case let .goto(r):
             out.append((r, ""))
         default:

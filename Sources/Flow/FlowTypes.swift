@@ -37,6 +37,9 @@ public enum FlowEvent: Sendable, Equatable {
     case httpResult(id: String, status: Int, body: [UInt8])
     case httpFailed(id: String, reason: String)
     case recordingFinished(path: String, seconds: Double)
+    /// The recording could not be made or was cut short by an error (no directory, disk full): nothing usable
+    /// was saved.
+    case recordingFailed(reason: String)
     /// The call layer recorded the `.scheduleCall` with this id (or found it recorded already).
     case callScheduled(id: String)
     /// The call layer could not record the `.scheduleCall` with this id.
@@ -141,6 +144,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
     case httpStatus(Int)
     case httpError(String)
     case recorded(Double)
+    case recordingError(String)
     case hangup(String)
     case callerHungUp
     case mediaFailed
@@ -168,6 +172,7 @@ public enum PathExit: Sendable, Equatable, CustomStringConvertible {
         case let .httpStatus(s): return "http \(s)"
         case let .httpError(r): return "http error (\(r))"
         case let .recorded(s): return "recorded \(FlowValue.format(s))s"
+        case let .recordingError(why): return "recording failed (\(why))"
         case let .hangup(r): return "hangup \(r)"
         case .callerHungUp: return "caller hung up"
         case .mediaFailed: return "media failed"

@@ -7,7 +7,7 @@ extension NodeReader {
     static let gatherKeys = ["prompt", "into", "min_digits", "max_digits", "finish_on_key", "first_digit_timeout",
                              "inter_digit_timeout", "timeout", "retries", "pattern", "no_input", "invalid", "on_failure", "barge_in"]
     static let httpKeys = ["method", "url", "headers", "body", "timeout", "save", "on_error", "redirects"]
-    static let recordKeys = ["consent", "prompt", "max_length", "silence", "finish_on_key", "into"]
+    static let recordKeys = ["consent", "prompt", "max_length", "silence", "finish_on_key", "into", "on_error"]
     static let consentKeys = ["prompt", "say", "voice", "opt_out_key", "wait", "on_opt_out"]
 
     func parseStep(name: String, keyNode: Node, node: Node) -> Step? {
@@ -342,6 +342,7 @@ extension NodeReader {
         if let n = f["silence"], let d = duration(n, what: "'silence'", max: .seconds(60)) { r.silence = d }
         if let n = f["finish_on_key"], let k = key(n, what: "'finish_on_key'") { r.finishOnKey = k }
         if let n = f["into"] { r.into = identifier(n, what: "'into'") }
+        if let n = f["on_error"] { r.onError = ref(n, what: "'on_error'") }
         if let n = f["consent"] { r.consent = parseConsent(n) }
         if let consent = r.consent, consent.optOutKey == r.finishOnKey {
             error(f["consent"], "'opt_out_key' '\(consent.optOutKey)' is also the recording's 'finish_on_key'; use another key")

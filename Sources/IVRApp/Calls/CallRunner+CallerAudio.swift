@@ -51,14 +51,18 @@ extension CallRunner {
             case let .recordingFinished(seconds, reason):
                 if case let .finishKey(key) = reason { effects.append(.event(.key, String(key))) }
                 let path = closeRecording()
+                effects.append(.callerAudio(callerAudio.wantsAudio))
                 if let failure = recordingFailure {
+                    // The flow is told, so it never says "message saved" for a message that was not.
                     recordingFailure = nil
                     logger.error("recording failed", metadata: ["path": "\(path ?? "-")", "error": "\(failure)"])
                     effects.append(.event(.error, "recording failed: \(failure)"))
+                    engine.handle(.recordingFailed(reason: "\(failure)"), now: now)
+                    continue
                 }
-                effects.append(.callerAudio(callerAudio.wantsAudio))
                 guard let path else {
                     logger.error("recording finished without a file", metadata: ["reason": "\(reason)"])
+                    engine.handle(.recordingFailed(reason: "no recording file was open"), now: now)
                     continue
                 }
                 engine.handle(.recordingFinished(path: path, seconds: seconds), now: now)

@@ -104,7 +104,7 @@ extension CallRunner {
             } catch {
                 logger.error("cannot record", metadata: ["path": "\(path)", "error": "\(error)"])
                 effects.append(.event(.error, "record: \(error)"))
-                engine.handle(.recordingFinished(path: path, seconds: 0), now: now)
+                engine.handle(.recordingFailed(reason: "cannot open the recording file: \(error)"), now: now)
             }
         case let .hangup(disposition):
             logger.info("flow hangs up", metadata: ["disposition": "\(disposition)"])

@@ -17,7 +17,8 @@ final class RunnerDriver {
     private var sequence: UInt16 = 1
     private var timestamp: UInt32 = 960
 
-    init(flow text: String, callID: String = "wacid.RUNNER") throws {
+    init(flow text: String, callID: String = "wacid.RUNNER",
+         recordingsDirectory: String = FlowEngine.defaultRecordingsDirectory) throws {
         let loaded = FlowLoader.load(bytes: Array(text.utf8), path: "test.yaml",
                                      promptsDirectory: Fixtures.repositoryRoot().appendingPathComponent("Prompts").path)
         guard let flow = loaded.flow else { throw HarnessError(text: "flow does not load: \(loaded.diagnostics)") }
@@ -25,7 +26,8 @@ final class RunnerDriver {
                             ctaPayload: nil, startedAt: Date())
         runner = try CallRunner(call: call, flow: flow, opusFormatParameters: [:],
                                 prompts: PromptCache(folder: Fixtures.repositoryRoot().appendingPathComponent("Prompts").path),
-                                speech: nil, metrics: nil, now: now, logger: Logger(label: "test.runner"))
+                                speech: nil, metrics: nil, now: now, logger: Logger(label: "test.runner"),
+                                recordingsDirectory: recordingsDirectory)
     }
 
     func start() {
