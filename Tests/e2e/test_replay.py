@@ -59,3 +59,7 @@ def test_a_connect_acknowledged_by_a_killed_process_is_answered_by_the_next(star
     assert [l["call_id"] for l in lines] == [CALL]
     assert lines[0]["end_reason"] == "terminate"
     assert d2.rows("select count(*) from webhook_deliveries where processed_at is null") == [(0,)]
+    status, metrics = d2.admin_get("/metrics")
+    assert status == 200
+    outcomes = [l for l in metrics.splitlines() if l.startswith("ivr_call_outcomes_total{")]
+    assert any('status="completed"' in l and 'end_reason="terminate"' in l and l.endswith(" 1") for l in outcomes), outcomes

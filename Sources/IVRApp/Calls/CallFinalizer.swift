@@ -234,7 +234,9 @@ public final class CallFinalizer: Sendable {
         case let .finalized(row, enqueued):
             let outcome = CallOutcome(row)
             logOutcome(outcome, followup: row.followupStatus ?? "none", queued: enqueued.count)
-            Counter(label: "ivr_call_outcomes_total", dimensions: [("status", row.status.rawValue)],
+            // Both labels are closed sets: the call statuses and our end reason codes.
+            Counter(label: "ivr_call_outcomes_total",
+                    dimensions: [("status", row.status.rawValue), ("end_reason", row.endReason ?? "none")],
                     factory: metricsFactory).increment()
             if !enqueued.isEmpty { outbox?.wake() }
             return .finalized(outcome, enqueued: enqueued.count)

@@ -65,10 +65,6 @@ public struct IVRMetrics: Sendable {
         Counter(label: "ivr_webhook_duplicates_total", dimensions: [("kind", kind)], factory: factory).increment()
     }
 
-    public func call(outcome: String) {
-        Counter(label: "ivr_calls_total", dimensions: [("outcome", outcome)], factory: factory).increment()
-    }
-
     /// A menu wanted speech recognition but the pool was full: it took keys only.
     public func speechSaturated() {
         Counter(label: "ivr_speech_saturated_total", factory: factory).increment()
