@@ -45,9 +45,11 @@ extension Store {
         try await writer.read { db in
             let q = CallQuery(since: since, until: until, flow: flow, flowVersion: version)
             let (whereSQL, args) = q.whereClause()
+            // The newest `limit` calls (oldest first); their steps only, so the read is bounded too.
+            let newest = "SELECT id FROM calls \(whereSQL) ORDER BY received_at DESC, id DESC LIMIT \(max(1, limit))"
             let rows = try Row.fetchAll(db, sql: """
-                SELECT id, status, end_reason, finalized_at FROM calls \(whereSQL)
-                ORDER BY received_at, id LIMIT \(max(1, limit))
+                SELECT id, status, end_reason, finalized_at FROM calls WHERE id IN (\(newest))
+                ORDER BY received_at, id
                 """, arguments: args)
             var calls: [FunnelCall] = []
             var index: [String: Int] = [:]
@@ -62,7 +64,7 @@ extension Store {
             guard !calls.isEmpty else { return [] }
             let steps = try Row.fetchAll(db, sql: """
                 SELECT e.call_id, e.kind, e.detail FROM call_events e
-                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (SELECT id FROM calls \(whereSQL))
+                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (\(newest))
                 ORDER BY e.call_id, e.at, e.id
                 """, arguments: args)
             for row in steps {

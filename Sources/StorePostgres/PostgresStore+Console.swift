@@ -24,9 +24,11 @@ extension PostgresStore {
         let logger = self.logger
         // One transaction, so the steps read are those of the calls read.
         return try await transaction { conn in
+            // The newest `limit` calls (oldest first); their steps only, so the read is bounded too.
+            let newest = "SELECT id FROM calls \(whereSQL) ORDER BY received_at DESC, id DESC LIMIT \(max(1, limit))"
             let rows = try await conn.rows(Self.query("""
-                SELECT id, status, end_reason, finalized_at FROM calls \(whereSQL)
-                ORDER BY received_at, id LIMIT \(max(1, limit))
+                SELECT id, status, end_reason, finalized_at FROM calls WHERE id IN (\(newest))
+                ORDER BY received_at, id
                 """, values), logger: logger)
             var calls: [FunnelCall] = []
             var index: [String: Int] = [:]
@@ -41,7 +43,7 @@ extension PostgresStore {
             guard !calls.isEmpty else { return [] }
             let steps = try await conn.rows(Self.query("""
                 SELECT e.call_id, e.kind, e.detail FROM call_events e
-                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (SELECT id FROM calls \(whereSQL))
+                WHERE e.kind IN ('step', 'exit') AND e.call_id IN (\(newest))
                 ORDER BY e.call_id, e.at, e.id
                 """, values), logger: logger)
             for row in steps {

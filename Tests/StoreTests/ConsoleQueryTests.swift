@@ -182,4 +182,14 @@ import Testing
         for outcome in CallOutcomeClass.allCases { counted += try await store.callPage(CallQuery(outcome: outcome)).total }
         #expect(counted == classified.count)
     }
+
+    /// More calls than the funnel reads: it reads the newest (a week of a busy flow shows this week's end, not
+    /// its start), and only their steps.
+    @Test(arguments: Backend.allCases) func aCappedFunnelReadsTheNewestCalls(_ backend: Backend) async throws {
+        let store = try await backend.make()
+        try await sixScriptedCalls(store)
+        let calls = try await store.funnelCalls(flow: "main", version: nil, since: nil, until: nil, limit: 2)
+        #expect(calls.map(\.callID) == ["wacid.H1", "wacid.T0"])
+        #expect(calls.map(\.path) == [["welcome", "menu"], ["welcome", "menu", "goodbye", "end"]])
+    }
 }

@@ -83,6 +83,10 @@ enum ConsoleFormat {
             }
             outcome = c
         }
+        let directions = ["USER_INITIATED", "BUSINESS_INITIATED"]
+        if let d = nonEmpty("direction"), !directions.contains(d) {
+            throw ConsoleInputError("direction: \(d) is not one of \(directions.joined(separator: ", "))")
+        }
         let limit = try int(nonEmpty("limit"), name: "limit", default: limitDefault, range: 1...CallQuery.maxLimit)
         let offset = try int(nonEmpty("offset"), name: "offset", default: 0, range: 0...10_000_000)
         return CallQuery(since: since, until: until, flow: nonEmpty("flow"), flowVersion: nonEmpty("version"),
