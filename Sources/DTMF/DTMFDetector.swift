@@ -10,6 +10,10 @@ import Wire
 /// timeline: pass for `at` the arrival time of the RTP packet that carried the audio (or its
 /// playout time minus the jitter-buffer delay). If the audio is stamped later than that by more
 /// than a few tens of milliseconds, widen `duplicateWindow` by that delay.
+///
+/// RFC 4733 presses are passed on at most 20 a second (a burst of 20), faster than anyone keys: a sender
+/// packing hundreds of events into its packets cannot turn each into a stored key. The rest are counted in
+/// `pressesDropped`. (In-band tones need 40 ms of audio each, so the audio limits them already.)
 public struct DTMFDetector: Sendable {
     public struct Configuration: Sendable, Equatable {
         /// Clock rate of the negotiated telephone-event payload type (8000 or 48000).
@@ -29,6 +33,9 @@ public struct DTMFDetector: Sendable {
     public private(set) var inband: GoertzelDetector
     public private(set) var deduplicator: DigitDeduplicator
     private var queue: [DigitEvent] = []
+    private var allowance = PressAllowance()
+    /// RFC 4733 presses over the rate: dropped.
+    public private(set) var pressesDropped = 0
 
     public init(configuration: Configuration = Configuration()) throws {
         self.configuration = configuration
@@ -44,7 +51,7 @@ public struct DTMFDetector: Sendable {
     ) throws {
         let events = try receiver.handle(
             payload: payload, rtpTimestamp: rtpTimestamp, sequence: sequence, marker: marker, arrival: arrival)
-        enqueue(events)
+        enqueue(limited(events, at: arrival))
     }
 
     /// Decoded caller audio (mono, 16-bit; 8, 16 or 48 kHz) whose first sample belongs to `at`.
@@ -55,7 +62,16 @@ public struct DTMFDetector: Sendable {
 
     /// Reports RFC 4733 presses whose end packets were lost; call at `nextDeadline()`.
     public mutating func handleTimeout(now: Instant) {
-        enqueue(receiver.handleTimeout(now: now))
+        enqueue(limited(receiver.handleTimeout(now: now), at: now))
+    }
+
+    /// The presses the rate allows; the others are counted and dropped.
+    private mutating func limited(_ presses: [DigitEvent], at now: Instant) -> [DigitEvent] {
+        presses.filter { _ in
+            if allowance.take(at: now) { return true }
+            pressesDropped += 1
+            return false
+        }
     }
 
     /// Reports an in-band tone still sounding when the audio stops (end of call or of listening).

@@ -24,8 +24,8 @@ import Wire
 ///
 /// Bounded against a sender that floods (every limit counted in `statistics`):
 /// - at most `maxBlocksPerPayload` (16) blocks of one payload are read; a payload may pack any number;
-/// - a press spans at most `maxSegments` (16) segments, about 2 minutes at 8 kHz, then it is reported;
-/// - presses are reported at most 20 a second (a burst of 20), faster than anyone keys: the rest are dropped.
+/// - a press spans at most `maxSegments` (16) segments, about 2 minutes at 8 kHz, then it is reported.
+/// (The rate of presses is limited a layer up, by `DTMFDetector`: here every press is reported exactly once.)
 public struct DTMFReceiver: Sendable {
     /// Silence after the last packet of a press before it is reported without an end packet.
     public static let defaultEndTimeout: Duration = .milliseconds(250)
@@ -44,8 +44,6 @@ public struct DTMFReceiver: Sendable {
         public var endsLost = 0
         /// Blocks past `maxBlocksPerPayload` in one payload: not read.
         public var blocksIgnored = 0
-        /// Presses over the rate of 20 a second: dropped, not reported.
-        public var pressesDropped = 0
         public init() {}
     }
 
@@ -69,7 +67,6 @@ public struct DTMFReceiver: Sendable {
     private var open: [Press] = []
     private var reported: [UInt32] = []
     private var newestReported: UInt32?
-    private var allowance = PressAllowance()
     private static let reportedMemory = 64
     /// Blocks read from one payload; RFC 4733 senders pack a few (redundant copies of recent events).
     public static let maxBlocksPerPayload = 16
@@ -103,16 +100,7 @@ public struct DTMFReceiver: Sendable {
             out += handle(block, timestamp: timestamp, sequence: sequence, arrival: arrival)
             timestamp &+= UInt32(block.duration)
         }
-        return allowed(out, at: arrival)
-    }
-
-    /// The presses the rate allows; the others are counted and dropped.
-    private mutating func allowed(_ presses: [DigitEvent], at now: Instant) -> [DigitEvent] {
-        presses.filter { _ in
-            if allowance.take(at: now) { return true }
-            statistics.pressesDropped += 1
-            return false
-        }
+        return out
     }
 
     /// Reports the presses whose last packet arrived `endTimeout` or longer before `now`.
@@ -122,7 +110,7 @@ public struct DTMFReceiver: Sendable {
             statistics.endsLost += 1
             out.append(finish(at: index))
         }
-        return allowed(out, at: now)
+        return out
     }
 
     /// When `handleTimeout(now:)` should next be called: nil while no press is open.
@@ -233,30 +221,5 @@ extension Instant {
     /// The instant `duration` before this one.
     func earlier(by duration: Duration) -> Instant {
         Instant(nanoseconds: nanoseconds - duration.totalNanoseconds)
-    }
-}
-
-/// A token bucket for reported presses: `burst` at once, then one per `interval`.
-struct PressAllowance: Sendable {
-    static let burst = 20
-    static let interval: Duration = .milliseconds(50)
-    private var tokens = PressAllowance.burst
-    private var refilledAt: Instant?
-
-    mutating func take(at now: Instant) -> Bool {
-        if let last = refilledAt {
-            let step = Self.interval.totalNanoseconds
-            let gained = max(0, (now.nanoseconds &- last.nanoseconds) / step)
-            if gained > 0 {
-                tokens = Int(min(Int64(Self.burst), Int64(tokens) + gained))
-                refilledAt = Instant(nanoseconds: last.nanoseconds + gained * step)
-            }
-        } else {
-            refilledAt = now
-        }
-        if tokens >= Self.burst { refilledAt = now }
-        guard tokens > 0 else { return false }
-        tokens -= 1
-        return true
     }
 }

@@ -3,8 +3,9 @@ import Wire
 @testable import DTMF
 
 /// A sender that floods RFC 4733: payloads packed with hundreds of ended presses, packet after packet, and one
-/// press held for minutes. The receiver reads a bounded number of blocks per payload, reports at most 20 presses a
-/// second (a burst of 20), and reports a held press at its segment limit, so its work per packet stays flat.
+/// press held for minutes. The receiver reads a bounded number of blocks per payload and reports a held press at
+/// its segment limit, so its work per packet stays flat; the detector above it passes on at most 20 presses a
+/// second (a burst of 20).
 @Suite struct DTMFFloodTests {
     /// One block: event, E bit, volume 10, duration.
     static func block(_ event: UInt8, end: Bool, duration: UInt16) -> [UInt8] {
@@ -21,21 +22,30 @@ import Wire
     }
 
     @Test func pressesBeyondTwentyASecondAreDropped() throws {
-        var receiver = try DTMFReceiver()
+        var detector = try DTMFDetector()
+        func digits() -> Int {
+            var n = 0
+            while detector.pollDigit() != nil { n += 1 }
+            return n
+        }
         var reported = 0
         // 200 packets 1 ms apart, each one new ended press: a flood no keypad makes.
         for i in 0..<200 {
-            reported += try receiver.handle(payload: Self.block(5, end: true, duration: 40), rtpTimestamp: UInt32(8_000 + i * 400),
-                                            sequence: UInt16(i), marker: true, arrival: .ms(Int64(i))).count
+            try detector.handleTelephoneEvent(payload: Self.block(5, end: true, duration: 40), rtpTimestamp: UInt32(8_000 + i * 400),
+                                              sequence: UInt16(i), marker: true, arrival: .ms(Int64(i)))
+            reported += digits()
         }
         // The burst of 20, then one more per 50 ms of the 199 ms: 3.
         #expect(reported == 23)
-        #expect(receiver.statistics.pressesDropped == 177)
+        #expect(detector.pressesDropped == 177)
+        // The receiver below reported every one of them, once: the limit is the detector's.
+        #expect(detector.receiver.statistics.events == 200)
         // A second later the allowance is full again: a person keying normally loses nothing.
         var later = 0
         for i in 0..<10 {
-            later += try receiver.handle(payload: Self.block(7, end: true, duration: 800), rtpTimestamp: UInt32(200_000 + i * 1_600),
-                                         sequence: UInt16(300 + i), marker: true, arrival: .ms(1_200 + Int64(i) * 200)).count
+            try detector.handleTelephoneEvent(payload: Self.block(7, end: true, duration: 800), rtpTimestamp: UInt32(200_000 + i * 1_600),
+                                              sequence: UInt16(300 + i), marker: true, arrival: .ms(1_200 + Int64(i) * 200))
+            later += digits()
         }
         #expect(later == 10)
     }
